@@ -1,0 +1,44 @@
+# attest — run `make` for the list of targets.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+GO ?= go
+TOOL := $(GO) tool -modfile=tools.mod
+PKGS := ./...
+
+.PHONY: help
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_\/-]+:.*## / {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: run
+run: ## start attest locally: private PostgreSQL under .data/, demo organization, Entra simulator
+	$(GO) run ./cmd/attest dev
+
+.PHONY: build
+build: ## build bin/attest
+	$(GO) build -trimpath -o bin/attest ./cmd/attest
+
+.PHONY: test
+test: ## run the whole test suite with the race detector, then verify generated code
+	$(GO) test -race -count=1 -p 2 -parallel 8 -timeout 15m $(PKGS)
+	$(MAKE) --no-print-directory verify
+
+.PHONY: verify
+verify: ## fail when generated code (sqlc, templ) is stale, code is unformatted or vet complains
+	@$(TOOL) sqlc diff || { echo "sqlc output is stale: run 'make generate' and commit the result"; exit 1; }
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && cp -r views "$$tmp/views" && \
+	  $(GO) build -modfile=tools.mod -o "$$tmp/templ" github.com/a-h/templ/cmd/templ && \
+	  (cd "$$tmp" && ./templ generate >/dev/null 2>&1) && \
+	  { diff -r -q views "$$tmp/views" || { echo "templ output is stale: run 'make generate' and commit the result"; exit 1; }; }
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet $(PKGS)
+	@echo "verify: generated code current, formatting and vet clean"
+
+.PHONY: generate
+generate: ## regenerate sqlc queries and templ components
+	$(TOOL) sqlc generate
+	$(TOOL) templ generate
+
+.PHONY: clean
+clean: ## remove build output (keeps .data/, the local database)
+	rm -rf bin

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/alexedwards/argon2id"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/attesthq/attest/db"
+	"github.com/attesthq/attest/internal/auth"
+	"github.com/attesthq/attest/internal/clock"
+	"github.com/attesthq/attest/internal/config"
+	"github.com/attesthq/attest/web"
+)
+
+// app is one running attest process: the composition root wires every
+// service here and nowhere else.
+type app struct {
+	cfg   config.Config
+	log   *slog.Logger
+	clock clock.Clock
+	pool  *pgxpool.Pool
+	web   *web.Server
+}
+
+// appOptions are the choices that differ between serve, dev and tests.
+type appOptions struct {
+	Clock          clock.Clock
+	PasswordParams argon2id.Params
+}
+
+func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opts appOptions) (*app, error) {
+	if opts.Clock == nil {
+		opts.Clock = clock.Real{}
+	}
+	pool, err := db.Open(ctx, cfg.DatabaseURL, cfg.DBMaxConns)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.CheckReady(ctx, pool); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	hasher, err := auth.NewHasher(opts.PasswordParams)
+	if err != nil {
+		pool.Close()
+		return nil, err
+	}
+	authSvc := &auth.Service{
+		Pool: pool, Clock: opts.Clock, Hasher: hasher, Throttle: auth.DefaultThrottle,
+		IdleTimeout: cfg.SessionIdleTimeout, MaxAge: cfg.SessionMaxAge, Log: log,
+	}
+	srv, err := web.New(web.Deps{Config: cfg, Pool: pool, Clock: opts.Clock, Log: log, Auth: authSvc})
+	if err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return &app{cfg: cfg, log: log, clock: opts.Clock, pool: pool, web: srv}, nil
+}
+
+// serve listens on the configured address until ctx ends, then drains
+// in-flight requests for up to 20 seconds.
+func (a *app) serve(ctx context.Context, ready func(addr string)) error {
+	ln, err := net.Listen("tcp", a.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)
+	}
+	httpSrv := &http.Server{
+		Handler:           a.web.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      5 * time.Minute, // evidence exports stream for a while
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- httpSrv.Serve(ln) }()
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := httpSrv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func (a *app) close() { a.pool.Close() }

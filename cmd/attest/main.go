@@ -1,0 +1,100 @@
+// Command attest is the compliance-evidence server and its operator tools.
+//
+//	attest serve                 run the web server (and, later, the jobs)
+//	attest dev                   run everything locally with embedded defaults
+//	attest migrate               bring the database schema up to date
+//	attest org create            create an organization
+//	attest user create           create a user and grant a membership
+//	attest audit verify          verify the audit log's hash chains
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/attesthq/attest/internal/config"
+)
+
+// cli is the process's outside world, so tests can run commands in-process.
+type cli struct {
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	getenv config.Getenv
+}
+
+// command is one subcommand.
+type command struct {
+	name    string
+	summary string
+	run     func(c *cli, ctx context.Context, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"serve", "run the web server", (*cli).serve},
+		{"dev", "run locally: private PostgreSQL under .data/, demo organization and logins", (*cli).dev},
+		{"migrate", "apply database migrations (River's, then attest's)", (*cli).migrate},
+		{"org", "manage organizations: org create --name NAME [--slug SLUG]", (*cli).org},
+		{"user", "manage users: user create --email EMAIL --org ORG --role owner|admin|auditor --password-stdin", (*cli).user},
+		{"audit", "audit log tools: audit verify [--org ORG]", (*cli).audit},
+	}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	c := &cli{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}
+	if err := c.dispatch(ctx, os.Args[1:]); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "attest:", err)
+		}
+		os.Exit(exitCode(err))
+	}
+}
+
+func (c *cli) dispatch(ctx context.Context, args []string) error {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		c.usage()
+		if len(args) == 0 {
+			return errUsage
+		}
+		return nil
+	}
+	for _, cmd := range commands() {
+		if cmd.name == args[0] {
+			return cmd.run(c, ctx, args[1:])
+		}
+	}
+	c.usage()
+	return fmt.Errorf("unknown command %q", args[0])
+}
+
+var errUsage = errors.New("a command is required")
+
+func (c *cli) usage() {
+	fmt.Fprintln(c.stderr, "usage: attest <command> [flags]\n\ncommands:")
+	for _, cmd := range commands() {
+		fmt.Fprintf(c.stderr, "  %-8s %s\n", cmd.name, cmd.summary)
+	}
+}
+
+// exitFailure is returned by checks that ran but found a problem (a broken
+// audit chain), so scripts can tell it from a usage error.
+type exitFailure struct{ msg string }
+
+func (e exitFailure) Error() string { return e.msg }
+
+func exitCode(err error) int {
+	var f exitFailure
+	if errors.As(err, &f) {
+		return 1
+	}
+	return 2
+}

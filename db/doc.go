@@ -1,0 +1,13 @@
+// Package db owns attest's PostgreSQL schema and the rules for reaching it.
+//
+// Migrations (River's through rivermigrate, then attest's goose files embedded
+// from db/migrations) run as the role named by DATABASE_URL, which owns the
+// schema. Every request and job runs on a pool whose connections switch to the
+// attest_app role: it owns no table and cannot bypass row-level security, even
+// when DATABASE_URL names a superuser.
+//
+// Tenant data is reached only through InOrg, which opens a transaction scoped
+// to one organization with set_config('app.org_id', id, true). The generated
+// queries in db/dbsqlc take the transaction as their first argument, so every
+// call names the scope it runs in.
+package db

@@ -1,0 +1,192 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/attesthq/attest/db"
+	"github.com/attesthq/attest/db/dbsqlc"
+	"github.com/attesthq/attest/internal/audit"
+)
+
+// ErrInvalidCredentials is the one answer for an unknown email or a wrong
+// password.
+var ErrInvalidCredentials = errors.New("auth: invalid email or password")
+
+// ErrAccessExpired means the password was right but every membership of the
+// account has ended (an auditor whose access expired).
+var ErrAccessExpired = errors.New("auth: access has expired")
+
+// ThrottledError means the attempt was not evaluated: the account or the
+// client address must wait, or is locked.
+type ThrottledError struct {
+	RetryAfter time.Duration
+	Locked     bool
+}
+
+func (e *ThrottledError) Error() string {
+	if e.Locked {
+		return fmt.Sprintf("auth: sign-in locked for %s", e.RetryAfter.Round(time.Second))
+	}
+	return fmt.Sprintf("auth: sign-in slowed down for %s", e.RetryAfter.Round(time.Second))
+}
+
+// Login checks the credentials and opens a new session.
+func (s *Service) Login(ctx context.Context, rawEmail, password string, client Client) (*Session, error) {
+	now := s.Clock.Now()
+	email := strings.ToLower(strings.TrimSpace(rawEmail))
+	user, found, before, err := s.prepare(ctx, email, client, now)
+	if err != nil {
+		return nil, err
+	}
+	var hash *string
+	if found {
+		hash = user.PasswordHash
+	}
+	if len(password) > MaxPasswordLen || !s.Hasher.Check(password, hash) {
+		return nil, s.fail(ctx, email, user, found, before, client, now)
+	}
+	memberships, err := s.activeMemberships(ctx, user.ID, now)
+	if err != nil {
+		return nil, err
+	}
+	if len(memberships) == 0 {
+		ended, err := s.activeMemberships(ctx, user.ID, time.Time{})
+		if err != nil {
+			return nil, err
+		}
+		s.auditEach(ctx, ended, now, user, client, audit.Event{Action: "auth.login_denied", Details: map[string]any{"reason": "access expired"}})
+		return nil, ErrAccessExpired
+	}
+	var sess *Session
+	err = db.Tx(ctx, s.Pool, func(tx pgx.Tx) error {
+		if err := q.LoginAttemptRecord(ctx, tx, dbsqlc.LoginAttemptRecordParams{Email: email, IP: client.IP, Succeeded: true, AttemptedAt: now}); err != nil {
+			return fmt.Errorf("auth: record attempt: %w", err)
+		}
+		sess, err = s.newSession(ctx, tx, user, client, now)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.auditEach(ctx, memberships, now, user, client, audit.Event{Action: "auth.login"})
+	return sess, nil
+}
+
+// failureCounts are the failures counted before this attempt.
+type failureCounts struct {
+	account, ip int
+}
+
+// prepare applies the throttle and finds the user.
+func (s *Service) prepare(ctx context.Context, email string, client Client, now time.Time) (dbsqlc.User, bool, failureCounts, error) {
+	var user dbsqlc.User
+	var found bool
+	var counts failureCounts
+	var throttled *ThrottledError
+	err := db.Tx(ctx, s.Pool, func(tx pgx.Tx) error {
+		since := now.Add(-s.Throttle.Window)
+		acct, err := q.LoginFailuresForEmail(ctx, tx, dbsqlc.LoginFailuresForEmailParams{Email: email, Since: since})
+		if err != nil {
+			return fmt.Errorf("auth: count failures: %w", err)
+		}
+		ip, err := q.LoginFailuresForIP(ctx, tx, dbsqlc.LoginFailuresForIPParams{IP: client.IP, Since: since})
+		if err != nil {
+			return fmt.Errorf("auth: count failures: %w", err)
+		}
+		counts = failureCounts{account: int(acct.Failures), ip: int(ip.Failures)}
+		va := s.Throttle.judge(counts.account, s.Throttle.AccountSlowAfter, s.Throttle.AccountLockAfter, acct.LastFailure, now)
+		vi := s.Throttle.judge(counts.ip, s.Throttle.IPSlowAfter, s.Throttle.IPLockAfter, ip.LastFailure, now)
+		for _, v := range []verdict{va, vi} {
+			if v.retryAfter > 0 && (throttled == nil || v.retryAfter > throttled.RetryAfter) {
+				throttled = &ThrottledError{RetryAfter: v.retryAfter, Locked: v.locked}
+			}
+		}
+		if throttled != nil {
+			return nil
+		}
+		user, err = q.UserGetByEmail(ctx, tx, email)
+		switch {
+		case errors.Is(err, pgx.ErrNoRows):
+			return nil
+		case err != nil:
+			return fmt.Errorf("auth: find user: %w", err)
+		}
+		found = true
+		return nil
+	})
+	if err == nil && throttled != nil {
+		err = throttled
+	}
+	return user, found, counts, err
+}
+
+// fail records a failed attempt, audits it (and a lockout it causes) in each
+// organization of the account, and returns the generic error.
+func (s *Service) fail(ctx context.Context, email string, user dbsqlc.User, found bool, before failureCounts, client Client, now time.Time) error {
+	err := db.Tx(ctx, s.Pool, func(tx pgx.Tx) error {
+		return q.LoginAttemptRecord(ctx, tx, dbsqlc.LoginAttemptRecordParams{Email: email, IP: client.IP, Succeeded: false, AttemptedAt: now})
+	})
+	if err != nil {
+		return fmt.Errorf("auth: record attempt: %w", err)
+	}
+	if !found {
+		return ErrInvalidCredentials
+	}
+	memberships, err := s.activeMemberships(ctx, user.ID, time.Time{})
+	if err != nil {
+		return err
+	}
+	s.auditEach(ctx, memberships, now, user, client, audit.Event{Action: "auth.login_failed", Details: map[string]any{"reason": "wrong password"}})
+	for _, l := range []struct {
+		scope         string
+		count, lockAt int
+	}{{"account", before.account + 1, s.Throttle.AccountLockAfter}, {"address", before.ip + 1, s.Throttle.IPLockAfter}} {
+		if l.count == l.lockAt {
+			s.auditEach(ctx, memberships, now, user, client, audit.Event{Action: "auth.lockout", Details: map[string]any{
+				"scope": l.scope, "failures": l.count, "until": now.Add(s.Throttle.LockFor).UTC().Format(time.RFC3339),
+			}})
+		}
+	}
+	return ErrInvalidCredentials
+}
+
+// activeMemberships lists the organizations the user may enter at now (a
+// zero now ignores expiry).
+func (s *Service) activeMemberships(ctx context.Context, userID uuid.UUID, now time.Time) ([]uuid.UUID, error) {
+	var orgs []uuid.UUID
+	err := db.AsUser(ctx, s.Pool, userID, func(tx pgx.Tx) error {
+		rows, err := q.MembershipListForUser(ctx, tx, userID)
+		if err != nil {
+			return fmt.Errorf("auth: list memberships: %w", err)
+		}
+		for _, m := range rows {
+			if now.IsZero() || m.ExpiresAt == nil || now.Before(*m.ExpiresAt) {
+				orgs = append(orgs, m.OrgID)
+			}
+		}
+		return nil
+	})
+	return orgs, err
+}
+
+// auditEach writes ev to the log of every listed organization. One
+// organization failing does not stop the others; failures are logged.
+func (s *Service) auditEach(ctx context.Context, orgs []uuid.UUID, now time.Time, user dbsqlc.User, client Client, ev audit.Event) {
+	ctx = audit.WithRequest(ctx, audit.Request{IP: client.IP, RequestID: client.RequestID})
+	ev.TargetType, ev.TargetID = "user", user.ID.String()
+	for _, org := range orgs {
+		err := db.InOrg(ctx, s.Pool, org, func(tx pgx.Tx) error {
+			return audit.Record(ctx, tx, org, now, audit.UserActor(user.ID, user.Email), ev)
+		})
+		if err != nil {
+			s.Log.ErrorContext(ctx, "audit sign-in event", "action", ev.Action, "org_id", org, "err", err)
+		}
+	}
+}

@@ -1,0 +1,196 @@
+// Package config reads attest's configuration from the environment, validates
+// every value and reports all problems at once with the variable's name.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the validated configuration of one attest process.
+type Config struct {
+	// DatabaseURL names the PostgreSQL role that owns the schema.
+	DatabaseURL string
+	// DBMaxConns caps the application connection pool.
+	DBMaxConns int32
+	// Addr is the listen address of the web server.
+	Addr string
+	// BaseURL is the public origin users reach attest at, without a trailing slash.
+	BaseURL *url.URL
+	// SessionKeys holds the session-cookie keys, newest first.
+	SessionKeys [][]byte
+	// SessionIdleTimeout ends a session after this long without a request.
+	SessionIdleTimeout time.Duration
+	// SessionMaxAge ends a session this long after sign-in, whatever its activity.
+	SessionMaxAge time.Duration
+	// LogFormat is "text" or "json".
+	LogFormat string
+	// LogLevel is the minimum level logged.
+	LogLevel string
+	// TrustedProxies are the networks whose X-Forwarded-For header is believed
+	// when deciding a client's address; empty means use the TCP peer.
+	TrustedProxies []*net.IPNet
+}
+
+// Getenv looks a variable up; os.Getenv satisfies it.
+type Getenv func(string) string
+
+// minSessionKeyLen is the shortest accepted session key, in bytes.
+const minSessionKeyLen = 32
+
+// Load reads and validates the configuration. The error lists every invalid
+// variable, one per line.
+func Load(getenv Getenv) (Config, error) {
+	p := parser{getenv: getenv}
+	c := Config{
+		DatabaseURL:        p.required("DATABASE_URL", "a PostgreSQL connection URL such as postgres://attest@localhost/attest"),
+		DBMaxConns:         int32(p.intRange("ATTEST_DB_MAX_CONNS", 20, 4, 500)),
+		Addr:               p.addr("ATTEST_ADDR", ":3000"),
+		BaseURL:            p.baseURL("ATTEST_BASE_URL", "http://localhost:3000"),
+		SessionKeys:        p.sessionKeys("ATTEST_SESSION_KEYS"),
+		SessionIdleTimeout: p.duration("ATTEST_SESSION_IDLE_TIMEOUT", time.Hour),
+		SessionMaxAge:      p.duration("ATTEST_SESSION_MAX_AGE", 12*time.Hour),
+		LogFormat:          p.oneOf("ATTEST_LOG_FORMAT", "text", "text", "json"),
+		LogLevel:           p.oneOf("ATTEST_LOG_LEVEL", "info", "debug", "info", "warn", "error"),
+		TrustedProxies:     p.cidrs("ATTEST_TRUSTED_PROXIES"),
+	}
+	if c.SessionIdleTimeout > c.SessionMaxAge {
+		p.fail("ATTEST_SESSION_IDLE_TIMEOUT", "must not exceed ATTEST_SESSION_MAX_AGE")
+	}
+	if len(p.errs) > 0 {
+		return Config{}, fmt.Errorf("config: invalid environment:\n%w", errors.Join(p.errs...))
+	}
+	return c, nil
+}
+
+// SecureCookies reports whether cookies must carry the Secure attribute.
+func (c Config) SecureCookies() bool { return c.BaseURL.Scheme == "https" }
+
+// URL joins path to the base URL.
+func (c Config) URL(path string) string {
+	return strings.TrimSuffix(c.BaseURL.String(), "/") + path
+}
+
+type parser struct {
+	getenv Getenv
+	errs   []error
+}
+
+func (p *parser) fail(name, format string, args ...any) {
+	p.errs = append(p.errs, fmt.Errorf("%s: %s", name, fmt.Sprintf(format, args...)))
+}
+
+func (p *parser) get(name, def string) string {
+	if v := strings.TrimSpace(p.getenv(name)); v != "" {
+		return v
+	}
+	return def
+}
+
+func (p *parser) required(name, what string) string {
+	v := p.get(name, "")
+	if v == "" {
+		p.fail(name, "is required: set it to %s", what)
+	}
+	return v
+}
+
+func (p *parser) intRange(name string, def, lo, hi int) int {
+	raw := p.get(name, strconv.Itoa(def))
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < lo || n > hi {
+		p.fail(name, "must be a whole number from %d to %d, got %q", lo, hi, raw)
+		return def
+	}
+	return n
+}
+
+func (p *parser) duration(name string, def time.Duration) time.Duration {
+	raw := p.get(name, def.String())
+	d, err := time.ParseDuration(raw)
+	if err != nil || d <= 0 {
+		p.fail(name, "must be a positive duration such as 30m or 12h, got %q", raw)
+		return def
+	}
+	return d
+}
+
+func (p *parser) oneOf(name, def string, allowed ...string) string {
+	v := strings.ToLower(p.get(name, def))
+	for _, a := range allowed {
+		if v == a {
+			return v
+		}
+	}
+	p.fail(name, "must be one of %s, got %q", strings.Join(allowed, ", "), v)
+	return def
+}
+
+func (p *parser) addr(name, def string) string {
+	v := p.get(name, def)
+	if _, port, err := net.SplitHostPort(v); err != nil || port == "" {
+		p.fail(name, "must be host:port or :port, got %q", v)
+	}
+	return v
+}
+
+func (p *parser) baseURL(name, def string) *url.URL {
+	raw := strings.TrimSuffix(p.get(name, def), "/")
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" || (u.Path != "" && u.Path != "/") {
+		p.fail(name, "must be an absolute http(s) origin without path, query or credentials, such as https://attest.example.com, got %q", raw)
+		u, _ = url.Parse(def)
+	}
+	u.Path = ""
+	return u
+}
+
+func (p *parser) cidrs(name string) []*net.IPNet {
+	var nets []*net.IPNet
+	for _, raw := range strings.Split(p.get(name, ""), ",") {
+		raw = strings.TrimSpace(raw)
+		if raw == "" {
+			continue
+		}
+		_, n, err := net.ParseCIDR(raw)
+		if err != nil {
+			p.fail(name, "%q is not a CIDR such as 10.0.0.0/8", raw)
+			continue
+		}
+		nets = append(nets, n)
+	}
+	return nets
+}
+
+func (p *parser) sessionKeys(name string) [][]byte {
+	raw := p.get(name, "")
+	if raw == "" {
+		p.fail(name, "is required: set it to one or more comma-separated random strings of at least %d characters, newest first (for example the output of `openssl rand -hex 32`)", minSessionKeyLen)
+		return nil
+	}
+	var keys [][]byte
+	for i, k := range strings.Split(raw, ",") {
+		k = strings.TrimSpace(k)
+		if len(k) < minSessionKeyLen {
+			p.fail(name, "key %d is %d characters long; each key needs at least %d", i+1, len(k), minSessionKeyLen)
+			continue
+		}
+		keys = append(keys, []byte(k))
+	}
+	return keys
+}
+
+// DatabaseURL reads just DATABASE_URL, for commands that need nothing else.
+func DatabaseURL(getenv Getenv) (string, error) {
+	p := parser{getenv: getenv}
+	u := p.required("DATABASE_URL", "a PostgreSQL connection URL such as postgres://attest@localhost/attest")
+	if len(p.errs) > 0 {
+		return "", fmt.Errorf("config: %w", errors.Join(p.errs...))
+	}
+	return u, nil
+}

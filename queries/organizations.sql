@@ -1,0 +1,18 @@
+-- name: OrgCreate :one
+INSERT INTO organizations (id, slug, name)
+VALUES (sqlc.arg(id), sqlc.arg(slug), sqlc.arg(name))
+RETURNING *;
+
+-- name: OrgGet :one
+SELECT * FROM organizations WHERE id = sqlc.arg(id);
+
+-- name: OrgGetBySlug :one
+-- Under AsUser this finds only organizations the user belongs to.
+SELECT * FROM organizations WHERE slug = sqlc.arg(slug);
+
+-- name: OrgListForUser :many
+SELECT o.id, o.slug, o.name, m.role, m.expires_at
+FROM organizations o
+JOIN memberships m ON m.org_id = o.id
+WHERE m.user_id = sqlc.arg(user_id) AND m.revoked_at IS NULL
+ORDER BY o.name, o.slug;

@@ -1,0 +1,65 @@
+// attest: small progressive enhancements. Every page works without this file.
+(function () {
+  "use strict";
+
+  // Copy buttons: <button data-copy="#target-id">Copy</button>.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy]");
+    if (!button) return;
+    var target = document.querySelector(button.getAttribute("data-copy"));
+    if (!target) return;
+    var text = target.value !== undefined ? target.value : target.textContent.trim();
+    var done = function () {
+      var label = button.getAttribute("data-copied-label") || "Copied";
+      var original = button.textContent;
+      button.textContent = label;
+      button.setAttribute("data-copied", "true");
+      var live = document.getElementById("copy-status");
+      if (live) live.textContent = "Copied to the clipboard";
+      window.setTimeout(function () {
+        button.textContent = original;
+        button.removeAttribute("data-copied");
+      }, 2000);
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, function () { selectText(target); });
+    } else {
+      selectText(target);
+      try { document.execCommand("copy"); done(); } catch (e) { /* text stays selected for manual copy */ }
+    }
+  });
+
+  function selectText(el) {
+    if (el.select) { el.select(); return; }
+    var range = document.createRange();
+    range.selectNodeContents(el);
+    var sel = window.getSelection();
+    sel.removeAllRanges();
+    sel.addRange(range);
+  }
+
+  // Confirmation before destructive actions: <form data-confirm="...">.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var message = form.getAttribute && form.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }, true);
+
+  // Close open <details> menus when clicking elsewhere or pressing Escape.
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll("details.user-menu[open], details.switcher[open]").forEach(function (d) {
+      if (!d.contains(event.target)) d.removeAttribute("open");
+    });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    document.querySelectorAll("details.user-menu[open], details.switcher[open]").forEach(function (d) {
+      d.removeAttribute("open");
+      var summary = d.querySelector("summary");
+      if (summary) summary.focus();
+    });
+  });
+})();

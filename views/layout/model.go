@@ -1,0 +1,68 @@
+package layout
+
+import "time"
+
+// Page is the shell's view model: who is signed in, where they are, and what
+// to tell them.
+type Page struct {
+	Title string
+	// Nav is the key of the active navigation item.
+	Nav     string
+	User    *User
+	Org     *Org
+	Orgs    []Org
+	Flashes []Flash
+}
+
+// User is the signed-in person.
+type User struct {
+	Email       string
+	DisplayName string
+}
+
+// Org is an organization the user can enter, with their role in it.
+type Org struct {
+	Slug      string
+	Name      string
+	Role      string
+	ExpiresAt *time.Time
+}
+
+// ReadOnly reports whether the role may only look.
+func (o *Org) ReadOnly() bool { return o != nil && o.Role == "auditor" }
+
+// URL returns a path inside this organization.
+func (o *Org) URL(path string) string { return "/o/" + o.Slug + path }
+
+// Flash kinds.
+const (
+	FlashSuccess = "success"
+	FlashError   = "error"
+	FlashInfo    = "info"
+)
+
+// Flash is a one-time message shown after an action.
+type Flash struct {
+	Kind    string
+	Message string
+}
+
+// NavItem is one entry of the main navigation.
+type NavItem struct {
+	Key   string
+	Label string
+	Path  string
+}
+
+// Nav is the main navigation, in order.
+var Nav = []NavItem{
+	{Key: "audit", Label: "Audit log", Path: "/audit"},
+}
+
+// Label returns the display name of the signed-in user.
+func (u *User) Label() string {
+	if u.DisplayName != "" {
+		return u.DisplayName
+	}
+	return u.Email
+}

@@ -1,0 +1,5 @@
+package errors
+
+import "strconv"
+
+func statusText(code int) string { return strconv.Itoa(code) }

@@ -1,0 +1,159 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/labstack/echo/v4"
+
+	"github.com/attesthq/attest/db"
+	"github.com/attesthq/attest/db/dbsqlc"
+	"github.com/attesthq/attest/internal/account"
+	"github.com/attesthq/attest/internal/audit"
+	"github.com/attesthq/attest/internal/auth"
+	"github.com/attesthq/attest/views/layout"
+)
+
+// requireSession lets signed-in users through and sends everyone else to the
+// sign-in page (remembering where they were going).
+func (s *Server) requireSession(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		token, _ := cookieSession(c).Values[keySessionID].([]byte)
+		sess, err := s.Auth.Lookup(c.Request().Context(), token)
+		if errors.Is(err, auth.ErrNoSession) {
+			delete(cookieSession(c).Values, keySessionID)
+			return s.toLogin(c)
+		}
+		if err != nil {
+			return err
+		}
+		c.Set(ctxUser, sess)
+		return next(c)
+	}
+}
+
+func (s *Server) toLogin(c echo.Context) error {
+	target := "/login"
+	if c.Request().Method == http.MethodGet && c.Request().URL.Path != "/" {
+		target += "?next=" + url.QueryEscape(c.Request().URL.RequestURI())
+	}
+	if isHTMX(c) {
+		c.Response().Header().Set("HX-Redirect", target)
+		return c.NoContent(http.StatusUnauthorized)
+	}
+	if c.Request().Method != http.MethodGet {
+		return echo.NewHTTPError(http.StatusUnauthorized, "Your session has ended. Sign in again.")
+	}
+	return c.Redirect(http.StatusSeeOther, target)
+}
+
+// requireOrg scopes the request to the organization named in the path. An
+// organization the user does not belong to (or whose access expired) answers
+// 404, the same as one that does not exist.
+func (s *Server) requireOrg(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		user := currentUser(c)
+		slug := c.Param("org")
+		now := s.Clock.Now()
+		var org dbsqlc.Organization
+		var role string
+		var orgs []layout.Org
+		err := db.AsUser(c.Request().Context(), s.Pool, user.UserID, func(tx pgx.Tx) error {
+			rows, err := q.OrgListForUser(c.Request().Context(), tx, user.UserID)
+			if err != nil {
+				return err
+			}
+			for _, r := range rows {
+				if r.ExpiresAt != nil && !now.Before(*r.ExpiresAt) {
+					continue
+				}
+				orgs = append(orgs, layout.Org{Slug: r.Slug, Name: r.Name, Role: r.Role, ExpiresAt: r.ExpiresAt})
+				if r.Slug == slug {
+					role = r.Role
+				}
+			}
+			if role == "" {
+				return nil
+			}
+			org, err = q.OrgGetBySlug(c.Request().Context(), tx, slug)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if role == "" {
+			return echo.ErrNotFound
+		}
+		c.Set(ctxOrg, org)
+		c.Set(ctxRole, role)
+		c.Set(ctxOrgs, orgs)
+		return next(c)
+	}
+}
+
+// isUnsafe reports whether a method can change state.
+func isUnsafe(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		return false
+	}
+	return true
+}
+
+// readOnlyForAuditors refuses every state-changing request from an auditor
+// with 403 and an audit row. It guards the whole organization group, so a new
+// route is covered the moment it is added.
+func (s *Server) readOnlyForAuditors(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if isUnsafe(c.Request().Method) && !account.CanWrite(currentRole(c)) {
+			return s.deny(c, "auditors have read-only access")
+		}
+		return next(c)
+	}
+}
+
+// requireOwner lets only the organization's owners through.
+func (s *Server) requireOwner(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if currentRole(c) != account.RoleOwner {
+			return s.deny(c, "only owners may do this")
+		}
+		return next(c)
+	}
+}
+
+// deny records a refused action in the organization's audit log and answers
+// 403.
+func (s *Server) deny(c echo.Context, reason string) error {
+	user, org := currentUser(c), currentOrg(c)
+	ctx := c.Request().Context()
+	err := db.InOrg(ctx, s.Pool, org.ID, func(tx pgx.Tx) error {
+		return audit.Record(ctx, tx, org.ID, s.Clock.Now(), audit.UserActor(user.UserID, user.Email), audit.Event{
+			Action: "access.denied", TargetType: "route", TargetID: c.Request().Method + " " + c.Path(),
+			Details: map[string]any{"reason": reason, "role": currentRole(c), "path": c.Request().URL.Path},
+		})
+	})
+	if err != nil {
+		return err
+	}
+	msg := "Your role cannot make changes here."
+	if currentRole(c) == account.RoleAuditor {
+		msg = "Auditor access is read-only: this action was refused and recorded in the audit log."
+	}
+	return echo.NewHTTPError(http.StatusForbidden, msg)
+}
+
+func isHTMX(c echo.Context) bool {
+	return c.Request().Header.Get("HX-Request") == "true"
+}
+
+// safeNext accepts only a local path as a post-login destination.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	return next
+}

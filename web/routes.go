@@ -1,0 +1,60 @@
+package web
+
+import (
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/attesthq/attest/static"
+)
+
+// sessionRoutes are the unsafe routes outside an organization: they change
+// only the caller's own session, so the read-only guard does not apply.
+var sessionRoutes = map[string]bool{
+	"POST /login":  true,
+	"POST /logout": true,
+}
+
+// routes is the one route table. Guards are attached per group here:
+//
+//	public      health checks, static files, sign-in
+//	signedIn    a live session (requireSession)
+//	org         /o/:org/... scoped to one organization the user belongs to;
+//	            every unsafe method is refused for auditors (readOnlyForAuditors)
+//	owner       organization administration for owners only
+func (s *Server) routes() {
+	e := s.echo
+	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: 308, Skipper: isOrgRoot}))
+	e.Use(s.requestContext, middleware.Recover(), s.securityHeaders(nil), middleware.BodyLimit("2M"))
+
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+	e.GET(static.Prefix+"*", echo.WrapHandler(static.Handler()))
+
+	app := e.Group("", s.loadCookie, s.checkCSRF)
+	app.GET("/login", s.loginPage)
+	app.POST("/login", s.login)
+
+	signedIn := app.Group("", s.requireSession)
+	signedIn.GET("/", s.home)
+	signedIn.POST("/logout", s.logout)
+
+	org := signedIn.Group("/o/:org", s.requireOrg, s.readOnlyForAuditors)
+	org.GET("/", s.orgHome)
+	org.GET("/audit", s.auditList)
+	org.GET("/audit/verify", s.auditVerify)
+}
+
+// isOrgRoot keeps the trailing slash of /o/:org/ (the organization's home).
+func isOrgRoot(c echo.Context) bool {
+	p := c.Request().URL.Path
+	if len(p) < 4 || p[:3] != "/o/" {
+		return false
+	}
+	rest := p[3:]
+	for i, r := range rest {
+		if r == '/' {
+			return i == len(rest)-1
+		}
+	}
+	return false
+}

@@ -1,0 +1,102 @@
+package web
+
+import (
+	"crypto/hkdf"
+	"crypto/sha256"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"github.com/gorilla/sessions"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/labstack/echo/v4"
+
+	"github.com/attesthq/attest/internal/auth"
+	"github.com/attesthq/attest/internal/clock"
+	"github.com/attesthq/attest/internal/config"
+)
+
+// Deps are the services the web layer needs, wired by cmd/attest.
+type Deps struct {
+	Config config.Config
+	Pool   *pgxpool.Pool
+	Clock  clock.Clock
+	Log    *slog.Logger
+	Auth   *auth.Service
+}
+
+// Server is attest's web application.
+type Server struct {
+	Deps
+	echo    *echo.Echo
+	cookies *sessions.CookieStore
+}
+
+// New builds the server and its route table.
+func New(d Deps) (*Server, error) {
+	store, err := cookieStore(d.Config)
+	if err != nil {
+		return nil, err
+	}
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.Logger.SetOutput(slogWriter{d.Log})
+	e.IPExtractor = ipExtractor(d.Config)
+	s := &Server{Deps: d, echo: e, cookies: store}
+	e.HTTPErrorHandler = s.handleError
+	s.routes()
+	return s, nil
+}
+
+// Handler returns the HTTP handler serving every route.
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// Echo exposes the router, for tests that enumerate the route table.
+func (s *Server) Echo() *echo.Echo { return s.echo }
+
+func ipExtractor(c config.Config) echo.IPExtractor {
+	if len(c.TrustedProxies) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, n := range c.TrustedProxies {
+		opts = append(opts, echo.TrustIPRange(n))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
+}
+
+// cookieStore derives an authentication and an encryption key from each
+// configured session key (newest first), so old cookies stay readable while
+// keys rotate.
+func cookieStore(c config.Config) (*sessions.CookieStore, error) {
+	var pairs [][]byte
+	for _, k := range c.SessionKeys {
+		hashKey, err := hkdf.Key(sha256.New, k, nil, "attest session cookie hmac", 32)
+		if err != nil {
+			return nil, fmt.Errorf("web: derive session key: %w", err)
+		}
+		blockKey, err := hkdf.Key(sha256.New, k, nil, "attest session cookie aes", 32)
+		if err != nil {
+			return nil, fmt.Errorf("web: derive session key: %w", err)
+		}
+		pairs = append(pairs, hashKey, blockKey)
+	}
+	store := sessions.NewCookieStore(pairs...)
+	store.Options = &sessions.Options{
+		Path:     "/",
+		HttpOnly: true,
+		Secure:   c.SecureCookies(),
+		SameSite: http.SameSiteLaxMode,
+	}
+	store.MaxAge(int(c.SessionMaxAge.Seconds()))
+	return store, nil
+}
+
+// slogWriter sends Echo's own rare log lines to slog.
+type slogWriter struct{ log *slog.Logger }
+
+func (w slogWriter) Write(p []byte) (int, error) {
+	w.log.Warn("echo", "message", string(p))
+	return len(p), nil
+}

@@ -1,0 +1,116 @@
+package web_test
+
+import (
+	"context"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/alexedwards/argon2id"
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/require"
+
+	"github.com/attesthq/attest/db"
+	"github.com/attesthq/attest/db/dbsqlc"
+	"github.com/attesthq/attest/internal/account"
+	"github.com/attesthq/attest/internal/audit"
+	"github.com/attesthq/attest/internal/auth"
+	"github.com/attesthq/attest/internal/clock"
+	"github.com/attesthq/attest/internal/config"
+	"github.com/attesthq/attest/internal/testdb"
+	"github.com/attesthq/attest/internal/webtest"
+	"github.com/attesthq/attest/web"
+)
+
+func TestMain(m *testing.M) { testdb.Main(m) }
+
+// Passwords of the accounts setup creates.
+const (
+	ownerEmail    = "owner@acme.test"
+	auditorEmail  = "auditor@acme.test"
+	ownerPassword = "correct horse battery staple"
+	auditPassword = "auditor passphrase 2026"
+)
+
+// cheapParams keep argon2id fast under the race detector; production uses
+// auth.ProductionParams.
+var cheapParams = argon2id.Params{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
+
+var q = dbsqlc.New()
+
+type bundle struct {
+	tdb      *testdb.DB
+	clock    *clock.Fake
+	srv      *httptest.Server
+	logs     *webtest.Logs
+	accounts *account.Service
+	hasher   *auth.Hasher
+	org      dbsqlc.Organization
+	app      *web.Server
+}
+
+func setup(t *testing.T) *bundle {
+	t.Helper()
+	tdb := testdb.New(t)
+	clk := clock.NewFake(time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC))
+	hasher, err := auth.NewHasher(cheapParams)
+	require.NoError(t, err)
+	env := map[string]string{
+		"DATABASE_URL":        tdb.URL,
+		"ATTEST_SESSION_KEYS": "test-session-key-0123456789abcdef0123456789",
+	}
+	cfg, err := config.Load(func(k string) string { return env[k] })
+	require.NoError(t, err)
+	logs := &webtest.Logs{}
+	log := logs.Logger()
+	authSvc := &auth.Service{Pool: tdb.Pool, Clock: clk, Hasher: hasher, Throttle: auth.DefaultThrottle,
+		IdleTimeout: cfg.SessionIdleTimeout, MaxAge: cfg.SessionMaxAge, Log: log}
+	app, err := web.New(web.Deps{Config: cfg, Pool: tdb.Pool, Clock: clk, Log: log, Auth: authSvc})
+	require.NoError(t, err)
+	srv := httptest.NewServer(app.Handler())
+	t.Cleanup(srv.Close)
+
+	b := &bundle{tdb: tdb, clock: clk, srv: srv, logs: logs, accounts: &account.Service{Pool: tdb.Pool, Clock: clk}, hasher: hasher, app: app}
+	b.org, err = b.accounts.CreateOrg(context.Background(), "Acme Corp", "acme", audit.SystemActor("test"))
+	require.NoError(t, err)
+	b.member(t, b.org.ID, ownerEmail, ownerPassword, account.RoleOwner, nil)
+	expires := clk.Now().Add(30 * 24 * time.Hour)
+	b.member(t, b.org.ID, auditorEmail, auditPassword, account.RoleAuditor, &expires)
+	return b
+}
+
+func (b *bundle) member(t *testing.T, org uuid.UUID, email, password, role string, expires *time.Time) dbsqlc.User {
+	t.Helper()
+	u, err := b.accounts.AddMember(context.Background(), b.hasher, org, account.Member{
+		Email: email, Password: password, Role: role, ExpiresAt: expires,
+	}, audit.SystemActor("test"))
+	require.NoError(t, err)
+	return u
+}
+
+func (b *bundle) client(t *testing.T) *webtest.Client { return webtest.NewClient(t, b.srv.URL) }
+
+// auditActions lists the organization's audit actions, oldest first.
+func (b *bundle) auditActions(t *testing.T, org uuid.UUID) []string {
+	t.Helper()
+	var actions []string
+	require.NoError(t, db.InOrg(context.Background(), b.tdb.Pool, org, func(tx pgx.Tx) error {
+		rows, err := q.AuditChainPage(context.Background(), tx, dbsqlc.AuditChainPageParams{OrgID: org, AfterSeq: 0, MaxRows: 10000})
+		for _, r := range rows {
+			actions = append(actions, r.Action)
+		}
+		return err
+	}))
+	return actions
+}
+
+func countOf(list []string, want string) int {
+	n := 0
+	for _, s := range list {
+		if s == want {
+			n++
+		}
+	}
+	return n
+}
