@@ -3,6 +3,7 @@ package db_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -171,4 +172,42 @@ func TestSystemIDsIsTheOnlyDoorAcrossTenants(t *testing.T) {
 		return err
 	})
 	require.ErrorContains(t, err, "permission denied")
+}
+
+func TestDeleteCannotReachAnotherOrganization(t *testing.T) {
+	t.Parallel()
+	tdb := testdb.New(t)
+	ctx := context.Background()
+	a := createOrg(t, tdb, "alpha")
+	b := createOrg(t, tdb, "beta")
+	// A connection and an OAuth flow in B.
+	var connID uuid.UUID
+	require.NoError(t, db.InOrg(ctx, tdb.Pool, b, func(tx pgx.Tx) error {
+		user, err := q.UserCreate(ctx, tx, dbsqlc.UserCreateParams{Email: "u@beta.test"})
+		if err != nil {
+			return err
+		}
+		conn, err := q.ConnectionCreate(ctx, tx, dbsqlc.ConnectionCreateParams{OrgID: b, Connector: "entra", DisplayName: "B",
+			Settings: []byte(`{}`), IdentityKey: "k", CreatedAt: time.Now()})
+		if err != nil {
+			return err
+		}
+		connID = conn.ID
+		return q.OAuthFlowCreate(ctx, tx, dbsqlc.OAuthFlowCreateParams{StateHash: make([]byte, 32), OrgID: b, ConnectionID: conn.ID,
+			UserID: user.ID, SessionHash: make([]byte, 32), Purpose: "connect", RedirectUri: "x", CreatedAt: time.Now(), ExpiresAt: time.Now()})
+	}))
+	require.NoError(t, db.InOrg(ctx, tdb.Pool, a, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `DELETE FROM oauth_flows`)
+		require.NoError(t, err)
+		require.Zero(t, tag.RowsAffected())
+		tag, err = tx.Exec(ctx, `UPDATE connections SET display_name = 'stolen' WHERE id = $1`, connID)
+		require.NoError(t, err)
+		require.Zero(t, tag.RowsAffected())
+		return nil
+	}))
+	var n int
+	require.NoError(t, db.InOrg(ctx, tdb.Pool, b, func(tx pgx.Tx) error {
+		return tx.QueryRow(ctx, `SELECT count(*) FROM oauth_flows`).Scan(&n)
+	}))
+	require.Equal(t, 1, n)
 }

@@ -43,3 +43,9 @@ WHERE org_id = sqlc.arg(org_id) AND seq > sqlc.arg(after_seq)
   AND (sqlc.arg(action_prefix)::text = '' OR action LIKE sqlc.arg(action_prefix)::text || '%')
 ORDER BY seq
 LIMIT sqlc.arg(max_rows);
+
+-- name: AuditListForTarget :many
+SELECT * FROM audit_log
+WHERE org_id = sqlc.arg(org_id) AND target_type = sqlc.arg(target_type) AND target_id = sqlc.arg(target_id)
+ORDER BY seq DESC
+LIMIT sqlc.arg(max_rows);

@@ -16,3 +16,13 @@ FROM organizations o
 JOIN memberships m ON m.org_id = o.id
 WHERE m.user_id = sqlc.arg(user_id) AND m.revoked_at IS NULL
 ORDER BY o.name, o.slug;
+
+-- name: OrgDataKeyForUpdate :one
+-- Locks the organization row so two first seals cannot create two data keys.
+SELECT wrapped_data_key FROM organizations WHERE id = sqlc.arg(id) FOR UPDATE;
+
+-- name: OrgDataKey :one
+SELECT wrapped_data_key FROM organizations WHERE id = sqlc.arg(id);
+
+-- name: OrgSetDataKey :exec
+UPDATE organizations SET wrapped_data_key = sqlc.arg(wrapped_data_key) WHERE id = sqlc.arg(id);

@@ -17,6 +17,8 @@ var problems = map[int]errpage.Problem{
 	http.StatusUnauthorized:          {Title: "Please sign in", Message: "Your session has ended. Sign in again to continue."},
 	http.StatusForbidden:             {Title: "You can't do that here", Message: "Your role does not allow this action."},
 	http.StatusNotFound:              {Title: "Page not found", Message: "There is nothing here, or you do not have access to it."},
+	http.StatusConflict:              {Title: "That conflicts with the current state", Message: "Reload the page and try again."},
+	http.StatusGone:                  {Title: "That is no longer available", Message: "It was removed before the action finished."},
 	http.StatusMethodNotAllowed:      {Title: "That action isn't available here", Message: "The page does not accept this kind of request."},
 	http.StatusRequestEntityTooLarge: {Title: "That upload is too large", Message: "Send less data and try again."},
 	http.StatusTooManyRequests:       {Title: "Too many requests", Message: "Wait a moment and try again."},
@@ -52,9 +54,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 			slog.String("route", c.Path()), slog.Any("err", err))
 	case code == http.StatusForbidden && message == errCSRF:
 		p.Title, p.Message = "This form has expired", "For your security the form could not be accepted. Go back, reload the page and try again."
-	case code == http.StatusForbidden && message != "":
-		p.Message = message
-	case code == http.StatusUnauthorized && message != "":
+	case code < 500 && message != "" && message != http.StatusText(code):
 		p.Message = message
 	}
 	p.Status = code

@@ -55,43 +55,54 @@ func (s *Server) toLogin(c echo.Context) error {
 // 404, the same as one that does not exist.
 func (s *Server) requireOrg(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		user := currentUser(c)
 		slug := c.Param("org")
-		now := s.Clock.Now()
-		var org dbsqlc.Organization
-		var role string
-		var orgs []layout.Org
-		err := db.AsUser(c.Request().Context(), s.Pool, user.UserID, func(tx pgx.Tx) error {
-			rows, err := q.OrgListForUser(c.Request().Context(), tx, user.UserID)
-			if err != nil {
-				return err
-			}
-			for _, r := range rows {
-				if r.ExpiresAt != nil && !now.Before(*r.ExpiresAt) {
-					continue
-				}
-				orgs = append(orgs, layout.Org{Slug: r.Slug, Name: r.Name, Role: r.Role, ExpiresAt: r.ExpiresAt})
-				if r.Slug == slug {
-					role = r.Role
-				}
-			}
-			if role == "" {
-				return nil
-			}
-			org, err = q.OrgGetBySlug(c.Request().Context(), tx, slug)
-			return err
-		})
+		ok, err := s.enterOrg(c, func(o dbsqlc.OrgListForUserRow) bool { return o.Slug == slug })
 		if err != nil {
 			return err
 		}
-		if role == "" {
+		if !ok {
 			return echo.ErrNotFound
 		}
-		c.Set(ctxOrg, org)
-		c.Set(ctxRole, role)
-		c.Set(ctxOrgs, orgs)
 		return next(c)
 	}
+}
+
+// enterOrg scopes the request to the first organization of the user's live
+// memberships that match picks, and reports whether there was one.
+func (s *Server) enterOrg(c echo.Context, match func(dbsqlc.OrgListForUserRow) bool) (bool, error) {
+	user := currentUser(c)
+	ctx := c.Request().Context()
+	now := s.Clock.Now()
+	var org dbsqlc.Organization
+	var role string
+	var orgs []layout.Org
+	err := db.AsUser(ctx, s.Pool, user.UserID, func(tx pgx.Tx) error {
+		rows, err := q.OrgListForUser(ctx, tx, user.UserID)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			if r.ExpiresAt != nil && !now.Before(*r.ExpiresAt) {
+				continue
+			}
+			orgs = append(orgs, layout.Org{Slug: r.Slug, Name: r.Name, Role: r.Role, ExpiresAt: r.ExpiresAt})
+			if role == "" && match(r) {
+				role = r.Role
+				org, err = q.OrgGet(ctx, tx, r.ID)
+				if err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil || role == "" {
+		return false, err
+	}
+	c.Set(ctxOrg, org)
+	c.Set(ctxRole, role)
+	c.Set(ctxOrgs, orgs)
+	return true, nil
 }
 
 // isUnsafe reports whether a method can change state.

@@ -24,11 +24,14 @@ var sessionRoutes = map[string]bool{
 func (s *Server) routes() {
 	e := s.echo
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: 308, Skipper: isOrgRoot}))
-	e.Use(s.requestContext, middleware.Recover(), s.securityHeaders(nil), middleware.BodyLimit("2M"))
+	e.Use(s.requestContext, middleware.Recover(), s.securityHeaders(s.Connectors.LoginOrigins()), middleware.BodyLimit("2M"))
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
 	e.GET(static.Prefix+"*", echo.WrapHandler(static.Handler()))
+	if s.Simulator != nil {
+		e.Any("/_entrasim/*", echo.WrapHandler(s.Simulator))
+	}
 
 	app := e.Group("", s.loadCookie, s.checkCSRF)
 	app.GET("/login", s.loginPage)
@@ -37,11 +40,20 @@ func (s *Server) routes() {
 	signedIn := app.Group("", s.requireSession)
 	signedIn.GET("/", s.home)
 	signedIn.POST("/logout", s.logout)
+	signedIn.GET("/api/integrations/:connector/callback", s.oauthCallback)
 
 	org := signedIn.Group("/o/:org", s.requireOrg, s.readOnlyForAuditors)
 	org.GET("/", s.orgHome)
 	org.GET("/audit", s.auditList)
 	org.GET("/audit/verify", s.auditVerify)
+	org.GET("/integrations", s.integrationsList)
+	org.GET("/integrations/:connector", s.integrationShow)
+	org.GET("/integrations/:connector/connect", s.connectNew)
+	org.POST("/integrations/:connector/connect", s.connectCreate)
+	org.GET("/connections/:id", s.connectionShow)
+	org.POST("/connections/:id/reauthorize", s.connectionReauthorize)
+	org.POST("/connections/:id/admin-consent", s.connectionAdminConsent)
+	org.POST("/connections/:id/revoke", s.connectionRevoke)
 }
 
 // isOrgRoot keeps the trailing slash of /o/:org/ (the organization's home).

@@ -14,6 +14,8 @@ import (
 	"github.com/attesthq/attest/internal/auth"
 	"github.com/attesthq/attest/internal/clock"
 	"github.com/attesthq/attest/internal/config"
+	"github.com/attesthq/attest/internal/connection"
+	"github.com/attesthq/attest/internal/connector"
 )
 
 // Deps are the services the web layer needs, wired by cmd/attest.
@@ -23,6 +25,11 @@ type Deps struct {
 	Clock  clock.Clock
 	Log    *slog.Logger
 	Auth   *auth.Service
+	// Connectors are the integrations offered; Connections runs their lifecycle.
+	Connectors  *connector.Registry
+	Connections *connection.Service
+	// Simulator, when set, is the Entra ID simulator served under /_entrasim/.
+	Simulator http.Handler
 }
 
 // Server is attest's web application.

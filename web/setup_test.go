@@ -2,10 +2,13 @@ package web_test
 
 import (
 	"context"
+	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/alexedwards/argon2id"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -18,7 +21,14 @@ import (
 	"github.com/attesthq/attest/internal/auth"
 	"github.com/attesthq/attest/internal/clock"
 	"github.com/attesthq/attest/internal/config"
+	"github.com/attesthq/attest/internal/connection"
+	"github.com/attesthq/attest/internal/connector"
+	"github.com/attesthq/attest/internal/connector/entra"
+	"github.com/attesthq/attest/internal/entrasim"
+	"github.com/attesthq/attest/internal/keyring"
+	"github.com/attesthq/attest/internal/pgcluster"
 	"github.com/attesthq/attest/internal/testdb"
+	"github.com/attesthq/attest/internal/vault"
 	"github.com/attesthq/attest/internal/webtest"
 	"github.com/attesthq/attest/web"
 )
@@ -48,6 +58,9 @@ type bundle struct {
 	hasher   *auth.Hasher
 	org      dbsqlc.Organization
 	app      *web.Server
+	sim      *entrasim.Simulator
+	// microsoft records every response attest received from the simulator.
+	microsoft *webtest.Recorder
 }
 
 func setup(t *testing.T) *bundle {
@@ -56,9 +69,13 @@ func setup(t *testing.T) *bundle {
 	clk := clock.NewFake(time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC))
 	hasher, err := auth.NewHasher(cheapParams)
 	require.NoError(t, err)
+	srv := httptest.NewServer(nil)
+	t.Cleanup(srv.Close)
 	env := map[string]string{
-		"DATABASE_URL":        tdb.URL,
-		"ATTEST_SESSION_KEYS": "test-session-key-0123456789abcdef0123456789",
+		"DATABASE_URL":           tdb.URL,
+		"ATTEST_SESSION_KEYS":    "test-session-key-0123456789abcdef0123456789",
+		"ATTEST_BASE_URL":        srv.URL,
+		"ATTEST_MASTER_KEY_FILE": filepath.Join(t.TempDir(), "master.key"),
 	}
 	cfg, err := config.Load(func(k string) string { return env[k] })
 	require.NoError(t, err)
@@ -66,12 +83,22 @@ func setup(t *testing.T) *bundle {
 	log := logs.Logger()
 	authSvc := &auth.Service{Pool: tdb.Pool, Clock: clk, Hasher: hasher, Throttle: auth.DefaultThrottle,
 		IdleTimeout: cfg.SessionIdleTimeout, MaxAge: cfg.SessionMaxAge, Log: log}
-	app, err := web.New(web.Deps{Config: cfg, Pool: tdb.Pool, Clock: clk, Log: log, Auth: authSvc})
+	wrapper, err := keyring.OpenLocalKeyFile(cfg.MasterKeyFile, true)
 	require.NoError(t, err)
-	srv := httptest.NewServer(app.Handler())
-	t.Cleanup(srv.Close)
+	callback := func(key string) string { return cfg.URL("/api/integrations/" + key + "/callback") }
+	recorder := &webtest.Recorder{Base: srv.Client().Transport}
+	sim := entrasim.New(entrasim.Options{BasePath: "/_entrasim", Now: clk.Now, Tenants: []entrasim.TenantSpec{entrasim.DefaultTenant(callback(entra.Key))}})
+	registry := connector.NewRegistry(entra.New(entra.Options{
+		SimulatorBase:     srv.URL + "/_entrasim",
+		SimulatorDefaults: entra.SimulatorRegistration{TenantID: entrasim.DefaultTenantID, ClientID: entrasim.DefaultClientID, ClientSecret: entrasim.DefaultClientSecret},
+	}, &http.Client{Transport: recorder}))
+	connections := &connection.Service{Pool: tdb.Pool, Clock: clk, Vault: &vault.Vault{Keyring: keyring.New(wrapper)}, Registry: registry, CallbackURL: callback}
+	app, err := web.New(web.Deps{Config: cfg, Pool: tdb.Pool, Clock: clk, Log: log, Auth: authSvc,
+		Connectors: registry, Connections: connections, Simulator: sim})
+	require.NoError(t, err)
+	srv.Config.Handler = app.Handler()
 
-	b := &bundle{tdb: tdb, clock: clk, srv: srv, logs: logs, accounts: &account.Service{Pool: tdb.Pool, Clock: clk}, hasher: hasher, app: app}
+	b := &bundle{tdb: tdb, clock: clk, srv: srv, logs: logs, accounts: &account.Service{Pool: tdb.Pool, Clock: clk}, hasher: hasher, app: app, sim: sim, microsoft: recorder}
 	b.org, err = b.accounts.CreateOrg(context.Background(), "Acme Corp", "acme", audit.SystemActor("test"))
 	require.NoError(t, err)
 	b.member(t, b.org.ID, ownerEmail, ownerPassword, account.RoleOwner, nil)
@@ -114,3 +141,23 @@ func countOf(list []string, want string) int {
 	}
 	return n
 }
+
+// setStatus changes a connection's status behind the application's back, as
+// a failed sync would.
+func setStatus(t *testing.T, b *bundle, connID uuid.UUID, status string) {
+	t.Helper()
+	require.NoError(t, db.InOrg(context.Background(), b.tdb.Pool, b.org.ID, func(tx pgx.Tx) error {
+		_, err := tx.Exec(context.Background(), `UPDATE connections SET status = $2 WHERE id = $1`, connID, status)
+		return err
+	}))
+}
+
+// pgDump finds pg_dump beside the server binaries.
+func pgDump(t *testing.T) string {
+	t.Helper()
+	dir, err := pgcluster.FindBinDir()
+	require.NoError(t, err)
+	return filepath.Join(dir, "pg_dump")
+}
+
+type goquerySelection = goquery.Selection

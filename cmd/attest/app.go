@@ -16,23 +16,33 @@ import (
 	"github.com/attesthq/attest/internal/auth"
 	"github.com/attesthq/attest/internal/clock"
 	"github.com/attesthq/attest/internal/config"
+	"github.com/attesthq/attest/internal/connection"
+	"github.com/attesthq/attest/internal/connector"
+	"github.com/attesthq/attest/internal/connector/entra"
+	"github.com/attesthq/attest/internal/entrasim"
+	"github.com/attesthq/attest/internal/vault"
 	"github.com/attesthq/attest/web"
 )
 
 // app is one running attest process: the composition root wires every
 // service here and nowhere else.
 type app struct {
-	cfg   config.Config
-	log   *slog.Logger
-	clock clock.Clock
-	pool  *pgxpool.Pool
-	web   *web.Server
+	cfg         config.Config
+	log         *slog.Logger
+	clock       clock.Clock
+	pool        *pgxpool.Pool
+	web         *web.Server
+	simulator   *entrasim.Simulator
+	connectors  *connector.Registry
+	connections *connection.Service
 }
 
 // appOptions are the choices that differ between serve, dev and tests.
 type appOptions struct {
 	Clock          clock.Clock
 	PasswordParams argon2id.Params
+	// HTTPClient talks to Microsoft (tests point it at the simulator).
+	HTTPClient *http.Client
 }
 
 func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opts appOptions) (*app, error) {
@@ -56,13 +66,42 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opts appOp
 		Pool: pool, Clock: opts.Clock, Hasher: hasher, Throttle: auth.DefaultThrottle,
 		IdleTimeout: cfg.SessionIdleTimeout, MaxAge: cfg.SessionMaxAge, Log: log,
 	}
-	srv, err := web.New(web.Deps{Config: cfg, Pool: pool, Clock: opts.Clock, Log: log, Auth: authSvc})
+	keys, err := newKeyring(ctx, cfg)
 	if err != nil {
 		pool.Close()
 		return nil, err
 	}
-	return &app{cfg: cfg, log: log, clock: opts.Clock, pool: pool, web: srv}, nil
+	a := &app{cfg: cfg, log: log, clock: opts.Clock, pool: pool}
+	callback := func(key string) string { return cfg.URL("/api/integrations/" + key + "/callback") }
+	entraOpts := entra.Options{CustomLoginRoot: cfg.EntraLoginRoot, CustomGraphRoot: cfg.EntraGraphRoot}
+	if cfg.EntraSimulator {
+		a.simulator = entrasim.New(entrasim.Options{
+			BasePath: simulatorPath, Now: opts.Clock.Now, Logger: log,
+			Tenants: []entrasim.TenantSpec{entrasim.DefaultTenant(callback(entra.Key))},
+		})
+		entraOpts.SimulatorBase = cfg.URL(simulatorPath)
+		entraOpts.SimulatorDefaults = entra.SimulatorRegistration{
+			TenantID: entrasim.DefaultTenantID, ClientID: entrasim.DefaultClientID, ClientSecret: entrasim.DefaultClientSecret,
+		}
+	}
+	a.connectors = connector.NewRegistry(entra.New(entraOpts, opts.HTTPClient))
+	a.connections = &connection.Service{
+		Pool: pool, Clock: opts.Clock, Vault: &vault.Vault{Keyring: keys}, Registry: a.connectors, CallbackURL: callback,
+	}
+	deps := web.Deps{Config: cfg, Pool: pool, Clock: opts.Clock, Log: log, Auth: authSvc,
+		Connectors: a.connectors, Connections: a.connections}
+	if a.simulator != nil {
+		deps.Simulator = a.simulator
+	}
+	if a.web, err = web.New(deps); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return a, nil
 }
+
+// simulatorPath is where the Entra ID simulator is served when enabled.
+const simulatorPath = "/_entrasim"
 
 // serve listens on the configured address until ctx ends, then drains
 // in-flight requests for up to 20 seconds.

@@ -6,6 +6,7 @@
 //	attest org create            create an organization
 //	attest user create           create a user and grant a membership
 //	attest audit verify          verify the audit log's hash chains
+//	attest entrasim              run the Entra ID simulator on its own
 package main
 
 import (
@@ -44,6 +45,7 @@ func commands() []command {
 		{"org", "manage organizations: org create --name NAME [--slug SLUG]", (*cli).org},
 		{"user", "manage users: user create --email EMAIL --org ORG --role owner|admin|auditor --password-stdin", (*cli).user},
 		{"audit", "audit log tools: audit verify [--org ORG]", (*cli).audit},
+		{"entrasim", "run the Entra ID simulator alone: entrasim --addr 127.0.0.1:PORT --users N", (*cli).entrasim},
 	}
 }
 

@@ -224,6 +224,61 @@ func (q *Queries) AuditList(ctx context.Context, db DBTX, arg AuditListParams) (
 	return items, nil
 }
 
+const auditListForTarget = `-- name: AuditListForTarget :many
+SELECT id, org_id, seq, occurred_at, actor_type, actor_id, actor_label, action, target_type, target_id, details, ip, request_id, prev_hash, hash FROM audit_log
+WHERE org_id = $1 AND target_type = $2 AND target_id = $3
+ORDER BY seq DESC
+LIMIT $4
+`
+
+type AuditListForTargetParams struct {
+	OrgID      uuid.UUID
+	TargetType string
+	TargetID   string
+	MaxRows    int32
+}
+
+func (q *Queries) AuditListForTarget(ctx context.Context, db DBTX, arg AuditListForTargetParams) ([]AuditLog, error) {
+	rows, err := db.Query(ctx, auditListForTarget,
+		arg.OrgID,
+		arg.TargetType,
+		arg.TargetID,
+		arg.MaxRows,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []AuditLog{}
+	for rows.Next() {
+		var i AuditLog
+		if err := rows.Scan(
+			&i.ID,
+			&i.OrgID,
+			&i.Seq,
+			&i.OccurredAt,
+			&i.ActorType,
+			&i.ActorID,
+			&i.ActorLabel,
+			&i.Action,
+			&i.TargetType,
+			&i.TargetID,
+			&i.Details,
+			&i.IP,
+			&i.RequestID,
+			&i.PrevHash,
+			&i.Hash,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const auditListNewer = `-- name: AuditListNewer :many
 SELECT id, org_id, seq, occurred_at, actor_type, actor_id, actor_label, action, target_type, target_id, details, ip, request_id, prev_hash, hash FROM audit_log
 WHERE org_id = $1 AND seq > $2

@@ -35,6 +35,27 @@ type AuditLog struct {
 	Hash       []byte
 }
 
+type Connection struct {
+	ID                 uuid.UUID
+	OrgID              uuid.UUID
+	Connector          string
+	DisplayName        string
+	Settings           json.RawMessage
+	IdentityKey        string
+	Status             string
+	StatusReason       string
+	ClientSecretSealed []byte
+	RefreshTokenSealed []byte
+	GrantedScopes      []string
+	ConsentedBy        string
+	CreatedAt          time.Time
+	CreatedBy          *uuid.UUID
+	ConnectedAt        *time.Time
+	TokenRotatedAt     *time.Time
+	DeletedAt          *time.Time
+	DeletedBy          *uuid.UUID
+}
+
 type LoginAttempt struct {
 	ID          int64
 	Email       string
@@ -51,6 +72,20 @@ type Membership struct {
 	CreatedBy *uuid.UUID
 	CreatedAt time.Time
 	RevokedAt *time.Time
+}
+
+type OauthFlow struct {
+	StateHash      []byte
+	OrgID          uuid.UUID
+	ConnectionID   uuid.UUID
+	UserID         uuid.UUID
+	SessionHash    []byte
+	Purpose        string
+	VerifierSealed []byte
+	RedirectUri    string
+	CreatedAt      time.Time
+	ExpiresAt      time.Time
+	UsedAt         *time.Time
 }
 
 type Organization struct {

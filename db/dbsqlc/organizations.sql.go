@@ -38,6 +38,29 @@ func (q *Queries) OrgCreate(ctx context.Context, db DBTX, arg OrgCreateParams) (
 	return i, err
 }
 
+const orgDataKey = `-- name: OrgDataKey :one
+SELECT wrapped_data_key FROM organizations WHERE id = $1
+`
+
+func (q *Queries) OrgDataKey(ctx context.Context, db DBTX, id uuid.UUID) ([]byte, error) {
+	row := db.QueryRow(ctx, orgDataKey, id)
+	var wrapped_data_key []byte
+	err := row.Scan(&wrapped_data_key)
+	return wrapped_data_key, err
+}
+
+const orgDataKeyForUpdate = `-- name: OrgDataKeyForUpdate :one
+SELECT wrapped_data_key FROM organizations WHERE id = $1 FOR UPDATE
+`
+
+// Locks the organization row so two first seals cannot create two data keys.
+func (q *Queries) OrgDataKeyForUpdate(ctx context.Context, db DBTX, id uuid.UUID) ([]byte, error) {
+	row := db.QueryRow(ctx, orgDataKeyForUpdate, id)
+	var wrapped_data_key []byte
+	err := row.Scan(&wrapped_data_key)
+	return wrapped_data_key, err
+}
+
 const orgGet = `-- name: OrgGet :one
 SELECT id, slug, name, settings, wrapped_data_key, created_at FROM organizations WHERE id = $1
 `
@@ -115,4 +138,18 @@ func (q *Queries) OrgListForUser(ctx context.Context, db DBTX, userID uuid.UUID)
 		return nil, err
 	}
 	return items, nil
+}
+
+const orgSetDataKey = `-- name: OrgSetDataKey :exec
+UPDATE organizations SET wrapped_data_key = $1 WHERE id = $2
+`
+
+type OrgSetDataKeyParams struct {
+	WrappedDataKey []byte
+	ID             uuid.UUID
+}
+
+func (q *Queries) OrgSetDataKey(ctx context.Context, db DBTX, arg OrgSetDataKeyParams) error {
+	_, err := db.Exec(ctx, orgSetDataKey, arg.WrappedDataKey, arg.ID)
+	return err
 }

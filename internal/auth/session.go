@@ -26,6 +26,10 @@ type Session struct {
 	ExpiresAt   time.Time
 }
 
+// IDHash is the stored form of the session id, which binds OAuth flows to
+// the session that started them.
+func (s *Session) IDHash() []byte { return hashToken(s.Token) }
+
 // ErrNoSession means the cookie's session is unknown, revoked or expired.
 var ErrNoSession = errors.New("auth: no valid session")
 

@@ -32,6 +32,19 @@ type Config struct {
 	LogFormat string
 	// LogLevel is the minimum level logged.
 	LogLevel string
+	// MasterKeyFile is the local master-key file that wraps organizations'
+	// data keys when no KMS key is configured (created 0600 on first use).
+	MasterKeyFile string
+	// KMSKeyID is the AWS KMS key that wraps data keys; region, endpoint and
+	// credentials come from the standard AWS variables.
+	KMSKeyID string
+	// EntraSimulator serves the built-in Entra ID simulator under /_entrasim/
+	// and offers it in the connect wizard.
+	EntraSimulator bool
+	// EntraLoginRoot and EntraGraphRoot, both set, add a "Custom endpoints"
+	// cloud to the connect wizard.
+	EntraLoginRoot string
+	EntraGraphRoot string
 	// TrustedProxies are the networks whose X-Forwarded-For header is believed
 	// when deciding a client's address; empty means use the TCP peer.
 	TrustedProxies []*net.IPNet
@@ -58,7 +71,25 @@ func Load(getenv Getenv) (Config, error) {
 		LogFormat:          p.oneOf("ATTEST_LOG_FORMAT", "text", "text", "json"),
 		LogLevel:           p.oneOf("ATTEST_LOG_LEVEL", "info", "debug", "info", "warn", "error"),
 		TrustedProxies:     p.cidrs("ATTEST_TRUSTED_PROXIES"),
+		MasterKeyFile:      p.get("ATTEST_MASTER_KEY_FILE", ""),
+		KMSKeyID:           p.get("ATTEST_KMS_KEY_ID", ""),
+		EntraSimulator:     p.boolean("ATTEST_ENTRA_SIMULATOR", false),
+		EntraLoginRoot:     p.get("ATTEST_ENTRA_LOGIN_URL", ""),
+		EntraGraphRoot:     p.get("ATTEST_ENTRA_GRAPH_URL", ""),
 	}
+	if c.MasterKeyFile == "" && c.KMSKeyID == "" {
+		p.fail("ATTEST_MASTER_KEY_FILE", "or ATTEST_KMS_KEY_ID is required: credentials are sealed under a key that one of them names")
+	}
+	if (c.EntraLoginRoot == "") != (c.EntraGraphRoot == "") {
+		p.fail("ATTEST_ENTRA_LOGIN_URL", "and ATTEST_ENTRA_GRAPH_URL must be set together")
+	}
+	for name, v := range map[string]string{"ATTEST_ENTRA_LOGIN_URL": c.EntraLoginRoot, "ATTEST_ENTRA_GRAPH_URL": c.EntraGraphRoot} {
+		if u, err := url.Parse(v); v != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "") {
+			p.fail(name, "must be an absolute http(s) URL (a host root, optionally with a path prefix), got %q", v)
+		}
+	}
+	c.EntraLoginRoot = strings.TrimSuffix(c.EntraLoginRoot, "/")
+	c.EntraGraphRoot = strings.TrimSuffix(c.EntraGraphRoot, "/")
 	if c.SessionIdleTimeout > c.SessionMaxAge {
 		p.fail("ATTEST_SESSION_IDLE_TIMEOUT", "must not exceed ATTEST_SESSION_MAX_AGE")
 	}
@@ -148,6 +179,16 @@ func (p *parser) baseURL(name, def string) *url.URL {
 	}
 	u.Path = ""
 	return u
+}
+
+func (p *parser) boolean(name string, def bool) bool {
+	raw := p.get(name, strconv.FormatBool(def))
+	v, err := strconv.ParseBool(raw)
+	if err != nil {
+		p.fail(name, "must be true or false, got %q", raw)
+		return def
+	}
+	return v
 }
 
 func (p *parser) cidrs(name string) []*net.IPNet {

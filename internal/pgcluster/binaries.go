@@ -16,6 +16,9 @@ var ErrNoServer = errors.New("PostgreSQL server binaries (initdb and pg_ctl) wer
 // then the newest /usr/lib/postgresql/<version>/bin.
 func FindBinDir() (string, error) {
 	if p, err := exec.LookPath("pg_ctl"); err == nil {
+		if real, err := filepath.EvalSymlinks(p); err == nil {
+			p = real
+		}
 		dir := filepath.Dir(p)
 		if _, err := os.Stat(filepath.Join(dir, "initdb")); err == nil {
 			return dir, nil

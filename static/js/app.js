@@ -2,6 +2,13 @@
 (function () {
   "use strict";
 
+  // Copy buttons: <button data-copy="#target-id" hidden>Copy</button>, shown
+  // only when this script runs, since they need it.
+  document.querySelectorAll("[data-copy]").forEach(function (b) { b.hidden = false; });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    event.target.querySelectorAll("[data-copy]").forEach(function (b) { b.hidden = false; });
+  });
+
   // Copy buttons: <button data-copy="#target-id">Copy</button>.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-copy]");

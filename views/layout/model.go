@@ -56,6 +56,7 @@ type NavItem struct {
 
 // Nav is the main navigation, in order.
 var Nav = []NavItem{
+	{Key: "integrations", Label: "Integrations", Path: "/integrations"},
 	{Key: "audit", Label: "Audit log", Path: "/audit"},
 }
 

@@ -1,0 +1,186 @@
+package connection
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"golang.org/x/oauth2"
+
+	"github.com/attesthq/attest/db"
+	"github.com/attesthq/attest/db/dbsqlc"
+	"github.com/attesthq/attest/internal/audit"
+	"github.com/attesthq/attest/internal/clock"
+	"github.com/attesthq/attest/internal/connector"
+	"github.com/attesthq/attest/internal/vault"
+)
+
+var q = dbsqlc.New()
+
+// Statuses of a connection.
+const (
+	StatusPending     = "pending"
+	StatusActive      = "active"
+	StatusNeedsReauth = "needs_reauth"
+	StatusRevoked     = "revoked"
+)
+
+// flowTTL is how long a started authorization may take.
+const flowTTL = 10 * time.Minute
+
+// Errors callers show to people.
+var (
+	ErrAlreadyConnected = errors.New("connection: this tenant is already connected")
+	ErrNotFound         = errors.New("connection: not found")
+	ErrRevoked          = errors.New("connection: the connection was revoked")
+)
+
+// SyncEnqueuer schedules a connection's sync in the caller's transaction.
+type SyncEnqueuer interface {
+	EnqueueSync(ctx context.Context, tx pgx.Tx, orgID, connectionID uuid.UUID, trigger string) error
+}
+
+// Service runs connection lifecycles.
+type Service struct {
+	Pool     *pgxpool.Pool
+	Clock    clock.Clock
+	Vault    *vault.Vault
+	Registry *connector.Registry
+	// CallbackURL returns this deployment's redirect URI for a connector.
+	CallbackURL func(connectorKey string) string
+	// Syncs, when set, receives the first sync of each new connection.
+	Syncs SyncEnqueuer
+}
+
+// User is the signed-in person acting, with the session flows bind to.
+type User struct {
+	ID          uuid.UUID
+	Email       string
+	SessionHash []byte
+}
+
+func (u User) actor() audit.Actor { return audit.UserActor(u.ID, u.Email) }
+
+// Start creates (or, for a tenant left pending or needing re-authorization,
+// updates) a pending connection from a valid connect form and returns where
+// to send the browser to authorize.
+func (s *Service) Start(ctx context.Context, orgID uuid.UUID, user User, key string, setup connector.Setup) (string, uuid.UUID, error) {
+	c := s.Registry.Get(key)
+	if c == nil {
+		return "", uuid.Nil, ErrNotFound
+	}
+	now := s.Clock.Now()
+	var target string
+	var connID uuid.UUID
+	err := db.InOrg(ctx, s.Pool, orgID, func(tx pgx.Tx) error {
+		conn, err := q.ConnectionFindLive(ctx, tx, dbsqlc.ConnectionFindLiveParams{Connector: key, IdentityKey: setup.IdentityKey})
+		purpose := "connect"
+		switch {
+		case errors.Is(err, pgx.ErrNoRows):
+			conn, err = q.ConnectionCreate(ctx, tx, dbsqlc.ConnectionCreateParams{
+				OrgID: orgID, Connector: key, DisplayName: setup.DisplayName, Settings: setup.Settings,
+				IdentityKey: setup.IdentityKey, CreatedAt: now, CreatedBy: &user.ID,
+			})
+			if err != nil {
+				return fmt.Errorf("connection: create: %w", err)
+			}
+			if err := audit.Record(ctx, tx, orgID, now, user.actor(), audit.Event{
+				Action: "connection.create", TargetType: "connection", TargetID: conn.ID.String(),
+				Details: map[string]any{"connector": key, "name": setup.DisplayName, "settings": string(setup.Settings)},
+			}); err != nil {
+				return err
+			}
+		case err != nil:
+			return fmt.Errorf("connection: find: %w", err)
+		case conn.Status == StatusActive:
+			return ErrAlreadyConnected
+		default:
+			if conn.Status == StatusNeedsReauth {
+				purpose = "reauth"
+			}
+		}
+		sealed, err := s.Vault.Seal(ctx, tx, orgID, conn.ID, vault.PurposeClientSecret, []byte(setup.Secret.Reveal()))
+		if err != nil {
+			return err
+		}
+		if err := q.ConnectionUpdateSetup(ctx, tx, dbsqlc.ConnectionUpdateSetupParams{
+			ID: conn.ID, DisplayName: setup.DisplayName, Settings: setup.Settings, ClientSecretSealed: sealed,
+		}); err != nil {
+			return fmt.Errorf("connection: store setup: %w", err)
+		}
+		connID = conn.ID
+		target, err = s.newFlow(ctx, tx, c, conn, user, purpose, now)
+		return err
+	})
+	return target, connID, err
+}
+
+// Reauthorize starts a new authorization for an existing connection.
+func (s *Service) Reauthorize(ctx context.Context, orgID uuid.UUID, user User, connID uuid.UUID) (string, error) {
+	return s.flowFor(ctx, orgID, user, connID, "reauth")
+}
+
+// AdminConsent starts the tenant's admin-consent flow for a connection.
+func (s *Service) AdminConsent(ctx context.Context, orgID uuid.UUID, user User, connID uuid.UUID) (string, error) {
+	return s.flowFor(ctx, orgID, user, connID, "admin_consent")
+}
+
+func (s *Service) flowFor(ctx context.Context, orgID uuid.UUID, user User, connID uuid.UUID, purpose string) (string, error) {
+	var target string
+	err := db.InOrg(ctx, s.Pool, orgID, func(tx pgx.Tx) error {
+		conn, err := q.ConnectionGetForUpdate(ctx, tx, connID)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return fmt.Errorf("connection: load: %w", err)
+		}
+		if conn.DeletedAt != nil {
+			return ErrRevoked
+		}
+		c := s.Registry.Get(conn.Connector)
+		if c == nil {
+			return ErrNotFound
+		}
+		if purpose == "reauth" && conn.Status == StatusPending {
+			purpose = "connect"
+		}
+		target, err = s.newFlow(ctx, tx, c, conn, user, purpose, s.Clock.Now())
+		return err
+	})
+	return target, err
+}
+
+// newFlow records a single-use state (and sealed PKCE verifier) bound to the
+// user's session, organization and connection, and builds the URL.
+func (s *Service) newFlow(ctx context.Context, tx pgx.Tx, c connector.Connector, conn dbsqlc.Connection, user User, purpose string, now time.Time) (string, error) {
+	state := newState(conn.OrgID)
+	redirect := s.CallbackURL(conn.Connector)
+	var sealedVerifier []byte
+	var target string
+	var err error
+	if purpose == "admin_consent" {
+		target, err = c.AdminConsentURL(conn.Settings, redirect, state)
+	} else {
+		verifier := oauth2.GenerateVerifier()
+		if sealedVerifier, err = s.Vault.Seal(ctx, tx, conn.OrgID, conn.ID, vault.PurposeVerifier, []byte(verifier)); err != nil {
+			return "", err
+		}
+		target, err = c.AuthorizeURL(conn.Settings, redirect, state, verifier)
+	}
+	if err != nil {
+		return "", fmt.Errorf("connection: build authorization URL: %w", err)
+	}
+	if err := q.OAuthFlowCreate(ctx, tx, dbsqlc.OAuthFlowCreateParams{
+		StateHash: hashState(state), OrgID: conn.OrgID, ConnectionID: conn.ID, UserID: user.ID,
+		SessionHash: user.SessionHash, Purpose: purpose, VerifierSealed: sealedVerifier, RedirectUri: redirect,
+		CreatedAt: now, ExpiresAt: now.Add(flowTTL),
+	}); err != nil {
+		return "", fmt.Errorf("connection: record flow: %w", err)
+	}
+	return target, nil
+}

@@ -1,0 +1,62 @@
+package entra
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/attesthq/attest/internal/connector"
+)
+
+// Connector is the Entra ID connector.
+type Connector struct {
+	clouds []Cloud
+	opts   Options
+	http   *http.Client
+}
+
+// New returns the connector with the clouds opts allows.
+func New(opts Options, client *http.Client) *Connector {
+	if client == nil {
+		client = &http.Client{Timeout: 30 * time.Second}
+	}
+	clouds := append([]Cloud{}, nationalClouds...)
+	if opts.CustomLoginRoot != "" && opts.CustomGraphRoot != "" {
+		clouds = append(clouds, Cloud{Key: CloudCustom, Label: "Custom endpoints",
+			Hint:      "the login and Graph endpoints configured by your administrator (" + opts.CustomLoginRoot + ")",
+			LoginRoot: opts.CustomLoginRoot, GraphRoot: opts.CustomGraphRoot})
+	}
+	if opts.SimulatorBase != "" {
+		clouds = append(clouds, Cloud{Key: CloudSimulated, Label: "Simulated tenant (not Microsoft)",
+			Hint:      "attest's built-in simulator with a generated demo tenant: try the product without an Entra tenant",
+			LoginRoot: opts.SimulatorBase + "/login", GraphRoot: opts.SimulatorBase + "/graph"})
+	}
+	return &Connector{clouds: clouds, opts: opts, http: client}
+}
+
+// Definition describes the connector.
+func (c *Connector) Definition() connector.Definition { return definition }
+
+// Clouds lists the clouds offered in the connect form.
+func (c *Connector) Clouds() []Cloud { return c.clouds }
+
+func (c *Connector) cloud(key string) (Cloud, bool) {
+	for _, cl := range c.clouds {
+		if cl.Key == key {
+			return cl, true
+		}
+	}
+	return Cloud{}, false
+}
+
+// LoginOrigins are the identity-platform origins the browser is sent to.
+func (c *Connector) LoginOrigins() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, cl := range c.clouds {
+		if o := origin(cl.LoginRoot); o != "" && !seen[o] {
+			seen[o] = true
+			out = append(out, o)
+		}
+	}
+	return out
+}

@@ -1,0 +1,156 @@
+// Package integrations renders the connector catalog, an integration's page,
+// the connect wizard, a connection's page and the outcome of an
+// authorization.
+package integrations
+
+import (
+	"time"
+
+	"github.com/attesthq/attest/views/layout"
+)
+
+// Card is one connector in the catalog.
+type Card struct {
+	Name        string
+	Category    string
+	Auth        string
+	Cadence     string
+	Summary     string
+	URL         string
+	StatusLabel string
+	StatusChip  string
+	Connected   int
+	Attention   int
+}
+
+// Catalog is the integrations catalog page.
+type Catalog struct {
+	Page  layout.Page
+	Cards []Card
+}
+
+// Fact is one label/value pair in the facts grid.
+type Fact struct {
+	Label string
+	Value string
+}
+
+// Evidence is one evidence kind the connector produces.
+type Evidence struct {
+	Kind        string
+	Title       string
+	Description string
+	Criteria    []string
+}
+
+// Step is one "How to connect" step.
+type Step struct {
+	Number          int
+	Title           string
+	Body            string
+	ShowRedirectURI bool
+}
+
+// Scope is one requested permission.
+type Scope struct {
+	Name   string
+	Reason string
+}
+
+// Connector is what an integration page and the wizard show about a connector.
+type Connector struct {
+	Key         string
+	Name        string
+	Summary     string
+	Facts       []Fact
+	Criteria    []string
+	Evidence    []Evidence
+	Steps       []Step
+	Scopes      []Scope
+	RedirectURI string
+}
+
+// ConnRow is one connection in a list.
+type ConnRow struct {
+	ID           string
+	Name         string
+	URL          string
+	Status       string
+	StatusLabel  string
+	StatusReason string
+	Cloud        string
+	Tenant       string
+	ConnectedAt  *time.Time
+	LastSync     *time.Time
+	NextSync     *time.Time
+	Freshness    string
+	FreshChip    string
+	Revoked      bool
+	RevokedAt    *time.Time
+}
+
+// Integration is the page of one connector.
+type Integration struct {
+	Page        layout.Page
+	Connector   Connector
+	Connections []ConnRow
+	CanWrite    bool
+	ConnectURL  string
+}
+
+// FormField is one input of the connect form, with its value and error.
+type FormField struct {
+	Name        string
+	Label       string
+	Type        string
+	Hint        string
+	Placeholder string
+	Required    bool
+	Options     []Option
+	Value       string
+	Error       string
+}
+
+// Option is one choice of a select field.
+type Option struct {
+	Value string
+	Label string
+	Hint  string
+}
+
+// Wizard is the connect wizard.
+type Wizard struct {
+	Page      layout.Page
+	Connector Connector
+	Fields    []FormField
+	Action    string
+	Notice    string
+	FormError string
+}
+
+// Outcome is the page after a failed or refused authorization.
+type Outcome struct {
+	Page          layout.Page
+	Title         string
+	Message       string
+	NextStep      string
+	Code          string
+	ConnectionURL string
+	RetryURL      string
+	AdminConsent  string
+}
+
+// StatusLabel describes a connection status in words.
+func StatusLabel(status string) string {
+	switch status {
+	case "pending":
+		return "Pending authorization"
+	case "active":
+		return "Active"
+	case "needs_reauth":
+		return "Needs re-authorization"
+	case "revoked":
+		return "Revoked"
+	}
+	return status
+}

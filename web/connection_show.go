@@ -1,0 +1,88 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/labstack/echo/v4"
+
+	"github.com/attesthq/attest/db"
+	"github.com/attesthq/attest/db/dbsqlc"
+	"github.com/attesthq/attest/internal/account"
+	"github.com/attesthq/attest/views/components"
+	"github.com/attesthq/attest/views/pages/integrations"
+)
+
+// loadConnection reads the connection named in the path inside the current
+// organization; another organization's id answers 404.
+func (s *Server) loadConnection(c echo.Context) (dbsqlc.Connection, error) {
+	id, err := uuid.Parse(c.Param("id"))
+	if err != nil {
+		return dbsqlc.Connection{}, echo.ErrNotFound
+	}
+	var conn dbsqlc.Connection
+	err = db.InOrg(c.Request().Context(), s.Pool, currentOrg(c).ID, func(tx pgx.Tx) error {
+		conn, err = q.ConnectionGet(c.Request().Context(), tx, id)
+		return err
+	})
+	if errors.Is(err, pgx.ErrNoRows) || (err == nil && s.Connectors.Get(conn.Connector) == nil) {
+		return dbsqlc.Connection{}, echo.ErrNotFound
+	}
+	return conn, err
+}
+
+// connectionShow is a connection's page: status, details, actions, history.
+func (s *Server) connectionShow(c echo.Context) error {
+	conn, err := s.loadConnection(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	var history []dbsqlc.AuditLog
+	if err := db.InOrg(ctx, s.Pool, conn.OrgID, func(tx pgx.Tx) error {
+		history, err = q.AuditListForTarget(ctx, tx, dbsqlc.AuditListForTargetParams{
+			OrgID: conn.OrgID, TargetType: "connection", TargetID: conn.ID.String(), MaxRows: 100,
+		})
+		return err
+	}); err != nil {
+		return err
+	}
+	def := s.Connectors.Get(conn.Connector).Definition()
+	row := s.connRow(c, conn)
+	base := orgPath(c, "/connections/"+conn.ID.String())
+	view := integrations.ConnectionView{
+		Page: s.page(c, conn.DisplayName, "integrations"), Conn: row,
+		ConnectorName: def.Name, ConnectorURL: orgPath(c, "/integrations/"+def.Key),
+		Scopes: conn.GrantedScopes, CanWrite: account.CanWrite(currentRole(c)),
+		ReauthURL: base + "/reauthorize", AdminConsentURL: base + "/admin-consent", RevokeURL: base + "/revoke",
+		Facts: []integrations.Fact{
+			{Label: "Connector", Value: def.Name},
+			{Label: "Cloud", Value: row.Cloud},
+			{Label: "Directory (tenant)", Value: row.Tenant},
+			{Label: "Application (client) ID", Value: settingsClientID(conn)},
+			{Label: "Authorized by", Value: dash(conn.ConsentedBy)},
+			{Label: "Connected", Value: timeText(conn.ConnectedAt)},
+			{Label: "Created", Value: components.Exact(conn.CreatedAt)},
+		},
+	}
+	for _, h := range history {
+		view.History = append(view.History, integrations.HistoryEntry{At: h.OccurredAt, Actor: h.ActorLabel, Action: h.Action, Detail: strings.TrimPrefix(string(h.Details), "{}")})
+	}
+	return s.render(c, http.StatusOK, integrations.ConnectionPage(view))
+}
+
+func settingsClientID(conn dbsqlc.Connection) string {
+	var st connectionSettings
+	_ = jsonUnmarshal(conn.Settings, &st)
+	return st.ClientID
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}

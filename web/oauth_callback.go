@@ -1,0 +1,78 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/attesthq/attest/db/dbsqlc"
+	"github.com/attesthq/attest/internal/account"
+	"github.com/attesthq/attest/internal/connection"
+	"github.com/attesthq/attest/views/layout"
+	errpage "github.com/attesthq/attest/views/pages/errors"
+	"github.com/attesthq/attest/views/pages/integrations"
+)
+
+// stateProblems explain a refused callback state.
+var stateProblems = map[string]errpage.Problem{
+	connection.StateUnknown: {Title: "This authorization response is not valid", Message: "attest does not recognize this sign-in response. Start the connection again from the integration page."},
+	connection.StateForeign: {Title: "This authorization belongs to another session", Message: "The sign-in was started by a different session, so attest refused it. Start the connection again from this browser."},
+	connection.StateUsed:    {Title: "This authorization was already used", Message: "Each sign-in response works once. Open the connection to see its status, or start again."},
+	connection.StateExpired: {Title: "This authorization has expired", Message: "An authorization must finish within 10 minutes of starting it. Start the connection again."},
+}
+
+// oauthCallback is the redirect URI: Microsoft sends the browser here with a
+// code or an error after the consent screen (or admin consent).
+func (s *Server) oauthCallback(c echo.Context) error {
+	key := c.Param("connector")
+	out, err := s.Connections.Complete(c.Request().Context(), key, s.actingUser(c), c.QueryParams())
+	var stateErr *connection.StateError
+	switch {
+	case errors.As(err, &stateErr):
+		p := stateProblems[stateErr.Reason]
+		p.Status, p.RequestID, p.SignedIn = http.StatusBadRequest, requestID(c), true
+		return s.render(c, http.StatusBadRequest, errpage.Page(p))
+	case errors.Is(err, connection.ErrRevoked):
+		return echo.NewHTTPError(http.StatusGone, "This connection was revoked before the authorization finished.")
+	case errors.Is(err, connection.ErrNotFound):
+		return echo.ErrNotFound
+	case err != nil:
+		return err
+	}
+	ok, err := s.enterOrg(c, func(o dbsqlc.OrgListForUserRow) bool { return o.ID == out.OrgID })
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return echo.ErrNotFound
+	}
+	connURL := orgPath(c, "/connections/"+out.ConnectionID.String())
+	if out.Problem == nil {
+		switch out.Purpose {
+		case "admin_consent":
+			flash(c, layout.FlashSuccess, "Admin consent was granted for the tenant. Authorize the connection to finish.")
+		case "reauth":
+			flash(c, layout.FlashSuccess, "Re-authorized. attest syncs again.")
+		default:
+			flash(c, layout.FlashSuccess, "Connected. The first sync has started.")
+		}
+		if len(out.MissingScopes) > 0 {
+			flash(c, layout.FlashError, "Microsoft did not grant "+strings.Join(out.MissingScopes, ", ")+": the evidence that needs it will show as unknown until an administrator grants admin consent.")
+		}
+		return c.Redirect(http.StatusSeeOther, connURL)
+	}
+	p := out.Problem
+	view := integrations.Outcome{
+		Page:  s.page(c, p.Title, "integrations"),
+		Title: p.Title, Message: p.Message, NextStep: p.NextStep, Code: p.Code, ConnectionURL: connURL,
+	}
+	if account.CanWrite(currentRole(c)) {
+		view.RetryURL = connURL + "/reauthorize"
+		if p.OfferAdminConsent {
+			view.AdminConsent = connURL + "/admin-consent"
+		}
+	}
+	return s.render(c, http.StatusOK, integrations.OutcomePage(view))
+}
