@@ -152,7 +152,7 @@ func TestSystemIDsIsTheOnlyDoorAcrossTenants(t *testing.T) {
 	b := createOrg(t, tdb, "beta")
 	var ids []uuid.UUID
 	require.NoError(t, db.Tx(ctx, tdb.Pool, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT id FROM system_ids('organization', NULL, 100)`)
+		rows, err := tx.Query(ctx, `SELECT id FROM system_ids('organization', now(), NULL, 100)`)
 		if err != nil {
 			return err
 		}

@@ -42,12 +42,21 @@ func (s *Server) connectionShow(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	var history []dbsqlc.AuditLog
+	var exclusions []dbsqlc.CheckExclusion
 	if err := db.InOrg(ctx, s.Pool, conn.OrgID, func(tx pgx.Tx) error {
 		history, err = q.AuditListForTarget(ctx, tx, dbsqlc.AuditListForTargetParams{
 			OrgID: conn.OrgID, TargetType: "connection", TargetID: conn.ID.String(), MaxRows: 100,
 		})
+		if err != nil {
+			return err
+		}
+		exclusions, err = q.CheckExclusionsActive(ctx, tx, dbsqlc.CheckExclusionsActiveParams{ConnectionID: conn.ID, Now: s.Clock.Now()})
 		return err
 	}); err != nil {
+		return err
+	}
+	live, err := s.liveView(c, conn, "")
+	if err != nil {
 		return err
 	}
 	def := s.Connectors.Get(conn.Connector).Definition()
@@ -58,6 +67,7 @@ func (s *Server) connectionShow(c echo.Context) error {
 		ConnectorName: def.Name, ConnectorURL: orgPath(c, "/integrations/"+def.Key),
 		Scopes: conn.GrantedScopes, CanWrite: account.CanWrite(currentRole(c)),
 		ReauthURL: base + "/reauthorize", AdminConsentURL: base + "/admin-consent", RevokeURL: base + "/revoke",
+		Live: live, EvidenceURL: orgPath(c, "/evidence?connection="+conn.ID.String()),
 		Facts: []integrations.Fact{
 			{Label: "Connector", Value: def.Name},
 			{Label: "Cloud", Value: row.Cloud},
@@ -67,6 +77,14 @@ func (s *Server) connectionShow(c echo.Context) error {
 			{Label: "Connected", Value: timeText(conn.ConnectedAt)},
 			{Label: "Created", Value: components.Exact(conn.CreatedAt)},
 		},
+	}
+	checkTitles := map[string]string{}
+	for _, chk := range s.Connectors.Get(conn.Connector).Checks() {
+		checkTitles[chk.Key] = chk.Title
+	}
+	for _, x := range exclusions {
+		view.Exclusions = append(view.Exclusions, integrations.ExclusionRow{Check: checkTitles[x.CheckKey], Subject: x.SubjectLabel,
+			Reason: x.Reason, ExpiresAt: x.ExpiresAt, RevokeURL: base + "/exclusions/" + x.ID.String() + "/revoke"})
 	}
 	for _, h := range history {
 		view.History = append(view.History, integrations.HistoryEntry{At: h.OccurredAt, Actor: h.ActorLabel, Action: h.Action, Detail: strings.TrimPrefix(string(h.Details), "{}")})

@@ -5,6 +5,9 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+
 	"github.com/attesthq/attest/views/components"
 )
 
@@ -18,3 +21,12 @@ func timeText(t *time.Time) string {
 }
 
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+// uuidParam parses a path parameter as a UUID; anything else is a 404.
+func uuidParam(c echo.Context, name string) (uuid.UUID, error) {
+	id, err := uuid.Parse(c.Param(name))
+	if err != nil {
+		return uuid.Nil, echo.ErrNotFound
+	}
+	return id, nil
+}

@@ -54,6 +54,13 @@ func (s *Server) routes() {
 	org.POST("/connections/:id/reauthorize", s.connectionReauthorize)
 	org.POST("/connections/:id/admin-consent", s.connectionAdminConsent)
 	org.POST("/connections/:id/revoke", s.connectionRevoke)
+	org.GET("/connections/:id/live", s.connectionLive)
+	org.POST("/connections/:id/sync", s.connectionSync)
+	org.GET("/connections/:id/checks/:check", s.checkShow)
+	org.POST("/connections/:id/checks/:check/exclusions", s.exclusionCreate)
+	org.POST("/connections/:id/exclusions/:exclusion/revoke", s.exclusionRevoke)
+	org.GET("/evidence", s.evidenceList)
+	org.GET("/evidence/:evidence", s.evidenceShow)
 }
 
 // isOrgRoot keeps the trailing slash of /o/:org/ (the organization's home).

@@ -1,13 +1,16 @@
 package web
 
 import (
+	"context"
 	"crypto/hkdf"
 	"crypto/sha256"
 	"fmt"
 	"log/slog"
 	"net/http"
 
+	"github.com/google/uuid"
 	"github.com/gorilla/sessions"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/labstack/echo/v4"
 
@@ -16,6 +19,7 @@ import (
 	"github.com/attesthq/attest/internal/config"
 	"github.com/attesthq/attest/internal/connection"
 	"github.com/attesthq/attest/internal/connector"
+	"github.com/attesthq/attest/internal/exclusion"
 )
 
 // Deps are the services the web layer needs, wired by cmd/attest.
@@ -30,6 +34,16 @@ type Deps struct {
 	Connections *connection.Service
 	// Simulator, when set, is the Entra ID simulator served under /_entrasim/.
 	Simulator http.Handler
+	// Jobs queues syncs ("Sync now").
+	Jobs SyncQueue
+	// Exclusions excuses subjects from checks.
+	Exclusions *exclusion.Service
+}
+
+// SyncQueue queues a sync inside the caller's transaction and reports false
+// when one is already queued or running.
+type SyncQueue interface {
+	SyncNow(ctx context.Context, tx pgx.Tx, orgID, connID uuid.UUID, trigger string) (bool, error)
 }
 
 // Server is attest's web application.

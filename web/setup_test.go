@@ -25,11 +25,15 @@ import (
 	"github.com/attesthq/attest/internal/connector"
 	"github.com/attesthq/attest/internal/connector/entra"
 	"github.com/attesthq/attest/internal/entrasim"
+	"github.com/attesthq/attest/internal/evidence"
+	"github.com/attesthq/attest/internal/exclusion"
 	"github.com/attesthq/attest/internal/keyring"
 	"github.com/attesthq/attest/internal/pgcluster"
+	"github.com/attesthq/attest/internal/syncer"
 	"github.com/attesthq/attest/internal/testdb"
 	"github.com/attesthq/attest/internal/vault"
 	"github.com/attesthq/attest/internal/webtest"
+	"github.com/attesthq/attest/jobs"
 	"github.com/attesthq/attest/web"
 )
 
@@ -61,6 +65,8 @@ type bundle struct {
 	sim      *entrasim.Simulator
 	// microsoft records every response attest received from the simulator.
 	microsoft *webtest.Recorder
+	// syncer runs syncs directly (the web tests' job client only inserts).
+	syncer *syncer.Syncer
 }
 
 func setup(t *testing.T) *bundle {
@@ -92,13 +98,19 @@ func setup(t *testing.T) *bundle {
 		SimulatorBase:     srv.URL + "/_entrasim",
 		SimulatorDefaults: entra.SimulatorRegistration{TenantID: entrasim.DefaultTenantID, ClientID: entrasim.DefaultClientID, ClientSecret: entrasim.DefaultClientSecret},
 	}, &http.Client{Transport: recorder}))
-	connections := &connection.Service{Pool: tdb.Pool, Clock: clk, Vault: &vault.Vault{Keyring: keyring.New(wrapper)}, Registry: registry, CallbackURL: callback}
+	v := &vault.Vault{Keyring: keyring.New(wrapper)}
+	runner := &syncer.Syncer{Pool: tdb.Pool, Clock: clk, Vault: v, Registry: registry, Evidence: &evidence.Store{Pool: tdb.Pool}, Log: log}
+	insertOnly, err := jobs.NewClient(jobs.Deps{Pool: tdb.Pool, Clock: clk, Log: log, Syncer: runner}, jobs.Config{SyncWorkers: 1, SyncTimeout: time.Minute, RescueAfter: 2 * time.Minute})
+	require.NoError(t, err)
+	queue := &jobs.Queue{Client: insertOnly}
+	connections := &connection.Service{Pool: tdb.Pool, Clock: clk, Vault: v, Registry: registry, CallbackURL: callback, Syncs: queue}
 	app, err := web.New(web.Deps{Config: cfg, Pool: tdb.Pool, Clock: clk, Log: log, Auth: authSvc,
-		Connectors: registry, Connections: connections, Simulator: sim})
+		Connectors: registry, Connections: connections, Simulator: sim, Jobs: queue,
+		Exclusions: &exclusion.Service{Pool: tdb.Pool, Clock: clk}})
 	require.NoError(t, err)
 	srv.Config.Handler = app.Handler()
 
-	b := &bundle{tdb: tdb, clock: clk, srv: srv, logs: logs, accounts: &account.Service{Pool: tdb.Pool, Clock: clk}, hasher: hasher, app: app, sim: sim, microsoft: recorder}
+	b := &bundle{tdb: tdb, clock: clk, srv: srv, logs: logs, accounts: &account.Service{Pool: tdb.Pool, Clock: clk}, hasher: hasher, app: app, sim: sim, microsoft: recorder, syncer: runner}
 	b.org, err = b.accounts.CreateOrg(context.Background(), "Acme Corp", "acme", audit.SystemActor("test"))
 	require.NoError(t, err)
 	b.member(t, b.org.ID, ownerEmail, ownerPassword, account.RoleOwner, nil)
@@ -161,3 +173,11 @@ func pgDump(t *testing.T) string {
 }
 
 type goquerySelection = goquery.Selection
+
+// sync runs one sync of the connection as the job would.
+func (b *bundle) sync(t *testing.T, connID uuid.UUID) syncer.Outcome {
+	t.Helper()
+	out, err := b.syncer.Run(context.Background(), syncer.Request{OrgID: b.org.ID, ConnectionID: connID, Trigger: "schedule", Attempt: 1})
+	require.NoError(t, err)
+	return out
+}

@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"github.com/alexedwards/argon2id"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
 
 	"github.com/attesthq/attest/db"
 	"github.com/attesthq/attest/internal/auth"
@@ -20,7 +22,11 @@ import (
 	"github.com/attesthq/attest/internal/connector"
 	"github.com/attesthq/attest/internal/connector/entra"
 	"github.com/attesthq/attest/internal/entrasim"
+	"github.com/attesthq/attest/internal/evidence"
+	"github.com/attesthq/attest/internal/exclusion"
+	"github.com/attesthq/attest/internal/syncer"
 	"github.com/attesthq/attest/internal/vault"
+	"github.com/attesthq/attest/jobs"
 	"github.com/attesthq/attest/web"
 )
 
@@ -35,6 +41,7 @@ type app struct {
 	simulator   *entrasim.Simulator
 	connectors  *connector.Registry
 	connections *connection.Service
+	river       *river.Client[pgx.Tx]
 }
 
 // appOptions are the choices that differ between serve, dev and tests.
@@ -43,6 +50,8 @@ type appOptions struct {
 	PasswordParams argon2id.Params
 	// HTTPClient talks to Microsoft (tests point it at the simulator).
 	HTTPClient *http.Client
+	// Jobs sizes the job client; zero means jobs.DefaultConfig.
+	Jobs jobs.Config
 }
 
 func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opts appOptions) (*app, error) {
@@ -84,12 +93,25 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opts appOp
 			TenantID: entrasim.DefaultTenantID, ClientID: entrasim.DefaultClientID, ClientSecret: entrasim.DefaultClientSecret,
 		}
 	}
+	entraOpts.Now = opts.Clock.Now
 	a.connectors = connector.NewRegistry(entra.New(entraOpts, opts.HTTPClient))
+	v := &vault.Vault{Keyring: keys}
+	runner := &syncer.Syncer{Pool: pool, Clock: opts.Clock, Vault: v, Registry: a.connectors, Evidence: &evidence.Store{Pool: pool}, Log: log}
+	jobCfg := opts.Jobs
+	if jobCfg.SyncWorkers == 0 {
+		jobCfg = jobs.DefaultConfig
+	}
+	if a.river, err = jobs.NewClient(jobs.Deps{Pool: pool, Clock: opts.Clock, Log: log, Syncer: runner}, jobCfg); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	queue := &jobs.Queue{Client: a.river}
 	a.connections = &connection.Service{
-		Pool: pool, Clock: opts.Clock, Vault: &vault.Vault{Keyring: keys}, Registry: a.connectors, CallbackURL: callback,
+		Pool: pool, Clock: opts.Clock, Vault: v, Registry: a.connectors, CallbackURL: callback, Syncs: queue,
 	}
 	deps := web.Deps{Config: cfg, Pool: pool, Clock: opts.Clock, Log: log, Auth: authSvc,
-		Connectors: a.connectors, Connections: a.connections}
+		Connectors: a.connectors, Connections: a.connections, Jobs: queue,
+		Exclusions: &exclusion.Service{Pool: pool, Clock: opts.Clock}}
 	if a.simulator != nil {
 		deps.Simulator = a.simulator
 	}
@@ -103,9 +125,15 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opts appOp
 // simulatorPath is where the Entra ID simulator is served when enabled.
 const simulatorPath = "/_entrasim"
 
-// serve listens on the configured address until ctx ends, then drains
-// in-flight requests for up to 20 seconds.
+// serve runs the job client and listens on the configured address until ctx
+// ends; then it drains in-flight requests for up to 20 seconds and lets
+// running jobs finish for up to 30 (those still running are cancelled and
+// handed back to the queue for another process or the next start).
 func (a *app) serve(ctx context.Context, ready func(addr string)) error {
+	if err := a.river.Start(context.WithoutCancel(ctx)); err != nil {
+		return fmt.Errorf("start jobs: %w", err)
+	}
+	defer a.stopJobs()
 	ln, err := net.Listen("tcp", a.cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)
@@ -135,6 +163,17 @@ func (a *app) serve(ctx context.Context, ready func(addr string)) error {
 		return err
 	}
 	return nil
+}
+
+func (a *app) stopJobs() {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := a.river.Stop(ctx); err != nil {
+		a.log.Warn("jobs did not stop in time; cancelling them", "err", err)
+		cancelCtx, cancel2 := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel2()
+		_ = a.river.StopAndCancel(cancelCtx)
+	}
 }
 
 func (a *app) close() { a.pool.Close() }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -35,7 +36,7 @@ func (c *cli) audit(ctx context.Context, args []string) error {
 		}
 		orgs = []uuid.UUID{org.ID}
 	} else if err := db.Tx(ctx, env.pool, func(tx pgx.Tx) error {
-		orgs, err = account.SystemIDs(ctx, tx, "organization")
+		orgs, err = account.SystemIDs(ctx, tx, "organization", time.Now())
 		return err
 	}); err != nil {
 		return err

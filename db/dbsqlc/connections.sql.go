@@ -46,7 +46,7 @@ const connectionCreate = `-- name: ConnectionCreate :one
 INSERT INTO connections (org_id, connector, display_name, settings, identity_key, status, created_at, created_by)
 VALUES ($1, $2, $3, $4, $5,
         'pending', $6, $7)
-RETURNING id, org_id, connector, display_name, settings, identity_key, status, status_reason, client_secret_sealed, refresh_token_sealed, granted_scopes, consented_by, created_at, created_by, connected_at, token_rotated_at, deleted_at, deleted_by
+RETURNING id, org_id, connector, display_name, settings, identity_key, status, status_reason, client_secret_sealed, refresh_token_sealed, granted_scopes, consented_by, created_at, created_by, connected_at, token_rotated_at, deleted_at, deleted_by, next_sync_at, last_sync_at, last_success_at, last_run_id, consecutive_failures, inactive_days
 `
 
 type ConnectionCreateParams struct {
@@ -89,12 +89,18 @@ func (q *Queries) ConnectionCreate(ctx context.Context, db DBTX, arg ConnectionC
 		&i.TokenRotatedAt,
 		&i.DeletedAt,
 		&i.DeletedBy,
+		&i.NextSyncAt,
+		&i.LastSyncAt,
+		&i.LastSuccessAt,
+		&i.LastRunID,
+		&i.ConsecutiveFailures,
+		&i.InactiveDays,
 	)
 	return i, err
 }
 
 const connectionFindLive = `-- name: ConnectionFindLive :one
-SELECT id, org_id, connector, display_name, settings, identity_key, status, status_reason, client_secret_sealed, refresh_token_sealed, granted_scopes, consented_by, created_at, created_by, connected_at, token_rotated_at, deleted_at, deleted_by FROM connections
+SELECT id, org_id, connector, display_name, settings, identity_key, status, status_reason, client_secret_sealed, refresh_token_sealed, granted_scopes, consented_by, created_at, created_by, connected_at, token_rotated_at, deleted_at, deleted_by, next_sync_at, last_sync_at, last_success_at, last_run_id, consecutive_failures, inactive_days FROM connections
 WHERE connector = $1 AND identity_key = $2 AND deleted_at IS NULL
 FOR UPDATE
 `
@@ -126,12 +132,18 @@ func (q *Queries) ConnectionFindLive(ctx context.Context, db DBTX, arg Connectio
 		&i.TokenRotatedAt,
 		&i.DeletedAt,
 		&i.DeletedBy,
+		&i.NextSyncAt,
+		&i.LastSyncAt,
+		&i.LastSuccessAt,
+		&i.LastRunID,
+		&i.ConsecutiveFailures,
+		&i.InactiveDays,
 	)
 	return i, err
 }
 
 const connectionGet = `-- name: ConnectionGet :one
-SELECT id, org_id, connector, display_name, settings, identity_key, status, status_reason, client_secret_sealed, refresh_token_sealed, granted_scopes, consented_by, created_at, created_by, connected_at, token_rotated_at, deleted_at, deleted_by FROM connections WHERE id = $1
+SELECT id, org_id, connector, display_name, settings, identity_key, status, status_reason, client_secret_sealed, refresh_token_sealed, granted_scopes, consented_by, created_at, created_by, connected_at, token_rotated_at, deleted_at, deleted_by, next_sync_at, last_sync_at, last_success_at, last_run_id, consecutive_failures, inactive_days FROM connections WHERE id = $1
 `
 
 func (q *Queries) ConnectionGet(ctx context.Context, db DBTX, id uuid.UUID) (Connection, error) {
@@ -156,12 +168,18 @@ func (q *Queries) ConnectionGet(ctx context.Context, db DBTX, id uuid.UUID) (Con
 		&i.TokenRotatedAt,
 		&i.DeletedAt,
 		&i.DeletedBy,
+		&i.NextSyncAt,
+		&i.LastSyncAt,
+		&i.LastSuccessAt,
+		&i.LastRunID,
+		&i.ConsecutiveFailures,
+		&i.InactiveDays,
 	)
 	return i, err
 }
 
 const connectionGetForUpdate = `-- name: ConnectionGetForUpdate :one
-SELECT id, org_id, connector, display_name, settings, identity_key, status, status_reason, client_secret_sealed, refresh_token_sealed, granted_scopes, consented_by, created_at, created_by, connected_at, token_rotated_at, deleted_at, deleted_by FROM connections WHERE id = $1 FOR UPDATE
+SELECT id, org_id, connector, display_name, settings, identity_key, status, status_reason, client_secret_sealed, refresh_token_sealed, granted_scopes, consented_by, created_at, created_by, connected_at, token_rotated_at, deleted_at, deleted_by, next_sync_at, last_sync_at, last_success_at, last_run_id, consecutive_failures, inactive_days FROM connections WHERE id = $1 FOR UPDATE
 `
 
 func (q *Queries) ConnectionGetForUpdate(ctx context.Context, db DBTX, id uuid.UUID) (Connection, error) {
@@ -186,12 +204,18 @@ func (q *Queries) ConnectionGetForUpdate(ctx context.Context, db DBTX, id uuid.U
 		&i.TokenRotatedAt,
 		&i.DeletedAt,
 		&i.DeletedBy,
+		&i.NextSyncAt,
+		&i.LastSyncAt,
+		&i.LastSuccessAt,
+		&i.LastRunID,
+		&i.ConsecutiveFailures,
+		&i.InactiveDays,
 	)
 	return i, err
 }
 
 const connectionList = `-- name: ConnectionList :many
-SELECT id, org_id, connector, display_name, settings, identity_key, status, status_reason, client_secret_sealed, refresh_token_sealed, granted_scopes, consented_by, created_at, created_by, connected_at, token_rotated_at, deleted_at, deleted_by FROM connections
+SELECT id, org_id, connector, display_name, settings, identity_key, status, status_reason, client_secret_sealed, refresh_token_sealed, granted_scopes, consented_by, created_at, created_by, connected_at, token_rotated_at, deleted_at, deleted_by, next_sync_at, last_sync_at, last_success_at, last_run_id, consecutive_failures, inactive_days FROM connections
 WHERE connector = $1
 ORDER BY deleted_at IS NOT NULL, created_at DESC
 `
@@ -225,6 +249,12 @@ func (q *Queries) ConnectionList(ctx context.Context, db DBTX, connector string)
 			&i.TokenRotatedAt,
 			&i.DeletedAt,
 			&i.DeletedBy,
+			&i.NextSyncAt,
+			&i.LastSyncAt,
+			&i.LastSuccessAt,
+			&i.LastRunID,
+			&i.ConsecutiveFailures,
+			&i.InactiveDays,
 		); err != nil {
 			return nil, err
 		}
@@ -237,7 +267,7 @@ func (q *Queries) ConnectionList(ctx context.Context, db DBTX, connector string)
 }
 
 const connectionListAll = `-- name: ConnectionListAll :many
-SELECT id, org_id, connector, display_name, settings, identity_key, status, status_reason, client_secret_sealed, refresh_token_sealed, granted_scopes, consented_by, created_at, created_by, connected_at, token_rotated_at, deleted_at, deleted_by FROM connections ORDER BY deleted_at IS NOT NULL, created_at DESC
+SELECT id, org_id, connector, display_name, settings, identity_key, status, status_reason, client_secret_sealed, refresh_token_sealed, granted_scopes, consented_by, created_at, created_by, connected_at, token_rotated_at, deleted_at, deleted_by, next_sync_at, last_sync_at, last_success_at, last_run_id, consecutive_failures, inactive_days FROM connections ORDER BY deleted_at IS NOT NULL, created_at DESC
 `
 
 func (q *Queries) ConnectionListAll(ctx context.Context, db DBTX) ([]Connection, error) {
@@ -268,6 +298,12 @@ func (q *Queries) ConnectionListAll(ctx context.Context, db DBTX) ([]Connection,
 			&i.TokenRotatedAt,
 			&i.DeletedAt,
 			&i.DeletedBy,
+			&i.NextSyncAt,
+			&i.LastSyncAt,
+			&i.LastSuccessAt,
+			&i.LastRunID,
+			&i.ConsecutiveFailures,
+			&i.InactiveDays,
 		); err != nil {
 			return nil, err
 		}

@@ -35,25 +35,124 @@ type AuditLog struct {
 	Hash       []byte
 }
 
+type CheckExclusion struct {
+	ID           uuid.UUID
+	OrgID        uuid.UUID
+	ConnectionID uuid.UUID
+	CheckKey     string
+	SubjectKey   string
+	SubjectLabel string
+	Reason       string
+	ExpiresAt    time.Time
+	CreatedBy    uuid.UUID
+	CreatedAt    time.Time
+	RevokedAt    *time.Time
+	RevokedBy    *uuid.UUID
+}
+
+type CheckFailure struct {
+	OrgID        uuid.UUID
+	ConnectionID uuid.UUID
+	CheckKey     string
+	SubjectKey   string
+	SubjectLabel string
+	Detail       string
+	Since        time.Time
+}
+
+type CheckResult struct {
+	ID               int64
+	OrgID            uuid.UUID
+	ConnectionID     uuid.UUID
+	RunID            uuid.UUID
+	CheckKey         string
+	Status           string
+	Reason           string
+	SubjectsTotal    int32
+	SubjectsFailing  int32
+	SubjectsExcluded int32
+	EvaluatedAt      time.Time
+}
+
 type Connection struct {
-	ID                 uuid.UUID
-	OrgID              uuid.UUID
-	Connector          string
-	DisplayName        string
-	Settings           json.RawMessage
-	IdentityKey        string
-	Status             string
-	StatusReason       string
-	ClientSecretSealed []byte
-	RefreshTokenSealed []byte
-	GrantedScopes      []string
-	ConsentedBy        string
-	CreatedAt          time.Time
-	CreatedBy          *uuid.UUID
-	ConnectedAt        *time.Time
-	TokenRotatedAt     *time.Time
-	DeletedAt          *time.Time
-	DeletedBy          *uuid.UUID
+	ID                  uuid.UUID
+	OrgID               uuid.UUID
+	Connector           string
+	DisplayName         string
+	Settings            json.RawMessage
+	IdentityKey         string
+	Status              string
+	StatusReason        string
+	ClientSecretSealed  []byte
+	RefreshTokenSealed  []byte
+	GrantedScopes       []string
+	ConsentedBy         string
+	CreatedAt           time.Time
+	CreatedBy           *uuid.UUID
+	ConnectedAt         *time.Time
+	TokenRotatedAt      *time.Time
+	DeletedAt           *time.Time
+	DeletedBy           *uuid.UUID
+	NextSyncAt          *time.Time
+	LastSyncAt          *time.Time
+	LastSuccessAt       *time.Time
+	LastRunID           *uuid.UUID
+	ConsecutiveFailures int32
+	InactiveDays        int32
+}
+
+type ConnectorRun struct {
+	ID           uuid.UUID
+	OrgID        uuid.UUID
+	ConnectionID uuid.UUID
+	Trigger      string
+	JobID        *int64
+	Attempt      int32
+	Status       string
+	StartedAt    time.Time
+	FinishedAt   *time.Time
+	Datasets     json.RawMessage
+	ErrorClass   string
+	ErrorMessage string
+	EvidenceNew  int32
+	Requests     int32
+	Throttled    int32
+	Retries      int32
+}
+
+type Evidence struct {
+	ID            int64
+	OrgID         uuid.UUID
+	ConnectionID  uuid.UUID
+	Kind          string
+	SchemaVersion int32
+	SubjectKey    string
+	SubjectLabel  string
+	Payload       json.RawMessage
+	Fingerprint   []byte
+	ObservedAt    time.Time
+	CollectedAt   time.Time
+	FirstRunID    uuid.UUID
+}
+
+type EvidenceCurrent struct {
+	OrgID        uuid.UUID
+	ConnectionID uuid.UUID
+	Kind         string
+	SubjectKey   string
+	EvidenceID   int64
+	Fingerprint  []byte
+	SinceRunID   uuid.UUID
+}
+
+type EvidenceSuperseded struct {
+	OrgID        uuid.UUID
+	EvidenceID   int64
+	ConnectionID uuid.UUID
+	FromRunID    uuid.UUID
+	ToRunID      uuid.UUID
+	Reason       string
+	At           time.Time
 }
 
 type LoginAttempt struct {
@@ -95,6 +194,18 @@ type Organization struct {
 	Settings       json.RawMessage
 	WrappedDataKey []byte
 	CreatedAt      time.Time
+}
+
+type RiverJob struct {
+	ID          int64
+	Kind        string
+	Args        json.RawMessage
+	State       string
+	Queue       string
+	Attempt     int16
+	CreatedAt   time.Time
+	ScheduledAt time.Time
+	FinalizedAt *time.Time
 }
 
 type Session struct {

@@ -7,17 +7,19 @@ package dbsqlc
 
 import (
 	"context"
+	"time"
 
 	"github.com/google/uuid"
 )
 
 const systemIDs = `-- name: SystemIDs :many
 SELECT org_id::uuid AS org_id, id::uuid AS id
-FROM system_ids($1::text, $2::uuid, $3::integer)
+FROM system_ids($1::text, $2::timestamptz, $3::uuid, $4::integer)
 `
 
 type SystemIDsParams struct {
 	Kind    string
+	At      time.Time
 	After   *uuid.UUID
 	MaxRows int32
 }
@@ -29,7 +31,12 @@ type SystemIDsRow struct {
 
 // The one cross-tenant read: ids only, through the SECURITY DEFINER function.
 func (q *Queries) SystemIDs(ctx context.Context, db DBTX, arg SystemIDsParams) ([]SystemIDsRow, error) {
-	rows, err := db.Query(ctx, systemIDs, arg.Kind, arg.After, arg.MaxRows)
+	rows, err := db.Query(ctx, systemIDs,
+		arg.Kind,
+		arg.At,
+		arg.After,
+		arg.MaxRows,
+	)
 	if err != nil {
 		return nil, err
 	}

@@ -185,7 +185,7 @@ $$;
 -- +goose StatementBegin
 CREATE PROCEDURE sysread_leave() LANGUAGE plpgsql AS $$
 BEGIN
-    ALTER FUNCTION system_ids(text, uuid, integer) OWNER TO attest_sysread;
+    ALTER FUNCTION system_ids(text, timestamptz, uuid, integer) OWNER TO attest_sysread;
     REVOKE CREATE ON SCHEMA public FROM attest_sysread;
     IF NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
         EXECUTE format('REVOKE attest_sysread FROM %I', current_user);
@@ -194,11 +194,13 @@ END
 $$;
 -- +goose StatementEnd
 
--- The one door across tenants: ids only, for system jobs. Later migrations
--- replace it as more kinds of ids are needed; nothing else reads across orgs.
+-- The one door across tenants: ids only, for system jobs. p_at is the
+-- caller's "now" (the application's clock, so tests can move time). Later
+-- migrations replace it as more kinds of ids are needed; nothing else reads
+-- across organizations.
 CALL sysread_enter();
 -- +goose StatementBegin
-CREATE FUNCTION system_ids(p_kind text, p_after uuid, p_limit integer)
+CREATE FUNCTION system_ids(p_kind text, p_at timestamptz, p_after uuid, p_limit integer)
     RETURNS TABLE (org_id uuid, id uuid)
     LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public AS $$
 BEGIN
@@ -212,8 +214,8 @@ END
 $$;
 -- +goose StatementEnd
 CALL sysread_leave();
-REVOKE ALL ON FUNCTION system_ids(text, uuid, integer) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION system_ids(text, uuid, integer) TO attest_app;
+REVOKE ALL ON FUNCTION system_ids(text, timestamptz, uuid, integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION system_ids(text, timestamptz, uuid, integer) TO attest_app;
 
 -- +goose Down
 -- Migrations only move forward; restore from a backup to go back.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -93,7 +94,7 @@ var ErrOrgNotFound = errors.New("account: no such organization")
 func (s *Service) FindOrg(ctx context.Context, idOrSlug string) (dbsqlc.Organization, error) {
 	var found *dbsqlc.Organization
 	err := db.Tx(ctx, s.Pool, func(tx pgx.Tx) error {
-		ids, err := SystemIDs(ctx, tx, "organization")
+		ids, err := SystemIDs(ctx, tx, "organization", s.Clock.Now())
 		if err != nil {
 			return err
 		}
@@ -122,12 +123,12 @@ func (s *Service) FindOrg(ctx context.Context, idOrSlug string) (dbsqlc.Organiza
 }
 
 // SystemIDs lists every id of one kind across tenants through the system_ids
-// function, in pages.
-func SystemIDs(ctx context.Context, tx pgx.Tx, kind string) ([]uuid.UUID, error) {
+// function, in pages; at is the caller's current time.
+func SystemIDs(ctx context.Context, tx pgx.Tx, kind string, at time.Time) ([]uuid.UUID, error) {
 	var all []uuid.UUID
 	var after *uuid.UUID
 	for {
-		rows, err := q.SystemIDs(ctx, tx, dbsqlc.SystemIDsParams{Kind: kind, After: after, MaxRows: 1000})
+		rows, err := q.SystemIDs(ctx, tx, dbsqlc.SystemIDsParams{Kind: kind, At: at, After: after, MaxRows: 1000})
 		if err != nil {
 			return nil, fmt.Errorf("account: list %s ids: %w", kind, err)
 		}

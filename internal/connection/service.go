@@ -2,6 +2,7 @@ package connection
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -90,7 +91,7 @@ func (s *Service) Start(ctx context.Context, orgID uuid.UUID, user User, key str
 			}
 			if err := audit.Record(ctx, tx, orgID, now, user.actor(), audit.Event{
 				Action: "connection.create", TargetType: "connection", TargetID: conn.ID.String(),
-				Details: map[string]any{"connector": key, "name": setup.DisplayName, "settings": string(setup.Settings)},
+				Details: map[string]any{"connector": key, "name": setup.DisplayName, "settings": json.RawMessage(setup.Settings)},
 			}); err != nil {
 				return err
 			}

@@ -12,6 +12,8 @@ import (
 	"context"
 	"encoding/json"
 	"net/url"
+	"reflect"
+	"strings"
 	"time"
 
 	"github.com/attesthq/attest/internal/secret"
@@ -48,6 +50,8 @@ type EvidenceKind struct {
 	Description   string
 	Criteria      []string
 	SchemaVersion int
+	// Fields are the payload's typed fields in their documented order.
+	Fields []string
 }
 
 // Step is one "How to connect" step. Body may contain the placeholder
@@ -149,6 +153,7 @@ type Connector interface {
 	// FormNotice is an optional note shown above the form.
 	FormNotice() string
 	OAuth
+	Syncer
 }
 
 // OAuth is the authorization-code flow with PKCE.
@@ -196,4 +201,28 @@ func (r *Registry) LoginOrigins() []string {
 		out = append(out, c.LoginOrigins()...)
 	}
 	return out
+}
+
+// JSONFields lists the JSON names of a struct's fields in declaration order:
+// an evidence kind's typed columns.
+func JSONFields(v any) []string {
+	t := reflect.TypeOf(v)
+	out := make([]string, 0, t.NumField())
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if name != "" && name != "-" {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// Kind returns the evidence kind with the given name.
+func (d Definition) Kind(kind string) (EvidenceKind, bool) {
+	for _, k := range d.Evidence {
+		if k.Kind == kind {
+			return k, true
+		}
+	}
+	return EvidenceKind{}, false
 }

@@ -57,6 +57,7 @@ type NavItem struct {
 // Nav is the main navigation, in order.
 var Nav = []NavItem{
 	{Key: "integrations", Label: "Integrations", Path: "/integrations"},
+	{Key: "evidence", Label: "Evidence", Path: "/evidence"},
 	{Key: "audit", Label: "Audit log", Path: "/audit"},
 }
 

@@ -1,6 +1,9 @@
 package entra
 
-import "net/url"
+import (
+	"net/url"
+	"time"
+)
 
 // Cloud is a Microsoft identity platform + Graph deployment. Roots are host
 // roots as Microsoft publishes them, optionally with a path prefix; the
@@ -46,6 +49,11 @@ type Options struct {
 	SimulatorBase string
 	// SimulatorDefaults fill the form when the simulated tenant is chosen.
 	SimulatorDefaults SimulatorRegistration
+	// Limits and Retry override the Graph pacing and retry policy (tests).
+	Limits *Limits
+	Retry  *RetryPolicy
+	// Now is the clock access tokens expire by (default time.Now).
+	Now func() time.Time
 }
 
 // SimulatorRegistration is the simulator's demo app registration.

@@ -11,15 +11,16 @@ const Key = "entra"
 
 // Evidence kinds produced by the connector.
 const (
-	KindUser            = "entra.user"
-	KindMFARegistration = "entra.mfa_registration"
-	KindCAPolicy        = "entra.ca_policy"
-	KindRiskyUser       = "entra.risky_user"
-	KindRiskySignIn     = "entra.risky_signin"
-	KindUsersSummary    = "entra.users_summary"
-	KindMFASummary      = "entra.mfa_summary"
-	KindCASummary       = "entra.ca_summary"
-	KindRiskSummary     = "entra.risk_summary"
+	KindUser               = "entra.user"
+	KindMFARegistration    = "entra.mfa_registration"
+	KindCAPolicy           = "entra.ca_policy"
+	KindRiskyUser          = "entra.risky_user"
+	KindRiskySignIn        = "entra.risky_signin"
+	KindUsersSummary       = "entra.users_summary"
+	KindMFASummary         = "entra.mfa_summary"
+	KindCASummary          = "entra.ca_summary"
+	KindRiskyUserSummary   = "entra.risky_user_summary"
+	KindRiskySignInSummary = "entra.risky_signin_summary"
 )
 
 // graphScopes are the delegated Microsoft Graph permissions, and nothing else.
@@ -47,24 +48,26 @@ var definition = connector.Definition{
 	StaleAfter: 6 * time.Hour,
 	Scopes:     append(append([]connector.Scope{}, graphScopes...), oidcScopes...),
 	Evidence: []connector.EvidenceKind{
-		{Kind: KindUser, Title: "Users", SchemaVersion: 1, Criteria: []string{"CC6.2"},
+		{Kind: KindUser, Fields: connector.JSONFields(User{}), Title: "Users", SchemaVersion: 1, Criteria: []string{"CC6.2"},
 			Description: "Every account with its state, type, creation date and last sign-in: enabled, disabled, guests and inactive accounts."},
-		{Kind: KindMFARegistration, Title: "MFA registration", SchemaVersion: 1, Criteria: []string{"CC6.1"},
+		{Kind: KindMFARegistration, Fields: connector.JSONFields(MFARegistration{}), Title: "MFA registration", SchemaVersion: 1, Criteria: []string{"CC6.1"},
 			Description: "Per user: MFA registered and capable, admin role, methods registered."},
-		{Kind: KindCAPolicy, Title: "Conditional-access policies", SchemaVersion: 1, Criteria: []string{"CC6.1"},
+		{Kind: KindCAPolicy, Fields: connector.JSONFields(CAPolicy{}), Title: "Conditional-access policies", SchemaVersion: 1, Criteria: []string{"CC6.1"},
 			Description: "Each policy with its state and whether it requires MFA."},
-		{Kind: KindRiskyUser, Title: "Risky users", SchemaVersion: 1, Criteria: []string{"CC7.1"},
+		{Kind: KindRiskyUser, Fields: connector.JSONFields(RiskyUser{}), Title: "Risky users", SchemaVersion: 1, Criteria: []string{"CC7.1"},
 			Description: "Users ID Protection flagged, with risk level, state and last update."},
-		{Kind: KindRiskySignIn, Title: "Risky sign-ins", SchemaVersion: 1, Criteria: []string{"CC7.1"},
+		{Kind: KindRiskySignIn, Fields: connector.JSONFields(RiskySignIn{}), Title: "Risky sign-ins", SchemaVersion: 1, Criteria: []string{"CC7.1"},
 			Description: "At-risk sign-in events since the previous sync."},
-		{Kind: KindUsersSummary, Title: "User inventory summary", SchemaVersion: 1, Criteria: []string{"CC6.2"},
+		{Kind: KindUsersSummary, Fields: connector.JSONFields(UsersSummary{}), Title: "User inventory summary", SchemaVersion: 1, Criteria: []string{"CC6.2"},
 			Description: "Counts of enabled, disabled, guest, never-signed-in and inactive accounts."},
-		{Kind: KindMFASummary, Title: "MFA coverage summary", SchemaVersion: 1, Criteria: []string{"CC6.1"},
+		{Kind: KindMFASummary, Fields: connector.JSONFields(MFASummary{}), Title: "MFA coverage summary", SchemaVersion: 1, Criteria: []string{"CC6.1"},
 			Description: "Share of enabled members and admins with MFA registered."},
-		{Kind: KindCASummary, Title: "Conditional-access summary", SchemaVersion: 1, Criteria: []string{"CC6.1"},
+		{Kind: KindCASummary, Fields: connector.JSONFields(CASummary{}), Title: "Conditional-access summary", SchemaVersion: 1, Criteria: []string{"CC6.1"},
 			Description: "Policy count by state and the number requiring MFA."},
-		{Kind: KindRiskSummary, Title: "Identity risk summary", SchemaVersion: 1, Criteria: []string{"CC7.1"},
-			Description: "Risky users by level and state; risky sign-ins in the window."},
+		{Kind: KindRiskyUserSummary, Fields: connector.JSONFields(RiskyUserSummary{}), Title: "Risky user summary", SchemaVersion: 1, Criteria: []string{"CC7.1"},
+			Description: "Risky users by level and state, and how many high-risk users have been at risk longer than 7 days."},
+		{Kind: KindRiskySignInSummary, Fields: connector.JSONFields(RiskySignInSummary{}), Title: "Risky sign-in summary", SchemaVersion: 1, Criteria: []string{"CC7.1"},
+			Description: "At-risk sign-ins in the window, by risk level."},
 	},
 	Steps: []connector.Step{
 		{Title: "Register the app", ShowRedirectURI: true,

@@ -12,6 +12,9 @@ type Connector struct {
 	clouds []Cloud
 	opts   Options
 	http   *http.Client
+	limits Limits
+	retry  RetryPolicy
+	now    func() time.Time
 }
 
 // New returns the connector with the clouds opts allows.
@@ -30,7 +33,17 @@ func New(opts Options, client *http.Client) *Connector {
 			Hint:      "attest's built-in simulator with a generated demo tenant: try the product without an Entra tenant",
 			LoginRoot: opts.SimulatorBase + "/login", GraphRoot: opts.SimulatorBase + "/graph"})
 	}
-	return &Connector{clouds: clouds, opts: opts, http: client}
+	limits, retry, now := DocumentedLimits, DefaultRetry, opts.Now
+	if opts.Limits != nil {
+		limits = *opts.Limits
+	}
+	if opts.Retry != nil {
+		retry = *opts.Retry
+	}
+	if now == nil {
+		now = time.Now
+	}
+	return &Connector{clouds: clouds, opts: opts, http: client, limits: limits, retry: retry, now: now}
 }
 
 // Definition describes the connector.

@@ -1,0 +1,174 @@
+package entra
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/attesthq/attest/internal/connector"
+)
+
+// evaluate runs every check on the state this sync built. A check whose
+// datasets were not all read is unknown: a read error is never a pass.
+func evaluate(st *state, results map[string]connector.DatasetResult, params map[string]int, now time.Time) []connector.CheckResult {
+	out := make([]connector.CheckResult, 0, len(checks))
+	for _, chk := range checks {
+		if r, ok := missingDataset(chk, results); ok {
+			out = append(out, connector.CheckResult{Key: chk.Key, Status: connector.CheckUnknown, Reason: unreadable(r)})
+			continue
+		}
+		var res connector.CheckResult
+		switch chk.Key {
+		case CheckMFAMembers:
+			res = checkMFAMembers(st)
+		case CheckMFAAdmins:
+			res = checkMFAAdmins(st)
+		case CheckCARequiresMFA:
+			res = checkCARequiresMFA(st)
+		case CheckInactive:
+			res = checkInactive(st, inactiveDays(params), now)
+		case CheckRiskyUsersStale:
+			res = checkRiskyUsers(st, now)
+		case CheckSignInMonitor:
+			res = checkSignInMonitor(st)
+		}
+		res.Key = chk.Key
+		sort.Slice(res.Failing, func(i, j int) bool { return res.Failing[i].Label < res.Failing[j].Label })
+		out = append(out, res)
+	}
+	return out
+}
+
+func missingDataset(chk connector.Check, results map[string]connector.DatasetResult) (connector.DatasetResult, bool) {
+	for _, d := range chk.Datasets {
+		if r := results[d]; r.Status != connector.DatasetOK {
+			r.Dataset = d
+			return r, true
+		}
+	}
+	return connector.DatasetResult{}, false
+}
+
+func unreadable(r connector.DatasetResult) string {
+	title := r.Dataset
+	for _, d := range datasets {
+		if d.Key == r.Dataset {
+			title = d.Title
+		}
+	}
+	switch r.ErrorClass {
+	case connector.ErrorLicence:
+		return title + " needs an Entra ID P1 or P2 licence, which this tenant lacks: " + r.Error
+	case connector.ErrorConfiguration:
+		return title + " could not be read (permission or configuration): " + r.Error
+	}
+	return title + " could not be read this sync: " + r.Error
+}
+
+// verdict turns counted failures into a result.
+func verdict(total int, failing []connector.Subject, passReason, failReason string) connector.CheckResult {
+	if len(failing) == 0 {
+		return connector.CheckResult{Status: connector.CheckPass, Total: total, Reason: passReason}
+	}
+	return connector.CheckResult{Status: connector.CheckFail, Total: total, Failing: failing, Reason: fmt.Sprintf(failReason, len(failing), total)}
+}
+
+func checkMFAMembers(st *state) connector.CheckResult {
+	var failing []connector.Subject
+	total := 0
+	for id, u := range st.users {
+		if !u.enabled || !u.member {
+			continue
+		}
+		total++
+		r, ok := st.regs[id]
+		switch {
+		case !ok:
+			failing = append(failing, connector.Subject{Key: id, Label: u.label, Detail: "not in the MFA registration report"})
+		case !r.mfa:
+			failing = append(failing, connector.Subject{Key: id, Label: u.label, Detail: "no MFA method registered"})
+		}
+	}
+	return verdict(total, failing, fmt.Sprintf("All %d enabled members have MFA registered.", total), "%d of %d enabled members have no MFA registered.")
+}
+
+func checkMFAAdmins(st *state) connector.CheckResult {
+	var failing []connector.Subject
+	total := 0
+	for id, r := range st.regs {
+		if !r.admin {
+			continue
+		}
+		total++
+		if !r.mfa {
+			failing = append(failing, connector.Subject{Key: id, Label: r.label, Detail: "admin without MFA registered"})
+		}
+	}
+	if total == 0 {
+		return connector.CheckResult{Status: connector.CheckPass, Reason: "The registration report lists no administrators."}
+	}
+	return verdict(total, failing, fmt.Sprintf("All %d admins have MFA registered.", total), "%d of %d admins have no MFA registered.")
+}
+
+func checkCARequiresMFA(st *state) connector.CheckResult {
+	enforced, reportOnly := 0, 0
+	for _, p := range st.policies {
+		switch {
+		case p.requiresMFA && p.state == policyEnabled:
+			enforced++
+		case p.requiresMFA && p.state == policyReportOnly:
+			reportOnly++
+		}
+	}
+	res := connector.CheckResult{Total: len(st.policies)}
+	if enforced > 0 {
+		res.Status, res.Reason = connector.CheckPass, fmt.Sprintf("%d enabled policies require MFA.", enforced)
+		return res
+	}
+	res.Status = connector.CheckFail
+	res.Reason = fmt.Sprintf("No enabled policy requires MFA (%d of %d policies require it only in report-only mode).", reportOnly, len(st.policies))
+	return res
+}
+
+func checkInactive(st *state, days int, now time.Time) connector.CheckResult {
+	if !st.activityVisible {
+		return connector.CheckResult{Status: connector.CheckUnknown,
+			Reason: "Sign-in activity needs an Entra ID P1 or P2 licence (and AuditLog.Read.All), so inactivity cannot be judged."}
+	}
+	threshold := now.AddDate(0, 0, -days)
+	var failing []connector.Subject
+	total := 0
+	for id, u := range st.users {
+		if !u.enabled {
+			continue
+		}
+		total++
+		if !inactiveSince(u, threshold) {
+			continue
+		}
+		detail := "never signed in; created " + u.created.UTC().Format(time.DateOnly)
+		if u.lastSignIn != nil {
+			detail = fmt.Sprintf("last sign-in %s (%d days ago)", u.lastSignIn.UTC().Format(time.DateOnly), int(now.Sub(*u.lastSignIn).Hours()/24))
+		}
+		failing = append(failing, connector.Subject{Key: id, Label: u.label, Detail: detail})
+	}
+	return verdict(total, failing, fmt.Sprintf("All %d enabled accounts signed in within %d days.", total, days),
+		"%d of %d enabled accounts have not signed in within "+fmt.Sprint(days)+" days.")
+}
+
+func checkRiskyUsers(st *state, now time.Time) connector.CheckResult {
+	var failing []connector.Subject
+	for _, r := range st.riskyUsers {
+		if r.level == "high" && r.state == "atRisk" && r.updated.Before(now.Add(-riskyUserWindow)) {
+			failing = append(failing, connector.Subject{Key: r.id, Label: r.label,
+				Detail: fmt.Sprintf("high risk since %s (%d days)", r.updated.UTC().Format(time.DateOnly), int(now.Sub(r.updated).Hours()/24))})
+		}
+	}
+	return verdict(len(st.riskyUsers), failing, "No high-risk user has been at risk for more than 7 days.",
+		"%d of %d risky users are high risk and unresolved for more than 7 days.")
+}
+
+func checkSignInMonitor(st *state) connector.CheckResult {
+	return connector.CheckResult{Status: connector.CheckPass, Total: st.signIns,
+		Reason: fmt.Sprintf("Read %d at-risk sign-ins since %s.", st.signIns, st.windowStart.UTC().Format("2006-01-02 15:04 UTC"))}
+}

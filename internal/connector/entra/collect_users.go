@@ -1,0 +1,117 @@
+package entra
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/attesthq/attest/internal/connector"
+)
+
+const userSelect = "id,displayName,userPrincipalName,mail,accountEnabled,userType,createdDateTime"
+
+// collectUsers reads the user inventory with sign-in activity. A tenant
+// without the P1/P2 licence refuses signInActivity; the users are then read
+// without it and the activity marked unavailable.
+func (c *Connector) collectUsers(ctx context.Context, g *graph, w connector.DatasetWriter, stats *counters, st *state, req connector.SyncRequest) (int, error) {
+	fetched, err := c.listUsers(ctx, g, w, stats, st, req, true)
+	var ge *graphError
+	if fetched == 0 && errors.As(err, &ge) && ge.Class == connector.ErrorLicence {
+		fetched, err = c.listUsers(ctx, g, w, stats, st, req, false)
+	}
+	if err != nil {
+		return fetched, err
+	}
+	sum := UsersSummary{InactiveDays: inactiveDays(req.Params), SignInActivityAvailable: st.activityVisible}
+	threshold := req.Now.AddDate(0, 0, -sum.InactiveDays)
+	for _, u := range st.users {
+		sum.Total++
+		if u.enabled {
+			sum.Enabled++
+		} else {
+			sum.Disabled++
+		}
+		if u.member {
+			sum.Members++
+		} else {
+			sum.Guests++
+		}
+		if st.activityVisible && u.lastSignIn == nil {
+			sum.NeverSignedIn++
+		}
+		if st.activityVisible && u.enabled && inactiveSince(u, threshold) {
+			sum.InactiveEnabled++
+		}
+	}
+	rec, err := record(KindUsersSummary, "summary", "User inventory", req.Now, sum)
+	if err != nil {
+		return fetched, err
+	}
+	return fetched, w.Put(ctx, []connector.Record{rec})
+}
+
+func (c *Connector) listUsers(ctx context.Context, g *graph, w connector.DatasetWriter, stats *counters, st *state, req connector.SyncRequest, withActivity bool) (int, error) {
+	url := g.root + "/v1.0/users?$select=" + userSelect + ",signInActivity&$top=500"
+	families := []family{familyReports, familySignInActivity}
+	if !withActivity {
+		url = g.root + "/v1.0/users?$select=" + userSelect + "&$top=999"
+		families = []family{familyDirectory}
+	}
+	st.mu.Lock()
+	st.activityVisible = withActivity
+	st.mu.Unlock()
+	fetched := 0
+	err := list(ctx, g, families, url, stats, func(users []wireUser) error {
+		recs := make([]connector.Record, 0, len(users))
+		st.mu.Lock()
+		defer st.mu.Unlock()
+		for _, u := range users {
+			if u.AccountEnabled == nil || u.CreatedDateTime == nil {
+				return &graphError{Class: connector.ErrorMalformed, Message: "a user came without accountEnabled or createdDateTime"}
+			}
+			var last, success *time.Time
+			if a := u.SignInActivity; a != nil {
+				last = latest(a.LastSignInDateTime, a.LastNonInteractiveSignInDateTime)
+				success = a.LastSuccessfulSignInDateTime
+			}
+			userType := lower(u.UserType)
+			rec, err := record(KindUser, u.ID, firstNonEmpty(u.UserPrincipalName, u.DisplayName, u.ID), req.Now, User{
+				ID: u.ID, DisplayName: u.DisplayName, UserPrincipalName: u.UserPrincipalName, Mail: derefString(u.Mail),
+				AccountEnabled: *u.AccountEnabled, UserType: userType, CreatedAt: stamp(u.CreatedDateTime),
+				SignInActivityAvailable: withActivity, LastSignIn: day(last), LastSuccessfulSignIn: day(success),
+			})
+			if err != nil {
+				return &graphError{Class: connector.ErrorMalformed, Message: "a user could not be recorded: " + err.Error()}
+			}
+			recs = append(recs, rec)
+			st.users[u.ID] = userFacts{label: rec.SubjectLabel, enabled: *u.AccountEnabled, member: userType != "guest",
+				created: *u.CreatedDateTime, lastSignIn: last}
+		}
+		fetched += len(users)
+		return w.Put(ctx, recs)
+	})
+	return fetched, err
+}
+
+func inactiveDays(params map[string]int) int {
+	if d := params["inactive_days"]; d > 0 {
+		return d
+	}
+	return 90
+}
+
+// inactiveSince reports whether a user has not signed in since threshold (a
+// user who never signed in counts once their account is older than it).
+func inactiveSince(u userFacts, threshold time.Time) bool {
+	if u.lastSignIn == nil {
+		return u.created.Before(threshold)
+	}
+	return u.lastSignIn.Before(threshold)
+}
+
+func derefString(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}

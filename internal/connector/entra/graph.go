@@ -1,0 +1,320 @@
+package entra
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/attesthq/attest/internal/connector"
+)
+
+// family is a Graph throttling family with its documented limit.
+type family int
+
+const (
+	familyDirectory      family = iota // users without signInActivity: resource units
+	familyReports                      // identity and access reports: 5 requests per 10 s per app per tenant
+	familySignInActivity               // GET signInActivity: 10 requests per minute
+	familyProtection                   // identity protection and conditional access: 1 request per second per tenant
+	familyCount
+)
+
+// Limits is the client-side pacing, set below Microsoft's documented limits
+// so a well-behaved tenant sees no 429 at all.
+type Limits struct {
+	Rate  [familyCount]rate.Limit
+	Burst [familyCount]int
+}
+
+// DocumentedLimits paces each family at 90% of its documented rate, with one
+// request of headroom below the documented burst, which absorbs network
+// jitter between our clock and Microsoft's.
+var DocumentedLimits = Limits{
+	Rate: [familyCount]rate.Limit{
+		familyDirectory:      100,
+		familyReports:        0.9 * 5 / 10,
+		familySignInActivity: 0.9 * 10 / 60,
+		familyProtection:     0.9,
+	},
+	Burst: [familyCount]int{
+		familyDirectory:      10,
+		familyReports:        4,
+		familySignInActivity: 9,
+		familyProtection:     1,
+	},
+}
+
+// RetryPolicy bounds retries of throttled and failing requests.
+type RetryPolicy struct {
+	// MaxRetries per request.
+	MaxRetries int
+	// Budget is the total time one dataset may spend waiting to retry.
+	Budget time.Duration
+	// BaseDelay starts the exponential backoff when no Retry-After is given.
+	BaseDelay time.Duration
+	MaxDelay  time.Duration
+	// RequestTimeout bounds each request, body included.
+	RequestTimeout time.Duration
+	// MaxPageBytes refuses pages larger than this.
+	MaxPageBytes int64
+}
+
+// DefaultRetry is the production retry policy.
+var DefaultRetry = RetryPolicy{MaxRetries: 8, Budget: 3 * time.Minute, BaseDelay: time.Second, MaxDelay: 30 * time.Second,
+	RequestTimeout: 90 * time.Second, MaxPageBytes: 64 << 20}
+
+// graphError is a Graph request that failed for good.
+type graphError struct {
+	Class   string
+	Status  int
+	Code    string
+	Message string
+}
+
+func (e *graphError) Error() string {
+	if e.Status == 0 {
+		return e.Message
+	}
+	return fmt.Sprintf("Graph answered %d %s: %s", e.Status, e.Code, e.Message)
+}
+
+// graph is one sync's Graph client for one tenant.
+type graph struct {
+	http     *http.Client
+	root     string
+	token    *tokenSource
+	limiters [familyCount]*rate.Limiter
+	retry    RetryPolicy
+}
+
+func newGraph(client *http.Client, root string, token *tokenSource, limits Limits, retry RetryPolicy) *graph {
+	g := &graph{http: client, root: strings.TrimSuffix(root, "/"), token: token, retry: retry}
+	for f := range familyCount {
+		g.limiters[f] = rate.NewLimiter(limits.Rate[f], limits.Burst[f])
+	}
+	return g
+}
+
+// counters are one dataset's request statistics.
+type counters struct {
+	requests, throttled, retries atomic.Int64
+	waited                       atomic.Int64 // nanoseconds spent in retry waits
+}
+
+// page is one decoded Graph collection page.
+type page[T any] struct {
+	NextLink string `json:"@odata.nextLink"`
+	Value    []T    `json:"value"`
+}
+
+// list reads a collection, following @odata.nextLink verbatim until it is
+// absent, and hands each page to fn.
+func list[T any](ctx context.Context, g *graph, families []family, url string, stats *counters, fn func([]T) error) error {
+	for url != "" {
+		var p page[T]
+		if err := g.get(ctx, families, url, stats, &p); err != nil {
+			return err
+		}
+		if err := fn(p.Value); err != nil {
+			return err
+		}
+		if p.NextLink != "" && !strings.HasPrefix(p.NextLink, "https://") && !strings.HasPrefix(p.NextLink, "http://") {
+			return &graphError{Class: connector.ErrorMalformed, Message: "Graph returned a nextLink that is not an absolute URL"}
+		}
+		url = p.NextLink
+	}
+	return nil
+}
+
+// get fetches one page into out, pacing by family, refreshing the token once
+// on 401, and retrying 429, 503, 504 and other server errors within the
+// retry policy.
+func (g *graph) get(ctx context.Context, families []family, url string, stats *counters, out any) error {
+	refreshed := false
+	for attempt := 0; ; attempt++ {
+		for _, f := range families {
+			if err := g.limiters[f].Wait(ctx); err != nil {
+				return err
+			}
+		}
+		token, err := g.token.access(ctx)
+		if err != nil {
+			return err
+		}
+		stats.requests.Add(1)
+		status, header, err := g.do(ctx, url, token, out)
+		var wait time.Duration
+		switch {
+		case err == nil && status == http.StatusOK:
+			return nil
+		case err != nil && status == 0:
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			wait = g.backoff(attempt) // the network failed: retry
+		case status == http.StatusOK:
+			return err // a malformed page is not retried
+		case status == http.StatusUnauthorized && !refreshed:
+			refreshed = true
+			if err := g.token.refresh(ctx, token); err != nil {
+				return err
+			}
+			continue
+		case status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable || status == http.StatusGatewayTimeout:
+			stats.throttled.Add(1)
+			wait = retryAfter(header)
+			if wait < 0 {
+				wait = g.backoff(attempt)
+			}
+		case status >= 500:
+			wait = g.backoff(attempt)
+		default:
+			return err
+		}
+		if attempt >= g.retry.MaxRetries || time.Duration(stats.waited.Load())+wait > g.retry.Budget {
+			class := connector.ErrorTransient
+			if status == http.StatusTooManyRequests {
+				class = connector.ErrorThrottled
+			}
+			return &graphError{Class: class, Status: status, Message: fmt.Sprintf("gave up after %d attempts: %v", attempt+1, err)}
+		}
+		stats.retries.Add(1)
+		stats.waited.Add(int64(wait))
+		if err := sleep(ctx, wait); err != nil {
+			return err
+		}
+	}
+}
+
+// do sends one request. It returns the status (0 when the request failed
+// before an answer), the headers, and the decode or Graph error.
+func (g *graph) do(ctx context.Context, url, token string, out any) (int, http.Header, error) {
+	ctx, cancel := context.WithTimeout(ctx, g.retry.RequestTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return 0, nil, &graphError{Class: connector.ErrorMalformed, Message: "bad Graph URL: " + err.Error()}
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Accept", "application/json")
+	resp, err := g.http.Do(req)
+	if err != nil {
+		return 0, nil, &graphError{Class: connector.ErrorTransient, Message: "Graph request failed: " + redactURLError(err)}
+	}
+	defer resp.Body.Close()
+	body := io.LimitReader(resp.Body, g.retry.MaxPageBytes+1)
+	if resp.StatusCode != http.StatusOK {
+		return resp.StatusCode, resp.Header, decodeGraphError(resp.StatusCode, body)
+	}
+	raw, err := io.ReadAll(body)
+	if err != nil {
+		return 0, nil, &graphError{Class: connector.ErrorTransient, Message: "reading a Graph page failed: " + err.Error()}
+	}
+	if int64(len(raw)) > g.retry.MaxPageBytes {
+		return http.StatusOK, resp.Header, &graphError{Class: connector.ErrorMalformed, Status: http.StatusOK,
+			Message: fmt.Sprintf("a Graph page exceeded %d bytes", g.retry.MaxPageBytes)}
+	}
+	if err := json.Unmarshal(raw, out); err != nil {
+		return http.StatusOK, resp.Header, &graphError{Class: connector.ErrorMalformed, Status: http.StatusOK,
+			Message: "Graph returned a page that is not valid JSON of the expected shape: " + err.Error()}
+	}
+	return http.StatusOK, resp.Header, nil
+}
+
+// decodeGraphError classifies a Graph error answer. Microsoft says to branch
+// on the code, never the message.
+func decodeGraphError(status int, body io.Reader) error {
+	var e struct {
+		Error struct {
+			Code    string `json:"code"`
+			Message string `json:"message"`
+		} `json:"error"`
+	}
+	raw, _ := io.ReadAll(io.LimitReader(body, 64<<10))
+	_ = json.Unmarshal(raw, &e)
+	ge := &graphError{Status: status, Code: e.Error.Code, Message: truncate(e.Error.Message, 300)}
+	switch {
+	case status == http.StatusForbidden && isLicenceCode(e.Error.Code, e.Error.Message):
+		ge.Class = connector.ErrorLicence
+	case status == http.StatusForbidden:
+		ge.Class = connector.ErrorConfiguration
+	case status == http.StatusUnauthorized:
+		ge.Class = connector.ErrorNeedsReauth
+	case status == http.StatusTooManyRequests:
+		ge.Class = connector.ErrorThrottled
+	case status >= 500:
+		ge.Class = connector.ErrorTransient
+	default:
+		ge.Class = connector.ErrorConfiguration
+	}
+	return ge
+}
+
+// isLicenceCode recognizes a 403 that means the tenant lacks the Entra ID
+// P1/P2 licence the data needs.
+func isLicenceCode(code, message string) bool {
+	return code == "Authentication_RequestFromNonPremiumTenantOrB2CTenant" ||
+		(code == "Forbidden" && strings.Contains(strings.ToLower(message), "not licensed"))
+}
+
+// retryAfter reads Retry-After in (possibly fractional) seconds; -1 when absent.
+func retryAfter(h http.Header) time.Duration {
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if v == "" {
+		return -1
+	}
+	secs, err := strconv.ParseFloat(v, 64)
+	if err != nil || secs < 0 || secs > 3600 {
+		return -1
+	}
+	return time.Duration(secs * float64(time.Second))
+}
+
+// backoff is exponential with full jitter.
+func (g *graph) backoff(attempt int) time.Duration {
+	d := g.retry.BaseDelay << min(attempt, 20)
+	if d > g.retry.MaxDelay || d <= 0 {
+		d = g.retry.MaxDelay
+	}
+	return d/2 + rand.N(d/2+1)
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// redactURLError drops the URL (which may carry a skiptoken) from a
+// transport error.
+func redactURLError(err error) string {
+	var ue interface{ Unwrap() error }
+	if errors.As(err, &ue) {
+		if inner := ue.Unwrap(); inner != nil {
+			return inner.Error()
+		}
+	}
+	return err.Error()
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}

@@ -1,0 +1,52 @@
+package entra
+
+import (
+	"sync"
+	"time"
+)
+
+// state is the compact picture of the tenant a sync builds as pages arrive;
+// the checks are evaluated on it, so they see exactly the data this sync
+// stored.
+type state struct {
+	mu sync.Mutex
+
+	users           map[string]userFacts
+	activityVisible bool
+	regs            map[string]regFacts
+	policies        []policyFacts
+	riskyUsers      []riskyFacts
+	signIns         int
+	windowStart     time.Time
+}
+
+type userFacts struct {
+	label      string
+	enabled    bool
+	member     bool
+	created    time.Time
+	lastSignIn *time.Time
+}
+
+type regFacts struct {
+	label  string
+	admin  bool
+	mfa    bool
+	member bool
+}
+
+type policyFacts struct {
+	label       string
+	state       string
+	requiresMFA bool
+}
+
+type riskyFacts struct {
+	id, label    string
+	level, state string
+	updated      time.Time
+}
+
+func newState() *state {
+	return &state{users: map[string]userFacts{}, regs: map[string]regFacts{}}
+}

@@ -1,0 +1,80 @@
+package syncer
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/attesthq/attest/db/dbsqlc"
+	"github.com/attesthq/attest/internal/connector"
+)
+
+// storeChecks applies active exclusions and records each check's result and
+// failing subjects. An excluded subject stays listed (marked excluded on the
+// pages) but no longer fails the check; a check whose every failing subject
+// is excluded passes. An unknown check keeps its last known subjects.
+func (s *Syncer) storeChecks(ctx context.Context, tx pgx.Tx, st runStart, results []connector.CheckResult, now time.Time) error {
+	excl, err := q.CheckExclusionsActive(ctx, tx, dbsqlc.CheckExclusionsActiveParams{ConnectionID: st.conn.ID, Now: now})
+	if err != nil {
+		return fmt.Errorf("syncer: read exclusions: %w", err)
+	}
+	excluded := map[[2]string]bool{}
+	for _, e := range excl {
+		excluded[[2]string{e.CheckKey, e.SubjectKey}] = true
+	}
+	for _, r := range results {
+		nExcluded := 0
+		keys, labels, details := make([]string, 0, len(r.Failing)), make([]string, 0, len(r.Failing)), make([]string, 0, len(r.Failing))
+		for _, f := range r.Failing {
+			if excluded[[2]string{r.Key, f.Key}] {
+				nExcluded++
+			}
+			keys, labels, details = append(keys, f.Key), append(labels, f.Label), append(details, f.Detail)
+		}
+		status, reason := r.Status, r.Reason
+		if status == connector.CheckFail && nExcluded == len(r.Failing) && nExcluded > 0 {
+			status = connector.CheckPass
+			reason = fmt.Sprintf("Passes with %d excluded subject(s): %s", nExcluded, r.Reason)
+		}
+		if err := q.CheckResultInsert(ctx, tx, dbsqlc.CheckResultInsertParams{
+			OrgID: st.conn.OrgID, ConnectionID: st.conn.ID, RunID: st.run.ID, CheckKey: r.Key, Status: status, Reason: reason,
+			SubjectsTotal: int32(r.Total), SubjectsFailing: int32(len(r.Failing) - nExcluded), SubjectsExcluded: int32(nExcluded), EvaluatedAt: now,
+		}); err != nil {
+			return fmt.Errorf("syncer: record check %s: %w", r.Key, err)
+		}
+		if r.Status == connector.CheckUnknown {
+			continue
+		}
+		if err := q.CheckFailuresReplace(ctx, tx, dbsqlc.CheckFailuresReplaceParams{
+			OrgID: st.conn.OrgID, ConnectionID: st.conn.ID, CheckKey: r.Key, SubjectKeys: keys, SubjectLabels: labels, Details: details, Now: now,
+		}); err != nil {
+			return fmt.Errorf("syncer: record failing subjects of %s: %w", r.Key, err)
+		}
+	}
+	return nil
+}
+
+// lastCursors returns each event dataset's newest cursor from finished runs.
+func lastCursors(ctx context.Context, tx pgx.Tx, connID uuid.UUID) (map[string]string, error) {
+	rows, err := q.RunLastDatasets(ctx, tx, connID)
+	if err != nil {
+		return nil, fmt.Errorf("syncer: read cursors: %w", err)
+	}
+	cursors := map[string]string{}
+	for _, raw := range rows {
+		var ds map[string]DatasetOutcome
+		if json.Unmarshal(raw, &ds) != nil {
+			continue
+		}
+		for k, d := range ds {
+			if _, seen := cursors[k]; !seen && d.Status == connector.DatasetOK && d.Cursor != "" {
+				cursors[k] = d.Cursor
+			}
+		}
+	}
+	return cursors, nil
+}

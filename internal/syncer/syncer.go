@@ -1,0 +1,233 @@
+package syncer
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/attesthq/attest/db"
+	"github.com/attesthq/attest/db/dbsqlc"
+	"github.com/attesthq/attest/internal/clock"
+	"github.com/attesthq/attest/internal/connector"
+	"github.com/attesthq/attest/internal/evidence"
+	"github.com/attesthq/attest/internal/secret"
+	"github.com/attesthq/attest/internal/vault"
+)
+
+var q = dbsqlc.New()
+
+// Run statuses.
+const (
+	StatusRunning   = "running"
+	StatusSucceeded = "succeeded"
+	StatusPartial   = "partial"
+	StatusFailed    = "failed"
+)
+
+// Errors the job turns into queue decisions.
+var (
+	// ErrNotSyncable: the connection is not active (revoked, pending, or
+	// waiting for re-authorization); nothing was done.
+	ErrNotSyncable = errors.New("syncer: the connection is not active")
+	// ErrBusy: another process is syncing this connection right now.
+	ErrBusy = errors.New("syncer: the connection is being synced elsewhere")
+)
+
+// Hooks are called after a run finishes, in its transaction (alerts).
+type Hooks interface {
+	RunFinished(ctx context.Context, tx pgx.Tx, conn dbsqlc.Connection, run Outcome) error
+}
+
+// Syncer runs syncs.
+type Syncer struct {
+	Pool     *pgxpool.Pool
+	Clock    clock.Clock
+	Vault    *vault.Vault
+	Registry *connector.Registry
+	Evidence *evidence.Store
+	Log      *slog.Logger
+	// Hooks, when set, learn of every finished run.
+	Hooks Hooks
+}
+
+// Request names one sync.
+type Request struct {
+	OrgID        uuid.UUID
+	ConnectionID uuid.UUID
+	Trigger      string
+	JobID        int64
+	Attempt      int
+}
+
+// Outcome is how a run ended.
+type Outcome struct {
+	RunID      uuid.UUID
+	Status     string
+	ErrorClass string
+	Error      string
+	Datasets   []DatasetOutcome
+	Checks     []connector.CheckResult
+	NewRows    int
+}
+
+// DatasetOutcome is one dataset's result with its write counts.
+type DatasetOutcome struct {
+	connector.DatasetResult
+	evidence.Counts
+}
+
+// Run syncs one connection. It returns ErrNotSyncable or ErrBusy without
+// running, a *connector.SyncError when the sync could not authenticate, and
+// an error when every dataset failed for a reason worth retrying.
+func (s *Syncer) Run(ctx context.Context, req Request) (Outcome, error) {
+	lock, err := s.lock(ctx, req.ConnectionID)
+	if err != nil {
+		return Outcome{}, err
+	}
+	defer lock.Release()
+	defer lock.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", lockKey(req.ConnectionID)) //nolint:errcheck // released with the session anyway
+
+	start, err := s.start(ctx, req)
+	if err != nil {
+		return Outcome{}, err
+	}
+	c := s.Registry.Get(start.conn.Connector)
+	writers := newWriterSet(s.Evidence, start.conn, start.run.ID, c.Datasets(), start.now)
+	defer writers.abortAll(ctx)
+
+	result, syncErr := c.Sync(ctx, connector.SyncRequest{
+		Settings: start.conn.Settings, ClientSecret: start.clientSecret, RefreshToken: start.refreshToken,
+		SaveRefreshToken: s.tokenSaver(start.conn), Writer: writers.get, Cursors: start.cursors,
+		Params: map[string]int{"inactive_days": int(start.conn.InactiveDays)}, Now: start.now,
+	})
+	out := Outcome{RunID: start.run.ID}
+	if syncErr == nil && ctx.Err() != nil {
+		syncErr = &connector.SyncError{Class: connector.ErrorTransient, Err: ctx.Err(),
+			Problem: connector.Problem{Title: "The sync was interrupted (shutdown or time limit); it will be retried"}}
+	}
+	if syncErr != nil {
+		writers.abortAll(ctx)
+		return s.failAuth(ctx, start, syncErr)
+	}
+	out.Datasets = writers.commit(ctx, result.Datasets)
+	out.Checks = result.Checks
+	out.Status, out.ErrorClass, out.Error = runStatus(out.Datasets)
+	for _, d := range out.Datasets {
+		out.NewRows += d.New
+	}
+	if err := s.finish(ctx, start, out, c); err != nil {
+		return out, err
+	}
+	if out.Status == StatusFailed && out.ErrorClass != connector.ErrorConfiguration && out.ErrorClass != connector.ErrorLicence {
+		return out, fmt.Errorf("syncer: every dataset failed: %s", out.Error)
+	}
+	return out, nil
+}
+
+// lock takes the connection's session advisory lock on a dedicated pooled
+// connection, so two processes never sync one connection at once.
+func (s *Syncer) lock(ctx context.Context, connID uuid.UUID) (*pgxpool.Conn, error) {
+	conn, err := s.Pool.Acquire(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("syncer: acquire lock connection: %w", err)
+	}
+	var ok bool
+	if err := conn.QueryRow(ctx, "SELECT pg_try_advisory_lock($1)", lockKey(connID)).Scan(&ok); err != nil {
+		conn.Release()
+		return nil, fmt.Errorf("syncer: lock: %w", err)
+	}
+	if !ok {
+		conn.Release()
+		return nil, ErrBusy
+	}
+	return conn, nil
+}
+
+// lockKey derives the connection's advisory-lock key.
+func lockKey(id uuid.UUID) int64 {
+	h := sha256.Sum256(append([]byte("attest-sync:"), id[:]...))
+	return int64(binary.BigEndian.Uint64(h[:8]))
+}
+
+// runStart is what the run's first transaction established.
+type runStart struct {
+	conn         dbsqlc.Connection
+	run          dbsqlc.ConnectorRun
+	clientSecret secret.String
+	refreshToken secret.String
+	cursors      map[string]string
+	now          time.Time
+}
+
+func (s *Syncer) start(ctx context.Context, req Request) (runStart, error) {
+	st := runStart{now: s.Clock.Now()}
+	err := db.InOrg(ctx, s.Pool, req.OrgID, func(tx pgx.Tx) error {
+		conn, err := q.ConnectionGetForUpdate(ctx, tx, req.ConnectionID)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ErrNotSyncable
+		}
+		if err != nil {
+			return fmt.Errorf("syncer: load connection: %w", err)
+		}
+		if conn.Status != "active" || conn.DeletedAt != nil || s.Registry.Get(conn.Connector) == nil {
+			return ErrNotSyncable
+		}
+		st.conn = conn
+		if err := q.RunInterruptStale(ctx, tx, dbsqlc.RunInterruptStaleParams{ConnectionID: conn.ID, Now: st.now}); err != nil {
+			return fmt.Errorf("syncer: close stale runs: %w", err)
+		}
+		jobID := &req.JobID
+		if req.JobID == 0 {
+			jobID = nil
+		}
+		st.run, err = q.RunStart(ctx, tx, dbsqlc.RunStartParams{OrgID: conn.OrgID, ConnectionID: conn.ID, Trigger: req.Trigger,
+			JobID: jobID, Attempt: int32(max(req.Attempt, 1)), StartedAt: st.now})
+		if err != nil {
+			return fmt.Errorf("syncer: record run: %w", err)
+		}
+		if err := q.ConnectionSyncStarted(ctx, tx, dbsqlc.ConnectionSyncStartedParams{ID: conn.ID, RunID: &st.run.ID, Now: st.now}); err != nil {
+			return fmt.Errorf("syncer: mark sync: %w", err)
+		}
+		sec, err := s.Vault.Open(ctx, tx, conn.OrgID, conn.ID, vault.PurposeClientSecret, conn.ClientSecretSealed)
+		if err != nil {
+			return err
+		}
+		rt, err := s.Vault.Open(ctx, tx, conn.OrgID, conn.ID, vault.PurposeRefreshToken, conn.RefreshTokenSealed)
+		if err != nil {
+			return err
+		}
+		st.clientSecret, st.refreshToken = secret.New(string(sec)), secret.New(string(rt))
+		st.cursors, err = lastCursors(ctx, tx, conn.ID)
+		return err
+	})
+	return st, err
+}
+
+// tokenSaver seals and stores a rotated refresh token at once, in its own
+// transaction, before the sync goes on with the new access token.
+func (s *Syncer) tokenSaver(conn dbsqlc.Connection) func(context.Context, secret.String) error {
+	return func(ctx context.Context, token secret.String) error {
+		return db.InOrg(ctx, s.Pool, conn.OrgID, func(tx pgx.Tx) error {
+			sealed, err := s.Vault.Seal(ctx, tx, conn.OrgID, conn.ID, vault.PurposeRefreshToken, []byte(token.Reveal()))
+			if err != nil {
+				return err
+			}
+			n, err := q.ConnectionSaveRefreshToken(ctx, tx, dbsqlc.ConnectionSaveRefreshTokenParams{ID: conn.ID, RefreshTokenSealed: sealed, Now: s.Clock.Now()})
+			if err != nil {
+				return err
+			}
+			if n == 0 {
+				return errors.New("the connection was revoked during the sync")
+			}
+			return nil
+		})
+	}
+}

@@ -1,0 +1,204 @@
+// Package synctest builds a complete sync environment for tests and
+// benchmarks: a migrated database, the Entra ID simulator on a real HTTP
+// server, the connector, the vault and the syncer, and connections created
+// through the real OAuth flow against the simulator.
+package synctest
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/require"
+
+	"github.com/attesthq/attest/db"
+	"github.com/attesthq/attest/db/dbsqlc"
+	"github.com/attesthq/attest/internal/account"
+	"github.com/attesthq/attest/internal/audit"
+	"github.com/attesthq/attest/internal/clock"
+	"github.com/attesthq/attest/internal/connection"
+	"github.com/attesthq/attest/internal/connector"
+	"github.com/attesthq/attest/internal/connector/entra"
+	"github.com/attesthq/attest/internal/entrasim"
+	"github.com/attesthq/attest/internal/evidence"
+	"github.com/attesthq/attest/internal/keyring"
+	"github.com/attesthq/attest/internal/syncer"
+	"github.com/attesthq/attest/internal/testdb"
+	"github.com/attesthq/attest/internal/vault"
+	"github.com/attesthq/attest/internal/webtest"
+)
+
+// Options shape the environment.
+type Options struct {
+	// Tenant is the simulated tenant; zero means the demo tenant with 250 users.
+	Tenant entrasim.TenantSpec
+	// Throttle makes the simulator enforce Graph's documented limits.
+	Throttle bool
+	// Limits paces the client; nil means no pacing (tests), &entra.DocumentedLimits paces as production.
+	Limits *entra.Limits
+	// Retry overrides the retry policy (default: fast, for tests).
+	Retry *entra.RetryPolicy
+	// DB reuses a database (benchmarks); nil creates one.
+	DB *testdb.DB
+	// Start is the clock's start.
+	Start time.Time
+}
+
+// FastRetry retries quickly so tests of throttling and outages stay fast.
+var FastRetry = entra.RetryPolicy{MaxRetries: 6, Budget: 10 * time.Second, BaseDelay: 5 * time.Millisecond, MaxDelay: 50 * time.Millisecond,
+	RequestTimeout: 5 * time.Second, MaxPageBytes: 64 << 20}
+
+// NoLimits lets tests run at full speed.
+var NoLimits = func() entra.Limits {
+	var l entra.Limits
+	for f := range l.Rate {
+		l.Rate[f], l.Burst[f] = 1e9, 1e6
+	}
+	return l
+}()
+
+// Env is a sync environment.
+type Env struct {
+	DB        *testdb.DB
+	Clock     *clock.Fake
+	Sim       *entrasim.Simulator
+	Server    *httptest.Server
+	Microsoft *webtest.Recorder
+	Connector *entra.Connector
+	Registry  *connector.Registry
+	Vault     *vault.Vault
+	Services  *connection.Service
+	Syncer    *syncer.Syncer
+	Accounts  *account.Service
+	Org       dbsqlc.Organization
+	Owner     dbsqlc.User
+	tenantID  string
+}
+
+// New builds an environment with one organization and its owner.
+func New(t testing.TB, opts Options) *Env {
+	t.Helper()
+	if opts.DB == nil {
+		opts.DB = testdb.New(t)
+	}
+	if opts.Start.IsZero() {
+		opts.Start = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	}
+	spec := opts.Tenant
+	if spec.ID == "" {
+		spec = entrasim.DefaultTenant()
+	}
+	clk := clock.NewFake(opts.Start)
+	srv := httptest.NewServer(nil)
+	t.Cleanup(srv.Close)
+	callback := func(string) string { return "https://attest.test/api/integrations/entra/callback" }
+	for i := range spec.Apps {
+		spec.Apps[i].RedirectURIs = append(spec.Apps[i].RedirectURIs, callback(""))
+	}
+	sim := entrasim.New(entrasim.Options{BasePath: "/sim", Now: clk.Now, Throttle: opts.Throttle, Tenants: []entrasim.TenantSpec{spec}, Seed: 7})
+	srv.Config.Handler = sim
+	recorder := &webtest.Recorder{Base: srv.Client().Transport}
+	limits, retry := NoLimits, FastRetry
+	if opts.Limits != nil {
+		limits = *opts.Limits
+	}
+	if opts.Retry != nil {
+		retry = *opts.Retry
+	}
+	conn := entra.New(entra.Options{CustomLoginRoot: srv.URL + "/sim/login", CustomGraphRoot: srv.URL + "/sim/graph",
+		Limits: &limits, Retry: &retry, Now: clk.Now}, &http.Client{Transport: recorder})
+	wrapper, err := keyring.OpenLocalKeyFile(filepath.Join(t.TempDir(), "master.key"), true)
+	require.NoError(t, err)
+	registry := connector.NewRegistry(conn)
+	v := &vault.Vault{Keyring: keyring.New(wrapper)}
+	e := &Env{
+		DB: opts.DB, Clock: clk, Sim: sim, Server: srv, Microsoft: recorder, Connector: conn, Registry: registry, Vault: v,
+		Services: &connection.Service{Pool: opts.DB.Pool, Clock: clk, Vault: v, Registry: registry, CallbackURL: callback},
+		Syncer:   &syncer.Syncer{Pool: opts.DB.Pool, Clock: clk, Vault: v, Registry: registry, Evidence: &evidence.Store{Pool: opts.DB.Pool}},
+		Accounts: &account.Service{Pool: opts.DB.Pool, Clock: clk},
+		tenantID: spec.ID,
+	}
+	e.Org, err = e.Accounts.CreateOrg(context.Background(), "Acme "+uuid.NewString()[:8], "", audit.SystemActor("test"))
+	require.NoError(t, err)
+	require.NoError(t, db.InOrg(context.Background(), opts.DB.Pool, e.Org.ID, func(tx pgx.Tx) error {
+		e.Owner, err = dbsqlc.New().UserCreate(context.Background(), tx, dbsqlc.UserCreateParams{Email: "owner-" + uuid.NewString()[:8] + "@acme.test"})
+		return err
+	}))
+	return e
+}
+
+// Tenant is the simulated tenant.
+func (e *Env) Tenant() *entrasim.Tenant { return e.Sim.Tenant(e.tenantID) }
+
+// User is the owner acting through a fixed session.
+func (e *Env) User() connection.User {
+	return connection.User{ID: e.Owner.ID, Email: e.Owner.Email, SessionHash: make([]byte, 32)}
+}
+
+// Connect creates an active connection through the real OAuth flow: the
+// wizard's setup, the simulator's consent page and the callback.
+func (e *Env) Connect(t testing.TB) uuid.UUID {
+	t.Helper()
+	ctx := context.Background()
+	spec := e.Tenant()
+	app := entrasim.DefaultClientID
+	secretValue := entrasim.DefaultClientSecret
+	setup, errs := e.Connector.ParseForm(url.Values{
+		"cloud": {entra.CloudCustom}, "tenant": {spec.ID()}, "client_id": {app}, "client_secret": {secretValue},
+	})
+	require.Empty(t, errs)
+	authorize, connID, err := e.Services.Start(ctx, e.Org.ID, e.User(), entra.Key, setup)
+	require.NoError(t, err)
+	params := e.Consent(t, authorize)
+	out, err := e.Services.Complete(ctx, entra.Key, e.User(), params)
+	require.NoError(t, err)
+	require.Nil(t, out.Problem)
+	return connID
+}
+
+// Consent accepts the simulator's consent page and returns the callback's
+// query parameters.
+func (e *Env) Consent(t testing.TB, authorizeURL string) url.Values {
+	t.Helper()
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Get(authorizeURL)
+	require.NoError(t, err)
+	doc, err := goquery.NewDocumentFromReader(resp.Body)
+	resp.Body.Close()
+	require.NoError(t, err)
+	action, _ := doc.Find("form").Attr("action")
+	flow, _ := doc.Find(`input[name="flow"]`).Attr("value")
+	if !strings.HasPrefix(action, "http") {
+		action = e.Server.URL + action
+	}
+	resp, err = client.PostForm(action, url.Values{"flow": {flow}, "decision": {"accept"}})
+	require.NoError(t, err)
+	resp.Body.Close()
+	loc, err := url.Parse(resp.Header.Get("Location"))
+	require.NoError(t, err)
+	return loc.Query()
+}
+
+// Sync runs one sync of the connection.
+func (e *Env) Sync(t testing.TB, connID uuid.UUID) (syncer.Outcome, error) {
+	t.Helper()
+	return e.Syncer.Run(context.Background(), syncer.Request{OrgID: e.Org.ID, ConnectionID: connID, Trigger: "manual", Attempt: 1})
+}
+
+// Count runs a count query in the organization's scope.
+func (e *Env) Count(t testing.TB, query string, args ...any) int {
+	t.Helper()
+	var n int
+	require.NoError(t, db.InOrg(context.Background(), e.DB.Pool, e.Org.ID, func(tx pgx.Tx) error {
+		return tx.QueryRow(context.Background(), query, args...).Scan(&n)
+	}))
+	return n
+}

@@ -1,0 +1,99 @@
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+
+	"github.com/attesthq/attest/internal/clock"
+	"github.com/attesthq/attest/internal/syncer"
+)
+
+// Config sizes and times the job client.
+type Config struct {
+	// SyncWorkers is how many syncs one process runs at once.
+	SyncWorkers int
+	// SyncTimeout bounds one sync.
+	SyncTimeout time.Duration
+	// RescueAfter hands a job whose process died back to the queue; it must
+	// exceed SyncTimeout.
+	RescueAfter time.Duration
+	// Work makes this process work jobs (and, when elected, run the periodic
+	// ones). Without it the client only inserts.
+	Work bool
+}
+
+// DefaultConfig is the production sizing.
+var DefaultConfig = Config{SyncWorkers: 4, SyncTimeout: 20 * time.Minute, RescueAfter: 25 * time.Minute, Work: true}
+
+// Deps are what the workers use.
+type Deps struct {
+	Pool   *pgxpool.Pool
+	Clock  clock.Clock
+	Log    *slog.Logger
+	Syncer *syncer.Syncer
+}
+
+// NewClient builds the River client with every worker and periodic job.
+func NewClient(d Deps, cfg Config) (*river.Client[pgx.Tx], error) {
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &SyncConnectionWorker{Syncer: d.Syncer, MaxDuration: cfg.SyncTimeout})
+	river.AddWorker(workers, &SchedulerWorker{Pool: d.Pool, Clock: d.Clock})
+	rc := &river.Config{
+		Logger:               d.Log,
+		Workers:              workers,
+		JobTimeout:           min(10*time.Minute, cfg.SyncTimeout),
+		RescueStuckJobsAfter: cfg.RescueAfter,
+	}
+	if cfg.Work {
+		rc.Queues = map[string]river.QueueConfig{
+			river.QueueDefault: {MaxWorkers: 4},
+			QueueSync:          {MaxWorkers: max(1, cfg.SyncWorkers)},
+		}
+		rc.PeriodicJobs = periodicJobs()
+	}
+	client, err := river.NewClient(riverpgxv5.New(d.Pool), rc)
+	if err != nil {
+		return nil, fmt.Errorf("jobs: new client: %w", err)
+	}
+	return client, nil
+}
+
+// periodicJobs is the table of recurring jobs; River runs them on the
+// elected leader only.
+func periodicJobs() []*river.PeriodicJob {
+	return []*river.PeriodicJob{
+		river.NewPeriodicJob(river.PeriodicInterval(time.Minute),
+			func() (river.JobArgs, *river.InsertOpts) { return SchedulerArgs{}, nil },
+			&river.PeriodicJobOpts{ID: "schedule_syncs", RunOnStart: true}),
+	}
+}
+
+// Queue enqueues work from the web layer and services, inside their
+// transactions.
+type Queue struct {
+	Client *river.Client[pgx.Tx]
+}
+
+// EnqueueSync queues a sync in tx (the first sync of a new connection).
+func (q *Queue) EnqueueSync(ctx context.Context, tx pgx.Tx, orgID, connID uuid.UUID, trigger string) error {
+	_, err := q.SyncNow(ctx, tx, orgID, connID, trigger)
+	return err
+}
+
+// SyncNow queues a sync and reports false when one is already queued or
+// running for the connection.
+func (q *Queue) SyncNow(ctx context.Context, tx pgx.Tx, orgID, connID uuid.UUID, trigger string) (bool, error) {
+	res, err := q.Client.InsertTx(ctx, tx, SyncConnectionArgs{OrgID: orgID, ConnectionID: connID, Trigger: trigger}, nil)
+	if err != nil {
+		return false, fmt.Errorf("jobs: enqueue sync: %w", err)
+	}
+	return !res.UniqueSkippedAsDuplicate, nil
+}

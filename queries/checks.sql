@@ -1,0 +1,88 @@
+-- name: CheckResultInsert :exec
+INSERT INTO check_results (org_id, connection_id, run_id, check_key, status, reason, subjects_total, subjects_failing, subjects_excluded, evaluated_at)
+VALUES (sqlc.arg(org_id), sqlc.arg(connection_id), sqlc.arg(run_id), sqlc.arg(check_key), sqlc.arg(status), sqlc.arg(reason),
+        sqlc.arg(subjects_total), sqlc.arg(subjects_failing), sqlc.arg(subjects_excluded), sqlc.arg(evaluated_at));
+
+-- name: CheckResultsLatest :many
+-- Each check's newest result for one connection.
+SELECT DISTINCT ON (check_key) *
+FROM check_results
+WHERE connection_id = sqlc.arg(connection_id)
+ORDER BY check_key, evaluated_at DESC, id DESC;
+
+-- name: CheckResultsLatestForOrg :many
+-- Each check's newest result for every live connection of the organization.
+SELECT DISTINCT ON (r.connection_id, r.check_key) r.*
+FROM check_results r
+JOIN connections c ON c.id = r.connection_id AND c.deleted_at IS NULL
+ORDER BY r.connection_id, r.check_key, r.evaluated_at DESC, r.id DESC;
+
+-- name: CheckFailuresReplace :exec
+-- Replaces a check's failing subjects with the given ones, keeping the
+-- "since" of subjects that were already failing.
+WITH incoming AS (
+    SELECT unnest(sqlc.arg(subject_keys)::text[]) AS subject_key, unnest(sqlc.arg(subject_labels)::text[]) AS subject_label,
+           unnest(sqlc.arg(details)::text[]) AS detail
+), removed AS (
+    DELETE FROM check_failures f
+    WHERE f.connection_id = sqlc.arg(connection_id) AND f.check_key = sqlc.arg(check_key)
+      AND NOT EXISTS (SELECT 1 FROM incoming i WHERE i.subject_key = f.subject_key)
+)
+INSERT INTO check_failures (org_id, connection_id, check_key, subject_key, subject_label, detail, since)
+SELECT sqlc.arg(org_id), sqlc.arg(connection_id), sqlc.arg(check_key), subject_key, subject_label, detail, sqlc.arg(now)::timestamptz
+FROM incoming
+ON CONFLICT (connection_id, check_key, subject_key) DO UPDATE
+SET subject_label = excluded.subject_label, detail = excluded.detail;
+
+-- name: CheckFailuresList :many
+SELECT f.*, coalesce(x.id::text, '')::text AS exclusion_id, coalesce(x.reason, '')::text AS exclusion_reason,
+       coalesce(x.expires_at, 'epoch')::timestamptz AS exclusion_expires_at
+FROM check_failures f
+LEFT JOIN LATERAL (
+    SELECT e.id, e.reason, e.expires_at FROM check_exclusions e
+    WHERE e.connection_id = f.connection_id AND e.check_key = f.check_key AND e.subject_key = f.subject_key
+      AND e.revoked_at IS NULL AND e.expires_at > sqlc.arg(now)::timestamptz
+    ORDER BY e.created_at DESC LIMIT 1
+) x ON true
+WHERE f.connection_id = sqlc.arg(connection_id) AND f.check_key = sqlc.arg(check_key)
+ORDER BY (x.id IS NOT NULL), f.subject_label, f.subject_key
+LIMIT sqlc.arg(max_rows) OFFSET sqlc.arg(skip);
+
+-- name: CheckExclusionsActive :many
+SELECT * FROM check_exclusions
+WHERE connection_id = sqlc.arg(connection_id) AND revoked_at IS NULL AND expires_at > sqlc.arg(now)::timestamptz
+ORDER BY check_key, subject_label;
+
+-- name: CheckExclusionCreate :one
+INSERT INTO check_exclusions (org_id, connection_id, check_key, subject_key, subject_label, reason, expires_at, created_by, created_at)
+VALUES (sqlc.arg(org_id), sqlc.arg(connection_id), sqlc.arg(check_key), sqlc.arg(subject_key), sqlc.arg(subject_label),
+        sqlc.arg(reason), sqlc.arg(expires_at), sqlc.arg(created_by), sqlc.arg(created_at))
+RETURNING *;
+
+-- name: CheckExclusionRevoke :one
+UPDATE check_exclusions SET revoked_at = sqlc.arg(now)::timestamptz, revoked_by = sqlc.arg(revoked_by)
+WHERE id = sqlc.arg(id) AND revoked_at IS NULL
+RETURNING *;
+
+-- name: CheckResultLatest :one
+SELECT * FROM check_results
+WHERE connection_id = sqlc.arg(connection_id) AND check_key = sqlc.arg(check_key)
+ORDER BY evaluated_at DESC, id DESC
+LIMIT 1;
+
+-- name: CheckFailuresCount :one
+-- Failing subjects of a check, and how many of them an active exclusion covers.
+SELECT count(*)::int AS failing,
+       count(*) FILTER (WHERE EXISTS (
+           SELECT 1 FROM check_exclusions e
+           WHERE e.connection_id = f.connection_id AND e.check_key = f.check_key AND e.subject_key = f.subject_key
+             AND e.revoked_at IS NULL AND e.expires_at > sqlc.arg(now)::timestamptz))::int AS excluded
+FROM check_failures f
+WHERE f.connection_id = sqlc.arg(connection_id) AND f.check_key = sqlc.arg(check_key);
+
+-- name: CheckFailureGet :one
+SELECT * FROM check_failures
+WHERE connection_id = sqlc.arg(connection_id) AND check_key = sqlc.arg(check_key) AND subject_key = sqlc.arg(subject_key);
+
+-- name: CheckExclusionGet :one
+SELECT * FROM check_exclusions WHERE id = sqlc.arg(id);

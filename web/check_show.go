@@ -1,0 +1,151 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/labstack/echo/v4"
+
+	"github.com/attesthq/attest/db"
+	"github.com/attesthq/attest/db/dbsqlc"
+	"github.com/attesthq/attest/internal/account"
+	"github.com/attesthq/attest/internal/audit"
+	"github.com/attesthq/attest/internal/connector"
+	"github.com/attesthq/attest/internal/exclusion"
+	"github.com/attesthq/attest/views/components"
+	"github.com/attesthq/attest/views/layout"
+	"github.com/attesthq/attest/views/pages/checks"
+)
+
+const subjectsPerPage = 100
+
+// checkDef finds the check named in the path for the connection's connector.
+func (s *Server) checkDef(c echo.Context, conn dbsqlc.Connection) (connector.Check, error) {
+	for _, chk := range s.Connectors.Get(conn.Connector).Checks() {
+		if chk.Key == c.Param("check") {
+			return chk, nil
+		}
+	}
+	return connector.Check{}, echo.ErrNotFound
+}
+
+// checkShow is a check's page: its latest result, failing subjects and
+// exclusions.
+func (s *Server) checkShow(c echo.Context) error {
+	return s.renderCheck(c, http.StatusOK, "", "")
+}
+
+func (s *Server) renderCheck(c echo.Context, status int, formError, formSubject string) error {
+	conn, err := s.loadConnection(c)
+	if err != nil {
+		return err
+	}
+	chk, err := s.checkDef(c, conn)
+	if err != nil {
+		return err
+	}
+	page, _ := strconv.Atoi(c.QueryParam("page"))
+	page = max(page, 1)
+	now := s.Clock.Now()
+	ctx := c.Request().Context()
+	var latest *dbsqlc.CheckResult
+	var rows []dbsqlc.CheckFailuresListRow
+	err = db.InOrg(ctx, s.Pool, conn.OrgID, func(tx pgx.Tx) error {
+		r, err := q.CheckResultLatest(ctx, tx, dbsqlc.CheckResultLatestParams{ConnectionID: conn.ID, CheckKey: chk.Key})
+		if err == nil {
+			latest = &r
+		} else if !errors.Is(err, pgx.ErrNoRows) {
+			return err
+		}
+		rows, err = q.CheckFailuresList(ctx, tx, dbsqlc.CheckFailuresListParams{ConnectionID: conn.ID, CheckKey: chk.Key, Now: now,
+			MaxRows: subjectsPerPage + 1, Skip: int32((page - 1) * subjectsPerPage)})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	base := orgPath(c, "/connections/"+conn.ID.String())
+	v := checks.Check{
+		Page: s.page(c, chk.Title, "integrations"), ConnectionName: conn.DisplayName, ConnectionURL: base,
+		Key: chk.Key, Title: chk.Title, Description: chk.Description, Criteria: chk.Criteria,
+		CanWrite: account.CanWrite(currentRole(c)), ExcludeURL: base + "/checks/" + chk.Key + "/exclusions",
+		DefaultExpiry: now.AddDate(0, 3, 0).Format(time.DateOnly), MinExpiry: now.AddDate(0, 0, 1).Format(time.DateOnly),
+		MaxExpiry: now.Add(exclusion.MaxDuration).Format(time.DateOnly), FormError: formError, FormSubject: formSubject,
+	}
+	if latest != nil {
+		at := latest.EvaluatedAt
+		v.Status, v.Reason, v.EvaluatedAt = latest.Status, latest.Reason, &at
+		v.Total, v.Failing, v.Excluded = int(latest.SubjectsTotal), int(latest.SubjectsFailing), int(latest.SubjectsExcluded)
+	}
+	if len(rows) > subjectsPerPage {
+		rows = rows[:subjectsPerPage]
+		v.Pager.NextURL = "?page=" + strconv.Itoa(page+1)
+	}
+	if page > 1 {
+		v.Pager.PrevURL = "?page=" + strconv.Itoa(page-1)
+	}
+	if len(rows) > 0 {
+		first := (page-1)*subjectsPerPage + 1
+		v.Pager.Summary = "Subjects " + components.Int(int64(first)) + " to " + components.Int(int64(first+len(rows)-1))
+	}
+	for _, r := range rows {
+		v.Subjects = append(v.Subjects, checks.Subject{Key: r.SubjectKey, Label: r.SubjectLabel, Detail: r.Detail, Since: r.Since,
+			Excluded: r.ExclusionID != "", ExclusionReason: r.ExclusionReason, ExclusionEnds: r.ExclusionExpiresAt})
+	}
+	return s.render(c, status, checks.Page(v))
+}
+
+// exclusionCreate excuses a failing subject from the check.
+func (s *Server) exclusionCreate(c echo.Context) error {
+	conn, err := s.loadConnection(c)
+	if err != nil {
+		return err
+	}
+	chk, err := s.checkDef(c, conn)
+	if err != nil {
+		return err
+	}
+	subject := c.FormValue("subject")
+	expires, perr := time.Parse(time.DateOnly, c.FormValue("expires"))
+	if perr != nil {
+		return s.renderCheck(c, http.StatusUnprocessableEntity, "Choose the date the exclusion ends.", subject)
+	}
+	u := currentUser(c)
+	err = s.Exclusions.Create(c.Request().Context(), conn.OrgID, conn.ID, audit.UserActor(u.UserID, u.Email), u.UserID,
+		chk.Key, subject, c.FormValue("reason"), expires.Add(24*time.Hour-time.Second))
+	switch {
+	case errors.Is(err, exclusion.ErrReason), errors.Is(err, exclusion.ErrExpiry), errors.Is(err, exclusion.ErrNotFailing):
+		msg := err.Error()
+		return s.renderCheck(c, http.StatusUnprocessableEntity, "Not excluded: "+msg+".", subject)
+	case err != nil:
+		return err
+	}
+	flash(c, layout.FlashSuccess, "Excluded. The check and your coverage reflect it now; the exclusion is visible to auditors and in exports.")
+	return seeOther(c, orgPath(c, "/connections/"+conn.ID.String()+"/checks/"+url.PathEscape(chk.Key)))
+}
+
+// exclusionRevoke ends an exclusion.
+func (s *Server) exclusionRevoke(c echo.Context) error {
+	conn, err := s.loadConnection(c)
+	if err != nil {
+		return err
+	}
+	id, err := uuidParam(c, "exclusion")
+	if err != nil {
+		return err
+	}
+	u := currentUser(c)
+	err = s.Exclusions.Revoke(c.Request().Context(), conn.OrgID, conn.ID, audit.UserActor(u.UserID, u.Email), u.UserID, id)
+	if errors.Is(err, exclusion.ErrNotFound) {
+		return echo.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	flash(c, layout.FlashSuccess, "Exclusion ended.")
+	return seeOther(c, orgPath(c, "/connections/"+conn.ID.String()))
+}
