@@ -34,6 +34,10 @@ verify: ## fail when generated code (sqlc, templ) is stale, code is unformatted 
 	$(GO) vet $(PKGS)
 	@echo "verify: generated code current, formatting and vet clean"
 
+.PHONY: bench
+bench: ## run the performance benchmarks and append their figures to bench/results.md
+	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 90m ./bench/
+
 .PHONY: generate
 generate: ## regenerate sqlc queries and templ components
 	$(TOOL) sqlc generate

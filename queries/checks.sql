@@ -1,7 +1,8 @@
 -- name: CheckResultInsert :exec
-INSERT INTO check_results (org_id, connection_id, run_id, check_key, status, reason, subjects_total, subjects_failing, subjects_excluded, evaluated_at)
+INSERT INTO check_results (org_id, connection_id, run_id, check_key, status, reason, subjects_total, subjects_failing,
+                           subjects_excluded, failing_digest, evaluated_at)
 VALUES (sqlc.arg(org_id), sqlc.arg(connection_id), sqlc.arg(run_id), sqlc.arg(check_key), sqlc.arg(status), sqlc.arg(reason),
-        sqlc.arg(subjects_total), sqlc.arg(subjects_failing), sqlc.arg(subjects_excluded), sqlc.arg(evaluated_at));
+        sqlc.arg(subjects_total), sqlc.arg(subjects_failing), sqlc.arg(subjects_excluded), sqlc.narg(failing_digest), sqlc.arg(evaluated_at));
 
 -- name: CheckResultsLatest :many
 -- Each check's newest result for one connection.
@@ -19,20 +20,22 @@ ORDER BY r.connection_id, r.check_key, r.evaluated_at DESC, r.id DESC;
 
 -- name: CheckFailuresReplace :exec
 -- Replaces a check's failing subjects with the given ones, keeping the
--- "since" of subjects that were already failing.
-WITH incoming AS (
+-- "since" of subjects that were already failing and writing nothing for
+-- subjects that did not change.
+WITH incoming AS MATERIALIZED (
     SELECT unnest(sqlc.arg(subject_keys)::text[]) AS subject_key, unnest(sqlc.arg(subject_labels)::text[]) AS subject_label,
            unnest(sqlc.arg(details)::text[]) AS detail
 ), removed AS (
     DELETE FROM check_failures f
     WHERE f.connection_id = sqlc.arg(connection_id) AND f.check_key = sqlc.arg(check_key)
-      AND NOT EXISTS (SELECT 1 FROM incoming i WHERE i.subject_key = f.subject_key)
+      AND f.subject_key NOT IN (SELECT i.subject_key FROM incoming i)
 )
 INSERT INTO check_failures (org_id, connection_id, check_key, subject_key, subject_label, detail, since)
 SELECT sqlc.arg(org_id), sqlc.arg(connection_id), sqlc.arg(check_key), subject_key, subject_label, detail, sqlc.arg(now)::timestamptz
 FROM incoming
 ON CONFLICT (connection_id, check_key, subject_key) DO UPDATE
-SET subject_label = excluded.subject_label, detail = excluded.detail;
+SET subject_label = excluded.subject_label, detail = excluded.detail
+WHERE check_failures.subject_label IS DISTINCT FROM excluded.subject_label OR check_failures.detail IS DISTINCT FROM excluded.detail;
 
 -- name: CheckFailuresList :many
 SELECT f.*, coalesce(x.id::text, '')::text AS exclusion_id, coalesce(x.reason, '')::text AS exclusion_reason,

@@ -2,7 +2,9 @@
 -- Newest first, keyset-paginated by (collected_at, id), with optional filters.
 SELECT e.id, e.connection_id, e.kind, e.subject_key, e.subject_label, e.fingerprint, e.observed_at, e.collected_at,
        c.display_name AS connection_name,
-       EXISTS (SELECT 1 FROM evidence_current cur WHERE cur.evidence_id = e.id) AS is_current
+       EXISTS (SELECT 1 FROM evidence_current cur
+               WHERE cur.connection_id = e.connection_id AND cur.kind = e.kind AND cur.subject_key = e.subject_key
+                 AND cur.evidence_id = e.id) AS is_current
 FROM evidence e
 JOIN connections c ON c.id = e.connection_id
 WHERE (sqlc.arg(kind)::text = '' OR e.kind = sqlc.arg(kind)::text)
@@ -17,7 +19,9 @@ LIMIT sqlc.arg(max_rows);
 
 -- name: EvidenceGet :one
 SELECT e.*, c.display_name AS connection_name, c.connector,
-       EXISTS (SELECT 1 FROM evidence_current cur WHERE cur.evidence_id = e.id) AS is_current
+       EXISTS (SELECT 1 FROM evidence_current cur
+               WHERE cur.connection_id = e.connection_id AND cur.kind = e.kind AND cur.subject_key = e.subject_key
+                 AND cur.evidence_id = e.id) AS is_current
 FROM evidence e
 JOIN connections c ON c.id = e.connection_id
 WHERE e.id = sqlc.arg(id);
@@ -34,8 +38,10 @@ WHERE r.connection_id = sqlc.arg(connection_id)
   AND EXISTS (
       SELECT 1 FROM (
           SELECT fr.started_at AS since, NULL::timestamptz AS until
-          FROM evidence_current cur JOIN connector_runs fr ON fr.id = cur.since_run_id
-          WHERE cur.evidence_id = sqlc.arg(evidence_id)
+          FROM evidence e JOIN evidence_current cur
+            ON cur.connection_id = e.connection_id AND cur.kind = e.kind AND cur.subject_key = e.subject_key AND cur.evidence_id = e.id
+          JOIN connector_runs fr ON fr.id = cur.since_run_id
+          WHERE e.id = sqlc.arg(evidence_id)
           UNION ALL
           SELECT fr.started_at, tr.started_at
           FROM evidence_superseded s
@@ -48,11 +54,17 @@ ORDER BY r.started_at DESC
 LIMIT sqlc.arg(max_rows);
 
 -- name: EvidenceHistory :many
--- Every stored version of one subject, newest first.
-SELECT id, fingerprint, observed_at, collected_at, first_run_id
-FROM evidence
-WHERE connection_id = sqlc.arg(connection_id) AND kind = sqlc.arg(kind) AND subject_key = sqlc.arg(subject_key)
-ORDER BY collected_at DESC, id DESC
+-- Every stored version of one subject, newest first: the record it points
+-- at now and every record it pointed at before.
+SELECT e.id, e.fingerprint, e.observed_at, e.collected_at, e.first_run_id
+FROM evidence e
+WHERE e.id IN (
+    SELECT c.evidence_id FROM evidence_current c
+    WHERE c.connection_id = sqlc.arg(connection_id) AND c.kind = sqlc.arg(kind) AND c.subject_key = sqlc.arg(subject_key)
+    UNION
+    SELECT s.evidence_id FROM evidence_superseded s
+    WHERE s.connection_id = sqlc.arg(connection_id) AND s.kind = sqlc.arg(kind) AND s.subject_key = sqlc.arg(subject_key))
+ORDER BY e.collected_at DESC, e.id DESC
 LIMIT 50;
 
 -- name: EvidenceKinds :many

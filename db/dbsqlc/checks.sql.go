@@ -290,19 +290,20 @@ func (q *Queries) CheckFailuresList(ctx context.Context, db DBTX, arg CheckFailu
 }
 
 const checkFailuresReplace = `-- name: CheckFailuresReplace :exec
-WITH incoming AS (
+WITH incoming AS MATERIALIZED (
     SELECT unnest($5::text[]) AS subject_key, unnest($6::text[]) AS subject_label,
            unnest($7::text[]) AS detail
 ), removed AS (
     DELETE FROM check_failures f
     WHERE f.connection_id = $2 AND f.check_key = $3
-      AND NOT EXISTS (SELECT 1 FROM incoming i WHERE i.subject_key = f.subject_key)
+      AND f.subject_key NOT IN (SELECT i.subject_key FROM incoming i)
 )
 INSERT INTO check_failures (org_id, connection_id, check_key, subject_key, subject_label, detail, since)
 SELECT $1, $2, $3, subject_key, subject_label, detail, $4::timestamptz
 FROM incoming
 ON CONFLICT (connection_id, check_key, subject_key) DO UPDATE
 SET subject_label = excluded.subject_label, detail = excluded.detail
+WHERE check_failures.subject_label IS DISTINCT FROM excluded.subject_label OR check_failures.detail IS DISTINCT FROM excluded.detail
 `
 
 type CheckFailuresReplaceParams struct {
@@ -316,7 +317,8 @@ type CheckFailuresReplaceParams struct {
 }
 
 // Replaces a check's failing subjects with the given ones, keeping the
-// "since" of subjects that were already failing.
+// "since" of subjects that were already failing and writing nothing for
+// subjects that did not change.
 func (q *Queries) CheckFailuresReplace(ctx context.Context, db DBTX, arg CheckFailuresReplaceParams) error {
 	_, err := db.Exec(ctx, checkFailuresReplace,
 		arg.OrgID,
@@ -331,9 +333,10 @@ func (q *Queries) CheckFailuresReplace(ctx context.Context, db DBTX, arg CheckFa
 }
 
 const checkResultInsert = `-- name: CheckResultInsert :exec
-INSERT INTO check_results (org_id, connection_id, run_id, check_key, status, reason, subjects_total, subjects_failing, subjects_excluded, evaluated_at)
+INSERT INTO check_results (org_id, connection_id, run_id, check_key, status, reason, subjects_total, subjects_failing,
+                           subjects_excluded, failing_digest, evaluated_at)
 VALUES ($1, $2, $3, $4, $5, $6,
-        $7, $8, $9, $10)
+        $7, $8, $9, $10, $11)
 `
 
 type CheckResultInsertParams struct {
@@ -346,6 +349,7 @@ type CheckResultInsertParams struct {
 	SubjectsTotal    int32
 	SubjectsFailing  int32
 	SubjectsExcluded int32
+	FailingDigest    []byte
 	EvaluatedAt      time.Time
 }
 
@@ -360,13 +364,14 @@ func (q *Queries) CheckResultInsert(ctx context.Context, db DBTX, arg CheckResul
 		arg.SubjectsTotal,
 		arg.SubjectsFailing,
 		arg.SubjectsExcluded,
+		arg.FailingDigest,
 		arg.EvaluatedAt,
 	)
 	return err
 }
 
 const checkResultLatest = `-- name: CheckResultLatest :one
-SELECT id, org_id, connection_id, run_id, check_key, status, reason, subjects_total, subjects_failing, subjects_excluded, evaluated_at FROM check_results
+SELECT id, org_id, connection_id, run_id, check_key, status, reason, subjects_total, subjects_failing, subjects_excluded, failing_digest, evaluated_at FROM check_results
 WHERE connection_id = $1 AND check_key = $2
 ORDER BY evaluated_at DESC, id DESC
 LIMIT 1
@@ -391,13 +396,14 @@ func (q *Queries) CheckResultLatest(ctx context.Context, db DBTX, arg CheckResul
 		&i.SubjectsTotal,
 		&i.SubjectsFailing,
 		&i.SubjectsExcluded,
+		&i.FailingDigest,
 		&i.EvaluatedAt,
 	)
 	return i, err
 }
 
 const checkResultsLatest = `-- name: CheckResultsLatest :many
-SELECT DISTINCT ON (check_key) id, org_id, connection_id, run_id, check_key, status, reason, subjects_total, subjects_failing, subjects_excluded, evaluated_at
+SELECT DISTINCT ON (check_key) id, org_id, connection_id, run_id, check_key, status, reason, subjects_total, subjects_failing, subjects_excluded, failing_digest, evaluated_at
 FROM check_results
 WHERE connection_id = $1
 ORDER BY check_key, evaluated_at DESC, id DESC
@@ -424,6 +430,7 @@ func (q *Queries) CheckResultsLatest(ctx context.Context, db DBTX, connectionID 
 			&i.SubjectsTotal,
 			&i.SubjectsFailing,
 			&i.SubjectsExcluded,
+			&i.FailingDigest,
 			&i.EvaluatedAt,
 		); err != nil {
 			return nil, err
@@ -437,7 +444,7 @@ func (q *Queries) CheckResultsLatest(ctx context.Context, db DBTX, connectionID 
 }
 
 const checkResultsLatestForOrg = `-- name: CheckResultsLatestForOrg :many
-SELECT DISTINCT ON (r.connection_id, r.check_key) r.id, r.org_id, r.connection_id, r.run_id, r.check_key, r.status, r.reason, r.subjects_total, r.subjects_failing, r.subjects_excluded, r.evaluated_at
+SELECT DISTINCT ON (r.connection_id, r.check_key) r.id, r.org_id, r.connection_id, r.run_id, r.check_key, r.status, r.reason, r.subjects_total, r.subjects_failing, r.subjects_excluded, r.failing_digest, r.evaluated_at
 FROM check_results r
 JOIN connections c ON c.id = r.connection_id AND c.deleted_at IS NULL
 ORDER BY r.connection_id, r.check_key, r.evaluated_at DESC, r.id DESC
@@ -464,6 +471,7 @@ func (q *Queries) CheckResultsLatestForOrg(ctx context.Context, db DBTX) ([]Chec
 			&i.SubjectsTotal,
 			&i.SubjectsFailing,
 			&i.SubjectsExcluded,
+			&i.FailingDigest,
 			&i.EvaluatedAt,
 		); err != nil {
 			return nil, err

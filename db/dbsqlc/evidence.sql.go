@@ -15,7 +15,9 @@ import (
 
 const evidenceGet = `-- name: EvidenceGet :one
 SELECT e.id, e.org_id, e.connection_id, e.kind, e.schema_version, e.subject_key, e.subject_label, e.payload, e.fingerprint, e.observed_at, e.collected_at, e.first_run_id, c.display_name AS connection_name, c.connector,
-       EXISTS (SELECT 1 FROM evidence_current cur WHERE cur.evidence_id = e.id) AS is_current
+       EXISTS (SELECT 1 FROM evidence_current cur
+               WHERE cur.connection_id = e.connection_id AND cur.kind = e.kind AND cur.subject_key = e.subject_key
+                 AND cur.evidence_id = e.id) AS is_current
 FROM evidence e
 JOIN connections c ON c.id = e.connection_id
 WHERE e.id = $1
@@ -63,10 +65,15 @@ func (q *Queries) EvidenceGet(ctx context.Context, db DBTX, id int64) (EvidenceG
 }
 
 const evidenceHistory = `-- name: EvidenceHistory :many
-SELECT id, fingerprint, observed_at, collected_at, first_run_id
-FROM evidence
-WHERE connection_id = $1 AND kind = $2 AND subject_key = $3
-ORDER BY collected_at DESC, id DESC
+SELECT e.id, e.fingerprint, e.observed_at, e.collected_at, e.first_run_id
+FROM evidence e
+WHERE e.id IN (
+    SELECT c.evidence_id FROM evidence_current c
+    WHERE c.connection_id = $1 AND c.kind = $2 AND c.subject_key = $3
+    UNION
+    SELECT s.evidence_id FROM evidence_superseded s
+    WHERE s.connection_id = $1 AND s.kind = $2 AND s.subject_key = $3)
+ORDER BY e.collected_at DESC, e.id DESC
 LIMIT 50
 `
 
@@ -84,7 +91,8 @@ type EvidenceHistoryRow struct {
 	FirstRunID  uuid.UUID
 }
 
-// Every stored version of one subject, newest first.
+// Every stored version of one subject, newest first: the record it points
+// at now and every record it pointed at before.
 func (q *Queries) EvidenceHistory(ctx context.Context, db DBTX, arg EvidenceHistoryParams) ([]EvidenceHistoryRow, error) {
 	rows, err := db.Query(ctx, evidenceHistory, arg.ConnectionID, arg.Kind, arg.SubjectKey)
 	if err != nil {
@@ -138,7 +146,9 @@ func (q *Queries) EvidenceKinds(ctx context.Context, db DBTX) ([]string, error) 
 const evidenceList = `-- name: EvidenceList :many
 SELECT e.id, e.connection_id, e.kind, e.subject_key, e.subject_label, e.fingerprint, e.observed_at, e.collected_at,
        c.display_name AS connection_name,
-       EXISTS (SELECT 1 FROM evidence_current cur WHERE cur.evidence_id = e.id) AS is_current
+       EXISTS (SELECT 1 FROM evidence_current cur
+               WHERE cur.connection_id = e.connection_id AND cur.kind = e.kind AND cur.subject_key = e.subject_key
+                 AND cur.evidence_id = e.id) AS is_current
 FROM evidence e
 JOIN connections c ON c.id = e.connection_id
 WHERE ($1::text = '' OR e.kind = $1::text)
@@ -226,8 +236,10 @@ WHERE r.connection_id = $1
   AND EXISTS (
       SELECT 1 FROM (
           SELECT fr.started_at AS since, NULL::timestamptz AS until
-          FROM evidence_current cur JOIN connector_runs fr ON fr.id = cur.since_run_id
-          WHERE cur.evidence_id = $3
+          FROM evidence e JOIN evidence_current cur
+            ON cur.connection_id = e.connection_id AND cur.kind = e.kind AND cur.subject_key = e.subject_key AND cur.evidence_id = e.id
+          JOIN connector_runs fr ON fr.id = cur.since_run_id
+          WHERE e.id = $3
           UNION ALL
           SELECT fr.started_at, tr.started_at
           FROM evidence_superseded s

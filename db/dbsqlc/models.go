@@ -71,6 +71,7 @@ type CheckResult struct {
 	SubjectsTotal    int32
 	SubjectsFailing  int32
 	SubjectsExcluded int32
+	FailingDigest    []byte
 	EvaluatedAt      time.Time
 }
 
@@ -149,6 +150,8 @@ type EvidenceSuperseded struct {
 	OrgID        uuid.UUID
 	EvidenceID   int64
 	ConnectionID uuid.UUID
+	Kind         string
+	SubjectKey   string
 	FromRunID    uuid.UUID
 	ToRunID      uuid.UUID
 	Reason       string

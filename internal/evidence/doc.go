@@ -4,9 +4,10 @@
 //
 // A dataset is written through a Writer inside one transaction: records
 // whose fingerprint matches the subject's current one are counted and
-// dropped; the rest are COPYed into a temporary staging table as pages
-// arrive, and Commit merges them set-wise (new fingerprints append to
-// evidence, the projection is rewritten, subjects that disappeared leave it
-// and the change is logged). A dataset that fails is rolled back whole, so
-// no partial rows survive it.
+// dropped; the rest are written in batches of a few thousand, each one
+// set-wise statement with array parameters (new fingerprints append to
+// evidence, the replaced records are logged, the projection points at the
+// new ones), while the connector fetches the next pages. Commit takes the
+// subjects that disappeared out of the projection. A dataset that fails is
+// rolled back whole, so no partial rows survive it.
 package evidence

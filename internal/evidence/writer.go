@@ -2,7 +2,9 @@ package evidence
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -30,7 +32,13 @@ type Counts struct {
 // current-state projection.
 const EventRetention = 30 * 24 * time.Hour
 
-// Writer writes one dataset of one run atomically.
+// writeEvery is how many records one write statement carries; pages are
+// batched up to it so the statement count stays low.
+const writeEvery = 2500
+
+// Writer writes one dataset of one run atomically. Put only filters and
+// queues; a background goroutine owns the transaction and writes batches
+// while the connector fetches the next pages.
 type Writer struct {
 	tx      pgx.Tx
 	orgID   uuid.UUID
@@ -41,25 +49,32 @@ type Writer struct {
 	current map[subjectKey][32]byte
 	seen    map[subjectKey]struct{}
 	counts  Counts
+
+	batches  chan [][]any
+	done     chan error
+	closeMu  sync.Once
+	failOnce sync.Once
+	failed   chan struct{}
+	staged   int
 }
 
 type subjectKey struct{ kind, subject string }
 
-var stageColumns = []string{"kind", "schema_version", "subject_key", "subject_label", "payload", "fingerprint", "observed_at"}
-
-// Begin opens the dataset's transaction, reads the subjects' current
-// fingerprints and creates the staging table.
+// Begin opens the dataset's transaction and reads the subjects' current
+// fingerprints.
 func (s *Store) Begin(ctx context.Context, orgID, connID, runID uuid.UUID, ds connector.Dataset, now time.Time) (*Writer, error) {
 	tx, err := s.Pool.Begin(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("evidence: begin %s: %w", ds.Key, err)
 	}
 	w := &Writer{tx: tx, orgID: orgID, connID: connID, runID: runID, dataset: ds, now: now,
-		current: map[subjectKey][32]byte{}, seen: map[subjectKey]struct{}{}}
+		current: map[subjectKey][32]byte{}, seen: map[subjectKey]struct{}{},
+		batches: make(chan [][]any, 8), done: make(chan error, 1), failed: make(chan struct{})}
 	if err := w.prepare(ctx); err != nil {
 		_ = tx.Rollback(context.WithoutCancel(ctx))
 		return nil, fmt.Errorf("evidence: begin %s: %w", ds.Key, err)
 	}
+	go w.loop(ctx)
 	return w, nil
 }
 
@@ -78,17 +93,43 @@ func (w *Writer) prepare(ctx context.Context) error {
 		w.current[k] = [32]byte(fp)
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	_, err = w.tx.Exec(ctx, `CREATE TEMP TABLE evidence_stage (
-		kind text, schema_version integer, subject_key text, subject_label text,
-		payload jsonb, fingerprint bytea, observed_at timestamptz) ON COMMIT DROP`)
 	return err
 }
 
-// Put takes one page of records: unchanged ones are counted, the rest staged.
-// A subject repeated within the dataset (a replayed page) counts once.
+// loop owns the transaction while records stream in: it batches pages and
+// writes whenever a batch is full. After a failure it drains.
+func (w *Writer) loop(ctx context.Context) {
+	var err error
+	var pending [][]any
+	flush := func() {
+		if err == nil && len(pending) > 0 {
+			err = w.write(ctx, pending)
+			pending = nil
+		}
+		if err != nil {
+			w.failOnce.Do(func() { close(w.failed) })
+		}
+	}
+	for batch := range w.batches {
+		if err != nil {
+			continue
+		}
+		pending = append(pending, batch...)
+		if len(pending) >= writeEvery {
+			flush()
+		}
+	}
+	flush()
+	w.done <- err
+}
+
+// errWriterFailed is returned by Put after the background merge failed;
+// Commit reports the underlying error.
+var errWriterFailed = errors.New("evidence: writing the dataset failed")
+
+// Put takes one page of records: unchanged ones are counted, the rest queued
+// for staging. A subject repeated within the dataset (a replayed page)
+// counts once.
 func (w *Writer) Put(ctx context.Context, records []connector.Record) error {
 	rows := make([][]any, 0, len(records))
 	for _, r := range records {
@@ -108,22 +149,44 @@ func (w *Writer) Put(ctx context.Context, records []connector.Record) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	if _, err := w.tx.CopyFrom(ctx, pgx.Identifier{"evidence_stage"}, stageColumns, pgx.CopyFromRows(rows)); err != nil {
-		return fmt.Errorf("evidence: stage %s: %w", w.dataset.Key, err)
+	select {
+	case w.batches <- rows:
+		return nil
+	case <-w.failed:
+		return errWriterFailed
+	case <-ctx.Done():
+		return ctx.Err()
 	}
-	return nil
+}
+
+// finishLoop stops the background goroutine and returns its error.
+func (w *Writer) finishLoop() error {
+	var err error
+	w.closeMu.Do(func() {
+		close(w.batches)
+		err = <-w.done
+	})
+	return err
 }
 
 // Abort discards everything the dataset wrote.
 func (w *Writer) Abort(ctx context.Context) {
+	_ = w.finishLoop()
 	_ = w.tx.Rollback(context.WithoutCancel(ctx))
 }
 
-// Commit merges the staged records and commits.
+// Commit writes what is still queued, takes gone subjects out of the
+// current state, writes an event dataset's summary, and commits.
 func (w *Writer) Commit(ctx context.Context) (Counts, error) {
 	defer w.tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // a no-op after Commit
-	if err := w.merge(ctx); err != nil {
-		return Counts{}, fmt.Errorf("evidence: merge %s: %w", w.dataset.Key, err)
+	if err := w.finishLoop(); err != nil {
+		return Counts{}, err
+	}
+	if err := w.removeGone(ctx); err != nil {
+		return Counts{}, fmt.Errorf("evidence: remove gone %s: %w", w.dataset.Key, err)
+	}
+	if err := w.summarize(ctx); err != nil {
+		return Counts{}, fmt.Errorf("evidence: summarize %s: %w", w.dataset.Key, err)
 	}
 	if err := w.tx.Commit(ctx); err != nil {
 		return Counts{}, fmt.Errorf("evidence: commit %s: %w", w.dataset.Key, err)
@@ -131,45 +194,62 @@ func (w *Writer) Commit(ctx context.Context) (Counts, error) {
 	return w.counts, nil
 }
 
-func (w *Writer) merge(ctx context.Context) error {
-	tag, err := w.tx.Exec(ctx, `
-		INSERT INTO evidence (org_id, connection_id, kind, schema_version, subject_key, subject_label, payload,
-		                      fingerprint, observed_at, collected_at, first_run_id)
-		SELECT $1, $2, kind, schema_version, subject_key, subject_label, payload, fingerprint, observed_at, $3, $4
-		FROM evidence_stage
-		ON CONFLICT (connection_id, fingerprint) DO NOTHING`, w.orgID, w.connID, w.now, w.runID)
+// write appends the batch's new fingerprints to evidence, logs the records
+// they replace, and points the current state at them, in one statement.
+// Records whose fingerprint was stored before (a subject that changed back)
+// are found one by one by index, never by scanning the connection's
+// evidence.
+func (w *Writer) write(ctx context.Context, rows [][]any) error {
+	n := len(rows)
+	kinds, subjects, labels, payloads := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	versions, fps, observed := make([]int32, n), make([][]byte, n), make([]time.Time, n)
+	for i, r := range rows {
+		kinds[i], versions[i], subjects[i], labels[i] = r[0].(string), int32(r[1].(int)), r[2].(string), r[3].(string)
+		payloads[i], fps[i], observed[i] = r[4].(string), r[5].([]byte), r[6].(time.Time)
+	}
+	var added, replaced int
+	err := w.tx.QueryRow(ctx, `
+		WITH input AS MATERIALIZED (
+			SELECT * FROM unnest($5::text[], $6::int[], $7::text[], $8::text[], $9::text[], $10::bytea[], $11::timestamptz[])
+				AS t(kind, schema_version, subject_key, subject_label, payload, fingerprint, observed_at)
+		), ins AS (
+			INSERT INTO evidence (org_id, connection_id, kind, schema_version, subject_key, subject_label, payload,
+			                      fingerprint, observed_at, collected_at, first_run_id)
+			SELECT $1, $2, kind, schema_version, subject_key, subject_label, payload::jsonb, fingerprint, observed_at, $3, $4
+			FROM input
+			ON CONFLICT (connection_id, fingerprint) DO NOTHING
+			RETURNING id, fingerprint
+		), ids AS (
+			SELECT n.id, i.kind, i.subject_key, i.fingerprint FROM input i JOIN ins n ON n.fingerprint = i.fingerprint
+			UNION ALL
+			SELECT old.id, i.kind, i.subject_key, i.fingerprint
+			FROM input i
+			CROSS JOIN LATERAL (SELECT e.id FROM evidence e WHERE e.connection_id = $2 AND e.fingerprint = i.fingerprint LIMIT 1) old
+			WHERE i.fingerprint NOT IN (SELECT fingerprint FROM ins)
+		), sup AS (
+			INSERT INTO evidence_superseded (org_id, evidence_id, connection_id, kind, subject_key, from_run_id, to_run_id, reason, at)
+			SELECT c.org_id, c.evidence_id, c.connection_id, c.kind, c.subject_key, c.since_run_id, $4, 'changed', $3
+			FROM input i
+			JOIN evidence_current c ON c.connection_id = $2 AND c.kind = i.kind AND c.subject_key = i.subject_key
+			RETURNING 1
+		), cur AS (
+			INSERT INTO evidence_current (org_id, connection_id, kind, subject_key, evidence_id, fingerprint, since_run_id)
+			SELECT $1, $2, kind, subject_key, id, fingerprint, $4 FROM ids
+			ON CONFLICT (connection_id, kind, subject_key) DO UPDATE
+			SET evidence_id = excluded.evidence_id, fingerprint = excluded.fingerprint, since_run_id = excluded.since_run_id
+		)
+		SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM sup)`,
+		w.orgID, w.connID, w.now, w.runID, kinds, versions, subjects, labels, payloads, fps, observed).Scan(&added, &replaced)
 	if err != nil {
-		return err
+		return fmt.Errorf("evidence: write %s: %w", w.dataset.Key, err)
 	}
-	w.counts.New = int(tag.RowsAffected())
-	tag, err = w.tx.Exec(ctx, `
-		INSERT INTO evidence_superseded (org_id, evidence_id, connection_id, from_run_id, to_run_id, reason, at)
-		SELECT c.org_id, c.evidence_id, c.connection_id, c.since_run_id, $2, 'changed', $3
-		FROM evidence_stage s
-		JOIN evidence_current c ON c.connection_id = $1 AND c.kind = s.kind AND c.subject_key = s.subject_key`,
-		w.connID, w.runID, w.now)
-	if err != nil {
-		return err
-	}
-	w.counts.Changed = int(tag.RowsAffected())
-	if _, err := w.tx.Exec(ctx, `
-		INSERT INTO evidence_current (org_id, connection_id, kind, subject_key, evidence_id, fingerprint, since_run_id)
-		SELECT $1, $2, s.kind, s.subject_key, e.id, s.fingerprint, $3
-		FROM evidence_stage s
-		JOIN evidence e ON e.connection_id = $2 AND e.fingerprint = s.fingerprint
-		ON CONFLICT (connection_id, kind, subject_key) DO UPDATE
-		SET evidence_id = excluded.evidence_id, fingerprint = excluded.fingerprint, since_run_id = excluded.since_run_id`,
-		w.orgID, w.connID, w.runID); err != nil {
-		return err
-	}
-	if err := w.removeGone(ctx); err != nil {
-		return err
-	}
-	return w.summarize(ctx)
+	w.counts.New += added
+	w.counts.Changed += replaced
+	return nil
 }
 
 // summarize writes an event dataset's summary, built from the events now in
-// the current state, through the same staging path.
+// the current state, through the same write path.
 func (w *Writer) summarize(ctx context.Context) error {
 	if w.dataset.Summarize == nil {
 		return nil
@@ -187,29 +267,13 @@ func (w *Writer) summarize(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := w.tx.Exec(ctx, `TRUNCATE evidence_stage`); err != nil {
-		return err
-	}
-	summary := *w
-	summary.dataset.Summarize = nil
-	summary.dataset.Events = false
-	summary.seen = map[subjectKey]struct{}{}
-	summary.current = map[subjectKey][32]byte{}
-	if fp, ok := w.current[subjectKey{rec.Kind, rec.SubjectKey}]; ok {
-		summary.current[subjectKey{rec.Kind, rec.SubjectKey}] = fp
-	}
-	summary.counts = Counts{}
-	if err := summary.Put(ctx, []connector.Record{rec}); err != nil {
-		return err
-	}
-	if err := summary.merge(ctx); err != nil {
-		return err
-	}
 	w.counts.Received++
-	w.counts.New += summary.counts.New
-	w.counts.Changed += summary.counts.Changed
-	w.counts.Unchanged += summary.counts.Unchanged
-	return nil
+	fp := Fingerprint(rec)
+	if w.current[subjectKey{rec.Kind, rec.SubjectKey}] == fp {
+		w.counts.Unchanged++
+		return nil
+	}
+	return w.write(ctx, [][]any{{rec.Kind, rec.SchemaVersion, rec.SubjectKey, rec.SubjectLabel, string(rec.Payload), fp[:], rec.ObservedAt}})
 }
 
 // removeGone takes subjects out of the projection: for a snapshot dataset
@@ -224,9 +288,9 @@ func (w *Writer) removeGone(ctx context.Context) error {
 				DELETE FROM evidence_current c USING evidence e
 				WHERE c.evidence_id = e.id AND c.connection_id = $1 AND c.kind = ANY($2) AND c.subject_key <> 'summary'
 				  AND e.observed_at < $3
-				RETURNING c.org_id, c.evidence_id, c.connection_id, c.since_run_id)
-			INSERT INTO evidence_superseded (org_id, evidence_id, connection_id, from_run_id, to_run_id, reason, at)
-			SELECT org_id, evidence_id, connection_id, since_run_id, $4, 'removed', $5 FROM gone`,
+				RETURNING c.org_id, c.evidence_id, c.connection_id, c.kind, c.subject_key, c.since_run_id)
+			INSERT INTO evidence_superseded (org_id, evidence_id, connection_id, kind, subject_key, from_run_id, to_run_id, reason, at)
+			SELECT org_id, evidence_id, connection_id, kind, subject_key, since_run_id, $4, 'removed', $5 FROM gone`,
 			w.connID, w.dataset.Kinds, w.now.Add(-EventRetention), w.runID, w.now)
 	} else {
 		var kinds, subjects []string
@@ -243,9 +307,9 @@ func (w *Writer) removeGone(ctx context.Context) error {
 				DELETE FROM evidence_current c
 				USING unnest($2::text[], $3::text[]) AS g(kind, subject_key)
 				WHERE c.connection_id = $1 AND c.kind = g.kind AND c.subject_key = g.subject_key
-				RETURNING c.org_id, c.evidence_id, c.connection_id, c.since_run_id)
-			INSERT INTO evidence_superseded (org_id, evidence_id, connection_id, from_run_id, to_run_id, reason, at)
-			SELECT org_id, evidence_id, connection_id, since_run_id, $4, 'removed', $5 FROM gone`,
+				RETURNING c.org_id, c.evidence_id, c.connection_id, c.kind, c.subject_key, c.since_run_id)
+			INSERT INTO evidence_superseded (org_id, evidence_id, connection_id, kind, subject_key, from_run_id, to_run_id, reason, at)
+			SELECT org_id, evidence_id, connection_id, kind, subject_key, since_run_id, $4, 'removed', $5 FROM gone`,
 			w.connID, kinds, subjects, w.runID, w.now)
 	}
 	if err != nil {

@@ -26,6 +26,9 @@ type Options struct {
 	Durable bool
 	// MaxConnections is the server's connection limit (default 200).
 	MaxConnections int
+	// SharedBuffers is PostgreSQL's buffer cache, e.g. "512MB" (default: the
+	// server's own default).
+	SharedBuffers string
 }
 
 // Cluster is a running PostgreSQL server listening on 127.0.0.1.
@@ -158,6 +161,9 @@ func (c *Cluster) start(ctx context.Context) error {
 	}
 	if !c.opts.Durable {
 		settings = append(settings, "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off")
+	}
+	if c.opts.SharedBuffers != "" {
+		settings = append(settings, "-c shared_buffers="+c.opts.SharedBuffers)
 	}
 	logFile := filepath.Join(c.opts.Dir, "server.log")
 	out, err := c.run(ctx, "pg_ctl", "start", "-w", "-t", "60", "-D", c.opts.Dir, "-l", logFile, "-o", strings.Join(settings, " "))

@@ -1,7 +1,10 @@
 package syncer
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -26,6 +29,14 @@ func (s *Syncer) storeChecks(ctx context.Context, tx pgx.Tx, st runStart, result
 	for _, e := range excl {
 		excluded[[2]string{e.CheckKey, e.SubjectKey}] = true
 	}
+	previous, err := q.CheckResultsLatest(ctx, tx, st.conn.ID)
+	if err != nil {
+		return fmt.Errorf("syncer: read previous results: %w", err)
+	}
+	lastDigest := map[string][]byte{}
+	for _, p := range previous {
+		lastDigest[p.CheckKey] = p.FailingDigest
+	}
 	for _, r := range results {
 		nExcluded := 0
 		keys, labels, details := make([]string, 0, len(r.Failing)), make([]string, 0, len(r.Failing)), make([]string, 0, len(r.Failing))
@@ -35,6 +46,10 @@ func (s *Syncer) storeChecks(ctx context.Context, tx pgx.Tx, st runStart, result
 			}
 			keys, labels, details = append(keys, f.Key), append(labels, f.Label), append(details, f.Detail)
 		}
+		var digest []byte
+		if r.Status != connector.CheckUnknown {
+			digest = failingDigest(keys, labels, details)
+		}
 		status, reason := r.Status, r.Reason
 		if status == connector.CheckFail && nExcluded == len(r.Failing) && nExcluded > 0 {
 			status = connector.CheckPass
@@ -42,11 +57,12 @@ func (s *Syncer) storeChecks(ctx context.Context, tx pgx.Tx, st runStart, result
 		}
 		if err := q.CheckResultInsert(ctx, tx, dbsqlc.CheckResultInsertParams{
 			OrgID: st.conn.OrgID, ConnectionID: st.conn.ID, RunID: st.run.ID, CheckKey: r.Key, Status: status, Reason: reason,
-			SubjectsTotal: int32(r.Total), SubjectsFailing: int32(len(r.Failing) - nExcluded), SubjectsExcluded: int32(nExcluded), EvaluatedAt: now,
+			SubjectsTotal: int32(r.Total), SubjectsFailing: int32(len(r.Failing) - nExcluded), SubjectsExcluded: int32(nExcluded),
+			FailingDigest: digest, EvaluatedAt: now,
 		}); err != nil {
 			return fmt.Errorf("syncer: record check %s: %w", r.Key, err)
 		}
-		if r.Status == connector.CheckUnknown {
+		if r.Status == connector.CheckUnknown || bytes.Equal(digest, lastDigest[r.Key]) {
 			continue
 		}
 		if err := q.CheckFailuresReplace(ctx, tx, dbsqlc.CheckFailuresReplaceParams{
@@ -56,6 +72,21 @@ func (s *Syncer) storeChecks(ctx context.Context, tx pgx.Tx, st runStart, result
 		}
 	}
 	return nil
+}
+
+// failingDigest fingerprints a list of failing subjects (already in a
+// stable order).
+func failingDigest(keys, labels, details []string) []byte {
+	h := sha256.New()
+	for i := range keys {
+		for _, part := range []string{keys[i], labels[i], details[i]} {
+			var n [8]byte
+			binary.BigEndian.PutUint64(n[:], uint64(len(part)))
+			h.Write(n[:])
+			h.Write([]byte(part))
+		}
+	}
+	return h.Sum(nil)
 }
 
 // lastCursors returns each event dataset's newest cursor from finished runs.

@@ -100,7 +100,7 @@ func (s *Syncer) Run(ctx context.Context, req Request) (Outcome, error) {
 		return Outcome{}, err
 	}
 	c := s.Registry.Get(start.conn.Connector)
-	writers := newWriterSet(s.Evidence, start.conn, start.run.ID, c.Datasets(), start.now)
+	writers := newWriterSet(ctx, s.Evidence, start.conn, start.run.ID, c.Datasets(), start.now)
 	defer writers.abortAll(ctx)
 
 	result, syncErr := c.Sync(ctx, connector.SyncRequest{

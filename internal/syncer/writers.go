@@ -12,89 +12,101 @@ import (
 	"github.com/attesthq/attest/internal/evidence"
 )
 
-// writerSet opens one evidence writer per dataset on first use, and commits
-// or aborts them when the connector is done.
+// writerSet opens one evidence writer per dataset, all at once when the
+// sync starts (each reads its dataset's current fingerprints while the
+// connector authenticates and fetches the first pages), and commits or
+// aborts them when the connector is done.
 type writerSet struct {
-	mu       sync.Mutex
-	store    *evidence.Store
-	conn     dbsqlc.Connection
-	runID    uuid.UUID
-	datasets map[string]connector.Dataset
-	now      time.Time
-	open     map[string]*evidence.Writer
+	store   *evidence.Store
+	conn    dbsqlc.Connection
+	runID   uuid.UUID
+	now     time.Time
+	writers map[string]*pendingWriter
 }
 
-func newWriterSet(store *evidence.Store, conn dbsqlc.Connection, runID uuid.UUID, ds []connector.Dataset, now time.Time) *writerSet {
-	w := &writerSet{store: store, conn: conn, runID: runID, now: now, datasets: map[string]connector.Dataset{}, open: map[string]*evidence.Writer{}}
+// pendingWriter is a writer being opened in the background.
+type pendingWriter struct {
+	ready chan struct{}
+	w     *evidence.Writer
+	err   error
+}
+
+func newWriterSet(ctx context.Context, store *evidence.Store, conn dbsqlc.Connection, runID uuid.UUID, ds []connector.Dataset, now time.Time) *writerSet {
+	set := &writerSet{store: store, conn: conn, runID: runID, now: now, writers: map[string]*pendingWriter{}}
 	for _, d := range ds {
-		w.datasets[d.Key] = d
+		p := &pendingWriter{ready: make(chan struct{})}
+		set.writers[d.Key] = p
+		go func() {
+			defer close(p.ready)
+			p.w, p.err = store.Begin(ctx, conn.OrgID, conn.ID, runID, d, now)
+		}()
 	}
-	return w
+	return set
 }
 
-// lazyWriter opens its dataset's writer at the first page.
-type lazyWriter struct {
-	set     *writerSet
-	dataset string
-}
+// dataWriter is what the connector writes one dataset through.
+type dataWriter struct{ p *pendingWriter }
 
-func (l lazyWriter) Put(ctx context.Context, records []connector.Record) error {
-	w, err := l.set.writer(ctx, l.dataset)
-	if err != nil {
-		return err
+func (d dataWriter) Put(ctx context.Context, records []connector.Record) error {
+	select {
+	case <-d.p.ready:
+	case <-ctx.Done():
+		return ctx.Err()
 	}
-	return w.Put(ctx, records)
+	if d.p.err != nil {
+		return d.p.err
+	}
+	return d.p.w.Put(ctx, records)
 }
 
 func (w *writerSet) get(dataset string) connector.DatasetWriter {
-	return lazyWriter{set: w, dataset: dataset}
+	return dataWriter{p: w.writers[dataset]}
 }
 
-func (w *writerSet) writer(ctx context.Context, dataset string) (*evidence.Writer, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if wr, ok := w.open[dataset]; ok {
-		return wr, nil
-	}
-	wr, err := w.store.Begin(ctx, w.conn.OrgID, w.conn.ID, w.runID, w.datasets[dataset], w.now)
-	if err != nil {
-		return nil, err
-	}
-	w.open[dataset] = wr
-	return wr, nil
-}
-
-// commit lands each successful dataset and rolls back the others. A dataset
-// that fails to commit becomes a failed dataset.
+// commit lands each successful dataset, in parallel (each has its own
+// transaction), and rolls back the others. A dataset that fails to commit
+// becomes a failed dataset.
 func (w *writerSet) commit(ctx context.Context, results []connector.DatasetResult) []DatasetOutcome {
-	out := make([]DatasetOutcome, 0, len(results))
-	for _, r := range results {
-		w.mu.Lock()
-		wr := w.open[r.Dataset]
-		delete(w.open, r.Dataset)
-		w.mu.Unlock()
-		o := DatasetOutcome{DatasetResult: r}
-		switch {
-		case wr == nil:
-		case r.Status == connector.DatasetOK:
-			counts, err := wr.Commit(ctx)
-			if err != nil {
-				o.Status, o.ErrorClass, o.Error = connector.DatasetFailed, connector.ErrorTransient, err.Error()
-			}
-			o.Counts = counts
-		default:
-			wr.Abort(ctx)
+	out := make([]DatasetOutcome, len(results))
+	var wg sync.WaitGroup
+	for i, r := range results {
+		out[i] = DatasetOutcome{DatasetResult: r}
+		p, ok := w.writers[r.Dataset]
+		if !ok {
+			continue
 		}
-		out = append(out, o)
+		delete(w.writers, r.Dataset)
+		<-p.ready
+		switch {
+		case p.err != nil:
+			if r.Status == connector.DatasetOK {
+				out[i].Status, out[i].ErrorClass, out[i].Error = connector.DatasetFailed, connector.ErrorTransient, p.err.Error()
+			}
+		case r.Status == connector.DatasetOK:
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				counts, err := p.w.Commit(ctx)
+				if err != nil {
+					out[i].Status, out[i].ErrorClass, out[i].Error = connector.DatasetFailed, connector.ErrorTransient, err.Error()
+				}
+				out[i].Counts = counts
+			}()
+		default:
+			p.w.Abort(ctx)
+		}
 	}
+	wg.Wait()
 	return out
 }
 
+// abortAll rolls back every writer not yet committed.
 func (w *writerSet) abortAll(ctx context.Context) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	for k, wr := range w.open {
-		wr.Abort(ctx)
-		delete(w.open, k)
+	for k, p := range w.writers {
+		<-p.ready
+		if p.err == nil {
+			p.w.Abort(ctx)
+		}
+		delete(w.writers, k)
 	}
 }

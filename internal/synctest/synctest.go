@@ -33,7 +33,6 @@ import (
 	"github.com/attesthq/attest/internal/syncer"
 	"github.com/attesthq/attest/internal/testdb"
 	"github.com/attesthq/attest/internal/vault"
-	"github.com/attesthq/attest/internal/webtest"
 )
 
 // Options shape the environment.
@@ -50,6 +49,10 @@ type Options struct {
 	DB *testdb.DB
 	// Start is the clock's start.
 	Start time.Time
+	// SimulatorURL points at a simulator running in another process (serving
+	// Tenant under /sim, with its demo app registered for the test callback);
+	// empty runs one in this process.
+	SimulatorURL string
 }
 
 // FastRetry retries quickly so tests of throttling and outages stay fast.
@@ -67,20 +70,20 @@ var NoLimits = func() entra.Limits {
 
 // Env is a sync environment.
 type Env struct {
-	DB        *testdb.DB
-	Clock     *clock.Fake
-	Sim       *entrasim.Simulator
-	Server    *httptest.Server
-	Microsoft *webtest.Recorder
-	Connector *entra.Connector
-	Registry  *connector.Registry
-	Vault     *vault.Vault
-	Services  *connection.Service
-	Syncer    *syncer.Syncer
-	Accounts  *account.Service
-	Org       dbsqlc.Organization
-	Owner     dbsqlc.User
-	tenantID  string
+	DB    *testdb.DB
+	Clock *clock.Fake
+	// Sim is the in-process simulator; nil with an external one.
+	Sim          *entrasim.Simulator
+	SimulatorURL string
+	Connector    *entra.Connector
+	Registry     *connector.Registry
+	Vault        *vault.Vault
+	Services     *connection.Service
+	Syncer       *syncer.Syncer
+	Accounts     *account.Service
+	Org          dbsqlc.Organization
+	Owner        dbsqlc.User
+	tenantID     string
 }
 
 // New builds an environment with one organization and its owner.
@@ -97,15 +100,17 @@ func New(t testing.TB, opts Options) *Env {
 		spec = entrasim.DefaultTenant()
 	}
 	clk := clock.NewFake(opts.Start)
-	srv := httptest.NewServer(nil)
-	t.Cleanup(srv.Close)
-	callback := func(string) string { return "https://attest.test/api/integrations/entra/callback" }
-	for i := range spec.Apps {
-		spec.Apps[i].RedirectURIs = append(spec.Apps[i].RedirectURIs, callback(""))
+	callback := func(string) string { return Callback }
+	simURL := opts.SimulatorURL
+	var sim *entrasim.Simulator
+	transport := http.DefaultTransport
+	if simURL == "" {
+		srv := httptest.NewServer(nil)
+		t.Cleanup(srv.Close)
+		sim = NewSimulator(spec, opts.Throttle, clk.Now)
+		srv.Config.Handler = sim
+		simURL, transport = srv.URL, srv.Client().Transport
 	}
-	sim := entrasim.New(entrasim.Options{BasePath: "/sim", Now: clk.Now, Throttle: opts.Throttle, Tenants: []entrasim.TenantSpec{spec}, Seed: 7})
-	srv.Config.Handler = sim
-	recorder := &webtest.Recorder{Base: srv.Client().Transport}
 	limits, retry := NoLimits, FastRetry
 	if opts.Limits != nil {
 		limits = *opts.Limits
@@ -113,14 +118,14 @@ func New(t testing.TB, opts Options) *Env {
 	if opts.Retry != nil {
 		retry = *opts.Retry
 	}
-	conn := entra.New(entra.Options{CustomLoginRoot: srv.URL + "/sim/login", CustomGraphRoot: srv.URL + "/sim/graph",
-		Limits: &limits, Retry: &retry, Now: clk.Now}, &http.Client{Transport: recorder})
+	conn := entra.New(entra.Options{CustomLoginRoot: simURL + "/sim/login", CustomGraphRoot: simURL + "/sim/graph",
+		Limits: &limits, Retry: &retry, Now: clk.Now}, &http.Client{Transport: transport})
 	wrapper, err := keyring.OpenLocalKeyFile(filepath.Join(t.TempDir(), "master.key"), true)
 	require.NoError(t, err)
 	registry := connector.NewRegistry(conn)
 	v := &vault.Vault{Keyring: keyring.New(wrapper)}
 	e := &Env{
-		DB: opts.DB, Clock: clk, Sim: sim, Server: srv, Microsoft: recorder, Connector: conn, Registry: registry, Vault: v,
+		DB: opts.DB, Clock: clk, Sim: sim, SimulatorURL: simURL, Connector: conn, Registry: registry, Vault: v,
 		Services: &connection.Service{Pool: opts.DB.Pool, Clock: clk, Vault: v, Registry: registry, CallbackURL: callback},
 		Syncer:   &syncer.Syncer{Pool: opts.DB.Pool, Clock: clk, Vault: v, Registry: registry, Evidence: &evidence.Store{Pool: opts.DB.Pool}},
 		Accounts: &account.Service{Pool: opts.DB.Pool, Clock: clk},
@@ -135,7 +140,18 @@ func New(t testing.TB, opts Options) *Env {
 	return e
 }
 
-// Tenant is the simulated tenant.
+// Callback is the redirect URI the simulated app registration accepts.
+const Callback = "https://attest.test/api/integrations/entra/callback"
+
+// NewSimulator serves spec with the test callback registered.
+func NewSimulator(spec entrasim.TenantSpec, throttle bool, now func() time.Time) *entrasim.Simulator {
+	for i := range spec.Apps {
+		spec.Apps[i].RedirectURIs = append(spec.Apps[i].RedirectURIs, Callback)
+	}
+	return entrasim.New(entrasim.Options{BasePath: "/sim", Now: now, Throttle: throttle, Tenants: []entrasim.TenantSpec{spec}, Seed: 7})
+}
+
+// Tenant is the in-process simulated tenant.
 func (e *Env) Tenant() *entrasim.Tenant { return e.Sim.Tenant(e.tenantID) }
 
 // User is the owner acting through a fixed session.
@@ -148,11 +164,8 @@ func (e *Env) User() connection.User {
 func (e *Env) Connect(t testing.TB) uuid.UUID {
 	t.Helper()
 	ctx := context.Background()
-	spec := e.Tenant()
-	app := entrasim.DefaultClientID
-	secretValue := entrasim.DefaultClientSecret
 	setup, errs := e.Connector.ParseForm(url.Values{
-		"cloud": {entra.CloudCustom}, "tenant": {spec.ID()}, "client_id": {app}, "client_secret": {secretValue},
+		"cloud": {entra.CloudCustom}, "tenant": {e.tenantID}, "client_id": {entrasim.DefaultClientID}, "client_secret": {entrasim.DefaultClientSecret},
 	})
 	require.Empty(t, errs)
 	authorize, connID, err := e.Services.Start(ctx, e.Org.ID, e.User(), entra.Key, setup)
@@ -177,7 +190,7 @@ func (e *Env) Consent(t testing.TB, authorizeURL string) url.Values {
 	action, _ := doc.Find("form").Attr("action")
 	flow, _ := doc.Find(`input[name="flow"]`).Attr("value")
 	if !strings.HasPrefix(action, "http") {
-		action = e.Server.URL + action
+		action = e.SimulatorURL + action
 	}
 	resp, err = client.PostForm(action, url.Values{"flow": {flow}, "decision": {"accept"}})
 	require.NoError(t, err)

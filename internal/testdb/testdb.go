@@ -90,7 +90,7 @@ func boot() (pgtestdb.Config, error) {
 	if err := os.Chmod(dir, 0o755); err != nil {
 		return pgtestdb.Config{}, err
 	}
-	cluster, err = pgcluster.Start(context.Background(), pgcluster.Options{Dir: dir + "/data", MaxConnections: 400})
+	cluster, err = pgcluster.Start(context.Background(), pgcluster.Options{Dir: dir + "/data", MaxConnections: 400, SharedBuffers: "512MB"})
 	if err != nil {
 		return pgtestdb.Config{}, err
 	}

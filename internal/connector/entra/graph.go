@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 	"golang.org/x/time/rate"
 
 	"github.com/attesthq/attest/internal/connector"
@@ -111,29 +113,62 @@ type counters struct {
 	waited                       atomic.Int64 // nanoseconds spent in retry waits
 }
 
-// page is one decoded Graph collection page.
-type page[T any] struct {
-	NextLink string `json:"@odata.nextLink"`
-	Value    []T    `json:"value"`
+// list reads a collection, following @odata.nextLink verbatim until it is
+// absent, and hands each page to fn. The next page is fetched while fn
+// processes the current one.
+func list[T any](ctx context.Context, g *graph, families []family, url string, stats *counters, fn func([]T) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	pages := make(chan rawPage, 1)
+	go g.prefetch(ctx, families, url, stats, pages)
+	for p := range pages {
+		if p.err != nil {
+			return p.err
+		}
+		var items []T
+		if err := jsonv2.Unmarshal(p.value, &items); err != nil {
+			return &graphError{Class: connector.ErrorMalformed, Status: http.StatusOK,
+				Message: "Graph returned a page that is not valid JSON of the expected shape: " + err.Error()}
+		}
+		if err := fn(items); err != nil {
+			return err
+		}
+	}
+	return ctx.Err()
 }
 
-// list reads a collection, following @odata.nextLink verbatim until it is
-// absent, and hands each page to fn.
-func list[T any](ctx context.Context, g *graph, families []family, url string, stats *counters, fn func([]T) error) error {
+// rawPage is one fetched page, its items still encoded.
+type rawPage struct {
+	value jsontext.Value
+	err   error
+}
+
+// prefetch fetches pages in order, one ahead of the consumer, and closes
+// pages after the last one or the first error.
+func (g *graph) prefetch(ctx context.Context, families []family, url string, stats *counters, pages chan<- rawPage) {
+	defer close(pages)
 	for url != "" {
-		var p page[T]
-		if err := g.get(ctx, families, url, stats, &p); err != nil {
-			return err
+		var p struct {
+			NextLink string         `json:"@odata.nextLink"`
+			Value    jsontext.Value `json:"value"`
 		}
-		if err := fn(p.Value); err != nil {
-			return err
+		err := g.get(ctx, families, url, stats, &p)
+		if err == nil && p.NextLink != "" && !strings.HasPrefix(p.NextLink, "https://") && !strings.HasPrefix(p.NextLink, "http://") {
+			err = &graphError{Class: connector.ErrorMalformed, Message: "Graph returned a nextLink that is not an absolute URL"}
 		}
-		if p.NextLink != "" && !strings.HasPrefix(p.NextLink, "https://") && !strings.HasPrefix(p.NextLink, "http://") {
-			return &graphError{Class: connector.ErrorMalformed, Message: "Graph returned a nextLink that is not an absolute URL"}
+		if err == nil && len(p.Value) == 0 {
+			err = &graphError{Class: connector.ErrorMalformed, Status: http.StatusOK, Message: "Graph returned a page without a value array"}
+		}
+		select {
+		case pages <- rawPage{value: p.Value, err: err}:
+		case <-ctx.Done():
+			return
+		}
+		if err != nil {
+			return
 		}
 		url = p.NextLink
 	}
-	return nil
 }
 
 // get fetches one page into out, pacing by family, refreshing the token once
@@ -224,7 +259,7 @@ func (g *graph) do(ctx context.Context, url, token string, out any) (int, http.H
 		return http.StatusOK, resp.Header, &graphError{Class: connector.ErrorMalformed, Status: http.StatusOK,
 			Message: fmt.Sprintf("a Graph page exceeded %d bytes", g.retry.MaxPageBytes)}
 	}
-	if err := json.Unmarshal(raw, out); err != nil {
+	if err := jsonv2.Unmarshal(raw, out); err != nil {
 		return http.StatusOK, resp.Header, &graphError{Class: connector.ErrorMalformed, Status: http.StatusOK,
 			Message: "Graph returned a page that is not valid JSON of the expected shape: " + err.Error()}
 	}

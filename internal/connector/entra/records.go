@@ -1,11 +1,12 @@
 package entra
 
 import (
-	"encoding/json"
 	"errors"
 	"slices"
 	"strings"
 	"time"
+
+	jsonv2 "github.com/go-json-experiment/json"
 
 	"github.com/attesthq/attest/internal/connector"
 )
@@ -162,7 +163,7 @@ func record(kind, subject, label string, observed time.Time, v any) (connector.R
 	if subject == "" {
 		return connector.Record{}, errMissingID
 	}
-	b, err := json.Marshal(v)
+	b, err := jsonv2.Marshal(v)
 	if err != nil {
 		return connector.Record{}, err
 	}

@@ -1,0 +1,263 @@
+package bench
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"golang.org/x/oauth2"
+
+	"github.com/attesthq/attest/internal/connector/entra"
+	"github.com/attesthq/attest/internal/entrasim"
+	"github.com/attesthq/attest/internal/syncer"
+	"github.com/attesthq/attest/internal/synctest"
+)
+
+// syncEnv connects a tenant of the given size served by a child simulator.
+func syncEnv(b *testing.B, users int, throttle bool, limits *entra.Limits) (*synctest.Env, *simulator) {
+	b.Helper()
+	sim := startSimulator(b, users, throttle)
+	spec := entrasim.DefaultTenant()
+	spec.Size.Users = users
+	retry := entra.DefaultRetry
+	e := synctest.New(b, synctest.Options{SimulatorURL: sim.URL, Tenant: spec, Start: time.Now(), Limits: limits, Retry: &retry})
+	return e, sim
+}
+
+// syncReps is how many times each measurement of BenchmarkSync is taken; the
+// median is reported (the machine has two cores shared by the simulator,
+// PostgreSQL and attest, so single runs vary by ±20%).
+const syncReps = 3
+
+// BenchmarkSync measures a first sync and an unchanged resync of a
+// 50,000-user tenant against a fetch-only baseline and a baseline that
+// COPYs the raw JSON, each the median of syncReps runs.
+func BenchmarkSync(b *testing.B) {
+	e, sim := syncEnv(b, 50_000, false, &synctest.NoLimits)
+	token := accessToken(b, e)
+	ctx := context.Background()
+	scratch, err := pgxpool.New(ctx, e.DB.URL) // the schema owner: the scratch table is no tenant table
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer scratch.Close()
+	if _, err := scratch.Exec(ctx, `CREATE TABLE bench_raw (dataset text, item jsonb)`); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for range b.N {
+		baseline(b, e, token, nil) // warm the simulator's pages
+		var fetchOnly, withCopy, firstTime, resyncTime []time.Duration
+		var firstRSS, resyncRSS float64
+		var rows, newRows, resyncNew int
+		for rep := range syncReps {
+			fetchOnly = append(fetchOnly, timed(func() { baseline(b, e, token, nil) }))
+			withCopy = append(withCopy, timed(func() { baseline(b, e, token, scratch) }))
+			// Each first sync is a new organization's first connection.
+			env := e
+			if rep > 0 {
+				spec := entrasim.DefaultTenant()
+				spec.Size.Users = 50_000
+				retry := entra.DefaultRetry
+				env = synctest.New(b, synctest.Options{SimulatorURL: sim.URL, Tenant: spec, Start: time.Now(), Limits: &synctest.NoLimits, Retry: &retry, DB: e.DB})
+			}
+			conn := env.Connect(b)
+			runtime.GC()
+			resetPeakRSS()
+			var first syncer.Outcome
+			firstTime = append(firstTime, timed(func() { first = mustSync(b, env, conn) }))
+			firstRSS = max(firstRSS, peakRSS())
+			env.Clock.Advance(time.Hour)
+			runtime.GC()
+			resetPeakRSS()
+			var again syncer.Outcome
+			resyncTime = append(resyncTime, timed(func() { again = mustSync(b, env, conn) }))
+			resyncRSS = max(resyncRSS, peakRSS())
+			rows, newRows, resyncNew = env.Count(b, `SELECT count(*) FROM evidence`), first.NewRows, again.NewRows
+		}
+		fo, wc, ft, rt := median(fetchOnly), median(withCopy), median(firstTime), median(resyncTime)
+		firstRatio, resyncRatio := ft.Seconds()/wc.Seconds(), rt.Seconds()/fo.Seconds()
+		peak := max(firstRSS, resyncRSS)
+		b.ReportMetric(ft.Seconds(), "first-s")
+		b.ReportMetric(rt.Seconds(), "resync-s")
+		b.ReportMetric(firstRatio, "first/baseline")
+		b.ReportMetric(resyncRatio, "resync/fetch")
+		b.ReportMetric(peak, "peak-MiB")
+		report(b, "Sync: 50,000-user tenant (throttling off)", []string{
+			fmt.Sprintf("Median of %d runs each; the simulator runs in its own process.", syncReps),
+			"",
+			"| measure | value | target |",
+			"|---|---|---|",
+			fmt.Sprintf("| evidence rows of one first sync | %d (%d new in the unchanged resync) | |", rows, resyncNew),
+			fmt.Sprintf("| fetch-only baseline | %.2f s (runs: %s) | |", fo.Seconds(), durations(fetchOnly)),
+			fmt.Sprintf("| fetch + COPY raw JSON baseline | %.2f s (runs: %s) | |", wc.Seconds(), durations(withCopy)),
+			fmt.Sprintf("| first sync | %.2f s (runs: %s), %.0f rows/s, peak RSS %.0f MiB | |", ft.Seconds(), durations(firstTime), float64(newRows)/ft.Seconds(), firstRSS),
+			fmt.Sprintf("| unchanged resync | %.2f s (runs: %s), peak RSS %.0f MiB | |", rt.Seconds(), durations(resyncTime), resyncRSS),
+			fmt.Sprintf("| first sync / COPY baseline | %.2fx | ≤ 2x: %s |", firstRatio, verdict(firstRatio <= 2)),
+			fmt.Sprintf("| resync / fetch-only | %.2fx | ≤ 1.3x: %s |", resyncRatio, verdict(resyncRatio <= 1.3)),
+			fmt.Sprintf("| peak RSS | %.0f MiB | < 200 MiB: %s |", peak, verdict(peak < 200)),
+		})
+	}
+}
+
+func median(ds []time.Duration) time.Duration {
+	s := append([]time.Duration(nil), ds...)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+func durations(ds []time.Duration) string {
+	parts := make([]string, len(ds))
+	for i, d := range ds {
+		parts[i] = fmt.Sprintf("%.2f", d.Seconds())
+	}
+	return strings.Join(parts, ", ")
+}
+
+// BenchmarkSyncThrottled syncs a 5,000-user tenant against a simulator that
+// enforces Graph's documented limits, pacing with the production limiter.
+func BenchmarkSyncThrottled(b *testing.B) {
+	e, sim := syncEnv(b, 5_000, true, &entra.DocumentedLimits)
+	conn := e.Connect(b)
+	b.ResetTimer()
+	for range b.N {
+		var out syncer.Outcome
+		took := timed(func() { out = mustSync(b, e, conn) })
+		st := sim.stats(b)
+		tooMany := 0
+		for _, f := range st.Families {
+			tooMany += f.TooManyRequests
+		}
+		reports := st.Families[entrasim.FamilyReports].Requests
+		users := st.Datasets[entrasim.DatasetUsers]
+		protection := st.Families[entrasim.FamilyProtection].Requests
+		allowed := max(
+			time.Duration(max(0, reports-5))*2*time.Second,  // 5 per 10 s
+			time.Duration(max(0, users-10))*6*time.Second,   // signInActivity: 10 per minute
+			time.Duration(max(0, protection-1))*time.Second, // 1 per second
+		)
+		ratio := took.Seconds() / allowed.Seconds()
+		b.ReportMetric(took.Seconds(), "s")
+		b.ReportMetric(float64(tooMany), "429s")
+		b.ReportMetric(ratio, "x-allowed")
+		report(b, "Sync with throttling: 5,000-user tenant at Graph's documented limits", []string{
+			"| measure | value | target |",
+			"|---|---|---|",
+			fmt.Sprintf("| requests | %d reports family, %d users (signInActivity), %d identity protection / CA | |", reports, users, protection),
+			fmt.Sprintf("| run | %s, %d new rows | |", out.Status, out.NewRows),
+			fmt.Sprintf("| 429 responses | %d | 0: %s |", tooMany, verdict(tooMany == 0)),
+			fmt.Sprintf("| wall time | %.1f s (the documented limits allow %.1f s) | |", took.Seconds(), allowed.Seconds()),
+			fmt.Sprintf("| ratio to the allowed time | %.2fx | ≤ 1.25x: %s |", ratio, verdict(ratio <= 1.25)),
+		})
+	}
+}
+
+func mustSync(b *testing.B, e *synctest.Env, conn uuid.UUID) syncer.Outcome {
+	b.Helper()
+	out, err := e.Syncer.Run(context.Background(), syncer.Request{OrgID: e.Org.ID, ConnectionID: conn, Trigger: "manual", Attempt: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if out.Status != syncer.StatusSucceeded {
+		b.Fatalf("sync %s: %s", out.Status, out.Error)
+	}
+	return out
+}
+
+func timed(fn func()) time.Duration {
+	start := time.Now()
+	fn()
+	return time.Since(start)
+}
+
+// accessToken authorizes against the simulator like the connect flow and
+// returns an access token for the baselines.
+func accessToken(b *testing.B, e *synctest.Env) string {
+	b.Helper()
+	cfg := &oauth2.Config{
+		ClientID: entrasim.DefaultClientID, ClientSecret: entrasim.DefaultClientSecret, RedirectURL: synctest.Callback,
+		Scopes: entra.RequestedScopes(e.SimulatorURL + "/sim/graph"),
+		Endpoint: oauth2.Endpoint{AuthURL: e.SimulatorURL + "/sim/login/" + entrasim.DefaultTenantID + "/oauth2/v2.0/authorize",
+			TokenURL: e.SimulatorURL + "/sim/login/" + entrasim.DefaultTenantID + "/oauth2/v2.0/token", AuthStyle: oauth2.AuthStyleInParams},
+	}
+	verifier := oauth2.GenerateVerifier()
+	params := e.Consent(b, cfg.AuthCodeURL("bench", oauth2.S256ChallengeOption(verifier)))
+	tok, err := cfg.Exchange(context.Background(), params.Get("code"), oauth2.VerifierOption(verifier))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return tok.AccessToken
+}
+
+// baseline fetches the same pages as a sync, concurrently per dataset,
+// following nextLink; with a pool it COPYs each item's raw JSON.
+func baseline(b *testing.B, e *synctest.Env, token string, pool interface {
+	CopyFrom(context.Context, pgx.Identifier, []string, pgx.CopyFromSource) (int64, error)
+}) {
+	b.Helper()
+	graph := e.SimulatorURL + "/sim/graph/v1.0"
+	since := time.Now().Add(-30 * 24 * time.Hour).UTC().Format(time.RFC3339)
+	urls := map[string]string{
+		"users":         graph + "/users?$select=id,displayName,userPrincipalName,mail,accountEnabled,userType,createdDateTime,signInActivity&$top=500",
+		"registrations": graph + "/reports/authenticationMethods/userRegistrationDetails",
+		"policies":      graph + "/identity/conditionalAccess/policies",
+		"risky_users":   graph + "/identityProtection/riskyUsers?$top=500",
+		"risky_signins": graph + "/auditLogs/signIns?$filter=" + url.QueryEscape("riskState eq 'atRisk' and createdDateTime ge "+since) + "&$top=1000",
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, len(urls))
+	for name, u := range urls {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for u != "" {
+				req, _ := http.NewRequest(http.MethodGet, u, nil)
+				req.Header.Set("Authorization", "Bearer "+token)
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					errs <- err
+					return
+				}
+				var page struct {
+					Next  string            `json:"@odata.nextLink"`
+					Value []json.RawMessage `json:"value"`
+				}
+				err = json.NewDecoder(resp.Body).Decode(&page)
+				resp.Body.Close()
+				if err != nil {
+					errs <- fmt.Errorf("%s: %w", name, err)
+					return
+				}
+				if pool != nil {
+					rows := make([][]any, len(page.Value))
+					for i, v := range page.Value {
+						rows[i] = []any{name, string(v)}
+					}
+					if _, err := pool.CopyFrom(context.Background(), pgx.Identifier{"bench_raw"}, []string{"dataset", "item"}, pgx.CopyFromRows(rows)); err != nil {
+						errs <- err
+						return
+					}
+				}
+				u = page.Next
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil && !strings.Contains(err.Error(), "EOF") {
+			b.Fatal(err)
+		}
+	}
+}
