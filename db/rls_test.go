@@ -188,7 +188,7 @@ func TestDeleteCannotReachAnotherOrganization(t *testing.T) {
 			return err
 		}
 		conn, err := q.ConnectionCreate(ctx, tx, dbsqlc.ConnectionCreateParams{OrgID: b, Connector: "entra", DisplayName: "B",
-			Settings: []byte(`{}`), IdentityKey: "k", CreatedAt: time.Now()})
+			Settings: []byte(`{}`), IdentityKey: "k", CreatedAt: time.Now(), StaleAfterSeconds: 6 * 3600})
 		if err != nil {
 			return err
 		}

@@ -12,7 +12,9 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
+	"github.com/attesthq/attest/internal/alert"
 	"github.com/attesthq/attest/internal/clock"
+	"github.com/attesthq/attest/internal/connector"
 	"github.com/attesthq/attest/internal/syncer"
 )
 
@@ -25,27 +27,39 @@ type Config struct {
 	// RescueAfter hands a job whose process died back to the queue; it must
 	// exceed SyncTimeout.
 	RescueAfter time.Duration
-	// Work makes this process work jobs (and, when elected, run the periodic
-	// ones). Without it the client only inserts.
+	// Work makes this process work jobs. Without it the client only inserts.
 	Work bool
+	// Periodic makes a working process run the recurring jobs (scheduling,
+	// staleness, snapshots) when it is the elected leader.
+	Periodic bool
 }
 
 // DefaultConfig is the production sizing.
-var DefaultConfig = Config{SyncWorkers: 4, SyncTimeout: 20 * time.Minute, RescueAfter: 25 * time.Minute, Work: true}
+var DefaultConfig = Config{SyncWorkers: 4, SyncTimeout: 20 * time.Minute, RescueAfter: 25 * time.Minute, Work: true, Periodic: true}
 
 // Deps are what the workers use.
 type Deps struct {
-	Pool   *pgxpool.Pool
-	Clock  clock.Clock
-	Log    *slog.Logger
-	Syncer *syncer.Syncer
+	Pool     *pgxpool.Pool
+	Clock    clock.Clock
+	Log      *slog.Logger
+	Syncer   *syncer.Syncer
+	Registry *connector.Registry
+	// Webhook, when set, receives alert events.
+	Webhook *alert.Webhook
 }
 
-// NewClient builds the River client with every worker and periodic job.
-func NewClient(d Deps, cfg Config) (*river.Client[pgx.Tx], error) {
+// NewClient builds the River client with every worker and periodic job, and
+// the queue that enqueues through it.
+func NewClient(d Deps, cfg Config) (*river.Client[pgx.Tx], *Queue, error) {
+	queue := &Queue{Webhook: d.Webhook != nil}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &SyncConnectionWorker{Syncer: d.Syncer, MaxDuration: cfg.SyncTimeout})
 	river.AddWorker(workers, &SchedulerWorker{Pool: d.Pool, Clock: d.Clock})
+	river.AddWorker(workers, &SnapshotWorker{Pool: d.Pool, Clock: d.Clock, Registry: d.Registry})
+	river.AddWorker(workers, &StalenessWorker{Pool: d.Pool, Clock: d.Clock, Notify: queue})
+	if d.Webhook != nil {
+		river.AddWorker(workers, &DeliverAlertWorker{Pool: d.Pool, Clock: d.Clock, Webhook: d.Webhook})
+	}
 	rc := &river.Config{
 		Logger:               d.Log,
 		Workers:              workers,
@@ -56,14 +70,18 @@ func NewClient(d Deps, cfg Config) (*river.Client[pgx.Tx], error) {
 		rc.Queues = map[string]river.QueueConfig{
 			river.QueueDefault: {MaxWorkers: 4},
 			QueueSync:          {MaxWorkers: max(1, cfg.SyncWorkers)},
+			QueueAlerts:        {MaxWorkers: 2},
 		}
-		rc.PeriodicJobs = periodicJobs()
+		if cfg.Periodic {
+			rc.PeriodicJobs = periodicJobs()
+		}
 	}
 	client, err := river.NewClient(riverpgxv5.New(d.Pool), rc)
 	if err != nil {
-		return nil, fmt.Errorf("jobs: new client: %w", err)
+		return nil, nil, fmt.Errorf("jobs: new client: %w", err)
 	}
-	return client, nil
+	queue.Client = client
+	return client, queue, nil
 }
 
 // periodicJobs is the table of recurring jobs; River runs them on the
@@ -73,6 +91,12 @@ func periodicJobs() []*river.PeriodicJob {
 		river.NewPeriodicJob(river.PeriodicInterval(time.Minute),
 			func() (river.JobArgs, *river.InsertOpts) { return SchedulerArgs{}, nil },
 			&river.PeriodicJobOpts{ID: "schedule_syncs", RunOnStart: true}),
+		river.NewPeriodicJob(river.PeriodicInterval(5*time.Minute),
+			func() (river.JobArgs, *river.InsertOpts) { return StalenessArgs{}, nil },
+			&river.PeriodicJobOpts{ID: "check_staleness", RunOnStart: true}),
+		river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
+			func() (river.JobArgs, *river.InsertOpts) { return SnapshotArgs{}, nil },
+			&river.PeriodicJobOpts{ID: "snapshot_coverage", RunOnStart: true}),
 	}
 }
 
@@ -80,6 +104,20 @@ func periodicJobs() []*river.PeriodicJob {
 // transactions.
 type Queue struct {
 	Client *river.Client[pgx.Tx]
+	// Webhook says whether alert events are delivered.
+	Webhook bool
+}
+
+// AlertChanged queues the webhook delivery of an alert event, in the
+// transaction that opened or resolved it.
+func (q *Queue) AlertChanged(ctx context.Context, tx pgx.Tx, orgID, alertID uuid.UUID, event string) error {
+	if !q.Webhook {
+		return nil
+	}
+	if _, err := q.Client.InsertTx(ctx, tx, DeliverAlertArgs{OrgID: orgID, AlertID: alertID, Event: event}, nil); err != nil {
+		return fmt.Errorf("jobs: enqueue alert delivery: %w", err)
+	}
+	return nil
 }
 
 // EnqueueSync queues a sync in tx (the first sync of a new connection).

@@ -21,7 +21,7 @@ var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 func newClient(t *testing.T, e *synctest.Env, work bool) *river.Client[pgx.Tx] {
 	t.Helper()
-	client, err := jobs.NewClient(jobs.Deps{Pool: e.DB.Pool, Clock: e.Clock, Log: quiet, Syncer: e.Syncer},
+	client, _, err := jobs.NewClient(jobs.Deps{Pool: e.DB.Pool, Clock: e.Clock, Log: quiet, Syncer: e.Syncer, Registry: e.Registry},
 		jobs.Config{SyncWorkers: 2, SyncTimeout: time.Minute, RescueAfter: 2 * time.Minute, Work: work})
 	require.NoError(t, err)
 	return client

@@ -1,22 +1,30 @@
--- name: CheckResultInsert :exec
+-- name: CheckResultInsert :one
 INSERT INTO check_results (org_id, connection_id, run_id, check_key, status, reason, subjects_total, subjects_failing,
                            subjects_excluded, failing_digest, evaluated_at)
 VALUES (sqlc.arg(org_id), sqlc.arg(connection_id), sqlc.arg(run_id), sqlc.arg(check_key), sqlc.arg(status), sqlc.arg(reason),
-        sqlc.arg(subjects_total), sqlc.arg(subjects_failing), sqlc.arg(subjects_excluded), sqlc.narg(failing_digest), sqlc.arg(evaluated_at));
+        sqlc.arg(subjects_total), sqlc.arg(subjects_failing), sqlc.arg(subjects_excluded), sqlc.narg(failing_digest), sqlc.arg(evaluated_at))
+RETURNING *;
 
--- name: CheckResultsLatest :many
--- Each check's newest result for one connection.
-SELECT DISTINCT ON (check_key) *
-FROM check_results
-WHERE connection_id = sqlc.arg(connection_id)
-ORDER BY check_key, evaluated_at DESC, id DESC;
+-- name: CheckCurrentSet :exec
+-- Makes a stored result the check's current one.
+INSERT INTO check_current (org_id, connection_id, check_key, result_id, status, reason, subjects_total, subjects_failing,
+                           subjects_excluded, evaluated_at)
+SELECT r.org_id, r.connection_id, r.check_key, r.id, r.status, r.reason, r.subjects_total, r.subjects_failing,
+       r.subjects_excluded, r.evaluated_at
+FROM check_results r WHERE r.id = sqlc.arg(result_id)
+ON CONFLICT (connection_id, check_key) DO UPDATE
+SET result_id = excluded.result_id, status = excluded.status, reason = excluded.reason, subjects_total = excluded.subjects_total,
+    subjects_failing = excluded.subjects_failing, subjects_excluded = excluded.subjects_excluded, evaluated_at = excluded.evaluated_at;
 
--- name: CheckResultsLatestForOrg :many
--- Each check's newest result for every live connection of the organization.
-SELECT DISTINCT ON (r.connection_id, r.check_key) r.*
-FROM check_results r
-JOIN connections c ON c.id = r.connection_id AND c.deleted_at IS NULL
-ORDER BY r.connection_id, r.check_key, r.evaluated_at DESC, r.id DESC;
+-- name: CheckCurrentForOrg :many
+-- Every live connection's current check results (what coverage reads).
+SELECT cc.*, c.display_name AS connection_name, c.last_success_at, c.stale_after_seconds
+FROM check_current cc
+JOIN connections c ON c.id = cc.connection_id AND c.deleted_at IS NULL
+ORDER BY c.display_name, cc.check_key;
+
+-- name: CheckCurrentForConnection :many
+SELECT * FROM check_current WHERE connection_id = sqlc.arg(connection_id) ORDER BY check_key;
 
 -- name: CheckFailuresReplace :exec
 -- Replaces a check's failing subjects with the given ones, keeping the
@@ -67,12 +75,6 @@ UPDATE check_exclusions SET revoked_at = sqlc.arg(now)::timestamptz, revoked_by 
 WHERE id = sqlc.arg(id) AND revoked_at IS NULL
 RETURNING *;
 
--- name: CheckResultLatest :one
-SELECT * FROM check_results
-WHERE connection_id = sqlc.arg(connection_id) AND check_key = sqlc.arg(check_key)
-ORDER BY evaluated_at DESC, id DESC
-LIMIT 1;
-
 -- name: CheckFailuresCount :one
 -- Failing subjects of a check, and how many of them an active exclusion covers.
 SELECT count(*)::int AS failing,
@@ -89,3 +91,21 @@ WHERE connection_id = sqlc.arg(connection_id) AND check_key = sqlc.arg(check_key
 
 -- name: CheckExclusionGet :one
 SELECT * FROM check_exclusions WHERE id = sqlc.arg(id);
+
+-- name: CheckCurrentGet :one
+SELECT * FROM check_current WHERE connection_id = sqlc.arg(connection_id) AND check_key = sqlc.arg(check_key);
+
+-- name: CheckCurrentDigests :many
+-- The failing-subject digest of each check's current result.
+SELECT cc.check_key, r.failing_digest
+FROM check_current cc JOIN check_results r ON r.id = cc.result_id
+WHERE cc.connection_id = sqlc.arg(connection_id);
+
+-- name: CheckResultGet :one
+SELECT * FROM check_results WHERE id = sqlc.arg(id);
+
+-- name: CheckExclusionsActiveForOrg :many
+SELECT x.* FROM check_exclusions x
+JOIN connections c ON c.id = x.connection_id AND c.deleted_at IS NULL
+WHERE x.revoked_at IS NULL AND x.expires_at > sqlc.arg(now)::timestamptz
+ORDER BY x.check_key, x.subject_label;

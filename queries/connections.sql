@@ -1,7 +1,7 @@
 -- name: ConnectionCreate :one
-INSERT INTO connections (org_id, connector, display_name, settings, identity_key, status, created_at, created_by)
+INSERT INTO connections (org_id, connector, display_name, settings, identity_key, status, created_at, created_by, stale_after_seconds)
 VALUES (sqlc.arg(org_id), sqlc.arg(connector), sqlc.arg(display_name), sqlc.arg(settings), sqlc.arg(identity_key),
-        'pending', sqlc.arg(created_at), sqlc.narg(created_by))
+        'pending', sqlc.arg(created_at), sqlc.narg(created_by), sqlc.arg(stale_after_seconds))
 RETURNING *;
 
 -- name: ConnectionGet :one
@@ -61,3 +61,7 @@ UPDATE oauth_flows SET used_at = sqlc.arg(now)::timestamptz WHERE state_hash = s
 
 -- name: OAuthFlowPurgeExpired :exec
 DELETE FROM oauth_flows WHERE expires_at < sqlc.arg(before)::timestamptz;
+
+-- name: ConnectionSetThresholds :exec
+UPDATE connections SET stale_after_seconds = sqlc.arg(stale_after_seconds), inactive_days = sqlc.arg(inactive_days)
+WHERE id = sqlc.arg(id);

@@ -26,3 +26,6 @@ SELECT wrapped_data_key FROM organizations WHERE id = sqlc.arg(id);
 
 -- name: OrgSetDataKey :exec
 UPDATE organizations SET wrapped_data_key = sqlc.arg(wrapped_data_key) WHERE id = sqlc.arg(id);
+
+-- name: OrgSetSettings :exec
+UPDATE organizations SET settings = sqlc.arg(settings) WHERE id = sqlc.arg(id);

@@ -52,10 +52,10 @@ func (s *Server) renderCheck(c echo.Context, status int, formError, formSubject 
 	page = max(page, 1)
 	now := s.Clock.Now()
 	ctx := c.Request().Context()
-	var latest *dbsqlc.CheckResult
+	var latest *dbsqlc.CheckCurrent
 	var rows []dbsqlc.CheckFailuresListRow
 	err = db.InOrg(ctx, s.Pool, conn.OrgID, func(tx pgx.Tx) error {
-		r, err := q.CheckResultLatest(ctx, tx, dbsqlc.CheckResultLatestParams{ConnectionID: conn.ID, CheckKey: chk.Key})
+		r, err := q.CheckCurrentGet(ctx, tx, dbsqlc.CheckCurrentGetParams{ConnectionID: conn.ID, CheckKey: chk.Key})
 		if err == nil {
 			latest = &r
 		} else if !errors.Is(err, pgx.ErrNoRows) {

@@ -3,6 +3,8 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -55,5 +57,28 @@ func (s *Server) connectionRevoke(c echo.Context) error {
 		return err
 	}
 	flash(c, layout.FlashSuccess, "Revoked "+conn.DisplayName+". Its credentials are deleted; its evidence and history are kept.")
+	return seeOther(c, orgPath(c, "/connections/"+conn.ID.String()))
+}
+
+// connectionSettings saves the connection's stale threshold and inactivity
+// threshold.
+func (s *Server) connectionSettings(c echo.Context) error {
+	conn, err := s.loadConnection(c)
+	if err != nil {
+		return err
+	}
+	hours, err1 := strconv.Atoi(c.FormValue("stale_hours"))
+	days, err2 := strconv.Atoi(c.FormValue("inactive_days"))
+	if err1 != nil || err2 != nil {
+		return s.renderConnection(c, http.StatusUnprocessableEntity, conn, "Enter whole numbers of hours and days.")
+	}
+	err = s.Connections.SetThresholds(c.Request().Context(), conn.OrgID, s.actingUser(c), conn.ID, time.Duration(hours)*time.Hour, days)
+	if errors.Is(err, connection.ErrThresholds) {
+		return s.renderConnection(c, http.StatusUnprocessableEntity, conn, "Not saved: "+err.Error()+".")
+	}
+	if err != nil {
+		return err
+	}
+	flash(c, layout.FlashSuccess, "Thresholds saved.")
 	return seeOther(c, orgPath(c, "/connections/"+conn.ID.String()))
 }

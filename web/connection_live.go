@@ -25,17 +25,16 @@ const runsShown = 20
 func (s *Server) liveView(c echo.Context, conn dbsqlc.Connection, message string) (integrations.LiveView, error) {
 	ctx := c.Request().Context()
 	cn := s.Connectors.Get(conn.Connector)
-	def := cn.Definition()
 	base := orgPath(c, "/connections/"+conn.ID.String())
 	v := integrations.LiveView{
 		URL: base + "/live", SyncURL: base + "/sync", Message: message,
 		LastSync: conn.LastSyncAt, LastSuccess: conn.LastSuccessAt, NextSync: conn.NextSyncAt,
-		Freshness:  coverage.FreshnessOf(conn.LastSuccessAt, def.StaleAfter, s.Clock.Now()),
-		StaleAfter: hoursText(def.StaleAfter.Hours()),
+		Freshness:  coverage.FreshnessOf(conn.LastSuccessAt, staleAfter(conn), s.Clock.Now()),
+		StaleAfter: hoursText(staleAfter(conn).Hours()),
 		CanSync:    account.CanWrite(currentRole(c)) && conn.Status == "active",
 	}
 	var runs []dbsqlc.ConnectorRun
-	var results []dbsqlc.CheckResult
+	var results []dbsqlc.CheckCurrent
 	err := db.InOrg(ctx, s.Pool, conn.OrgID, func(tx pgx.Tx) error {
 		var err error
 		if v.Active, err = q.SyncJobActive(ctx, tx, conn.ID.String()); err != nil {
@@ -44,7 +43,7 @@ func (s *Server) liveView(c echo.Context, conn dbsqlc.Connection, message string
 		if runs, err = q.RunListForConnection(ctx, tx, dbsqlc.RunListForConnectionParams{ConnectionID: conn.ID, MaxRows: runsShown}); err != nil {
 			return err
 		}
-		results, err = q.CheckResultsLatest(ctx, tx, conn.ID)
+		results, err = q.CheckCurrentForConnection(ctx, tx, conn.ID)
 		return err
 	})
 	if err != nil {
@@ -161,4 +160,9 @@ func (s *Server) connectionSync(c echo.Context) error {
 		return err
 	}
 	return s.render(c, http.StatusOK, integrations.Live(v))
+}
+
+// staleAfter is the connection's stale threshold.
+func staleAfter(conn dbsqlc.Connection) time.Duration {
+	return time.Duration(conn.StaleAfterSeconds) * time.Second
 }

@@ -40,6 +40,11 @@ func (s *Server) connectionShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	return s.renderConnection(c, http.StatusOK, conn, "")
+}
+
+func (s *Server) renderConnection(c echo.Context, status int, conn dbsqlc.Connection, settingsError string) error {
+	var err error
 	ctx := c.Request().Context()
 	var history []dbsqlc.AuditLog
 	var exclusions []dbsqlc.CheckExclusion
@@ -68,6 +73,8 @@ func (s *Server) connectionShow(c echo.Context) error {
 		Scopes: conn.GrantedScopes, CanWrite: account.CanWrite(currentRole(c)),
 		ReauthURL: base + "/reauthorize", AdminConsentURL: base + "/admin-consent", RevokeURL: base + "/revoke",
 		Live: live, EvidenceURL: orgPath(c, "/evidence?connection="+conn.ID.String()),
+		SettingsURL: base + "/settings", StaleHours: int(staleAfter(conn).Hours()), InactiveDays: int(conn.InactiveDays),
+		SettingsError: settingsError,
 		Facts: []integrations.Fact{
 			{Label: "Connector", Value: def.Name},
 			{Label: "Cloud", Value: row.Cloud},
@@ -89,7 +96,7 @@ func (s *Server) connectionShow(c echo.Context) error {
 	for _, h := range history {
 		view.History = append(view.History, integrations.HistoryEntry{At: h.OccurredAt, Actor: h.ActorLabel, Action: h.Action, Detail: strings.TrimPrefix(string(h.Details), "{}")})
 	}
-	return s.render(c, http.StatusOK, integrations.ConnectionPage(view))
+	return s.render(c, status, integrations.ConnectionPage(view))
 }
 
 func settingsClientID(conn dbsqlc.Connection) string {

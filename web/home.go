@@ -31,8 +31,3 @@ func (s *Server) home(c echo.Context) error {
 	}
 	return c.Redirect(http.StatusSeeOther, target)
 }
-
-// orgHome is the organization's landing page.
-func (s *Server) orgHome(c echo.Context) error {
-	return c.Redirect(http.StatusSeeOther, "/o/"+currentOrg(c).Slug+"/audit")
-}

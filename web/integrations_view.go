@@ -66,12 +66,17 @@ type connectionSettings struct {
 func (s *Server) connRow(c echo.Context, conn dbsqlc.Connection) integrations.ConnRow {
 	var st connectionSettings
 	_ = json.Unmarshal(conn.Settings, &st)
-	return integrations.ConnRow{
+	row := integrations.ConnRow{
 		ID: conn.ID.String(), Name: conn.DisplayName, URL: orgPath(c, "/connections/"+conn.ID.String()),
 		Status: conn.Status, StatusLabel: integrations.StatusLabel(conn.Status), StatusReason: conn.StatusReason,
 		Cloud: cloudLabel(s.Connectors.Get(conn.Connector), st.Cloud), Tenant: st.Tenant,
 		ConnectedAt: conn.ConnectedAt, Revoked: conn.DeletedAt != nil, RevokedAt: conn.DeletedAt,
+		LastSync: conn.LastSuccessAt, NextSync: conn.NextSyncAt,
 	}
+	if h := healthOf(conn, s.Clock.Now()); h != "" {
+		row.Freshness, row.FreshChip = healthLabel(h), h
+	}
+	return row
 }
 
 // cloudLabel names a cloud as the connect form does.

@@ -5,8 +5,11 @@ import (
 	"net/http"
 
 	"github.com/a-h/templ"
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/labstack/echo/v4"
 
+	"github.com/attesthq/attest/db"
 	"github.com/attesthq/attest/views/layout"
 )
 
@@ -47,8 +50,24 @@ func (s *Server) page(c echo.Context, title, nav string) layout.Page {
 	if o := currentOrg(c); o.Slug != "" {
 		p.Org = &layout.Org{Slug: o.Slug, Name: o.Name, Role: currentRole(c)}
 		p.Orgs = userOrgs(c)
+		p.OpenAlerts = s.openAlerts(c, o.ID)
 	}
 	return p
+}
+
+// openAlerts counts the organization's open alerts for the banner; a
+// failure only hides the banner.
+func (s *Server) openAlerts(c echo.Context, orgID uuid.UUID) int {
+	var n int32
+	err := db.InOrg(c.Request().Context(), s.Pool, orgID, func(tx pgx.Tx) error {
+		var err error
+		n, err = q.AlertsOpenCount(c.Request().Context(), tx)
+		return err
+	})
+	if err != nil {
+		s.Log.WarnContext(c.Request().Context(), "count open alerts", "err", err)
+	}
+	return int(n)
 }
 
 // seeOther redirects after a successful form post; htmx follows it too.

@@ -43,7 +43,7 @@ func (s *Server) routes() {
 	signedIn.GET("/api/integrations/:connector/callback", s.oauthCallback)
 
 	org := signedIn.Group("/o/:org", s.requireOrg, s.readOnlyForAuditors)
-	org.GET("/", s.orgHome)
+	org.GET("/", s.dashboardShow)
 	org.GET("/audit", s.auditList)
 	org.GET("/audit/verify", s.auditVerify)
 	org.GET("/integrations", s.integrationsList)
@@ -59,6 +59,14 @@ func (s *Server) routes() {
 	org.GET("/connections/:id/checks/:check", s.checkShow)
 	org.POST("/connections/:id/checks/:check/exclusions", s.exclusionCreate)
 	org.POST("/connections/:id/exclusions/:exclusion/revoke", s.exclusionRevoke)
+	org.POST("/connections/:id/settings", s.connectionSettings)
+	org.GET("/connections", s.connectionsList)
+	org.GET("/controls", s.controlsList)
+	org.GET("/controls/:control", s.controlShow)
+	org.GET("/alerts", s.alertsList)
+	org.POST("/alerts/:alert/acknowledge", s.alertAcknowledge)
+	org.GET("/settings", s.settingsShow)
+	org.POST("/settings", s.settingsUpdate)
 	org.GET("/evidence", s.evidenceList)
 	org.GET("/evidence/:evidence", s.evidenceShow)
 }

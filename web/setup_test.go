@@ -17,6 +17,7 @@ import (
 	"github.com/attesthq/attest/db"
 	"github.com/attesthq/attest/db/dbsqlc"
 	"github.com/attesthq/attest/internal/account"
+	"github.com/attesthq/attest/internal/alert"
 	"github.com/attesthq/attest/internal/audit"
 	"github.com/attesthq/attest/internal/auth"
 	"github.com/attesthq/attest/internal/clock"
@@ -100,10 +101,11 @@ func setup(t *testing.T) *bundle {
 	}, &http.Client{Transport: recorder}))
 	v := &vault.Vault{Keyring: keyring.New(wrapper)}
 	runner := &syncer.Syncer{Pool: tdb.Pool, Clock: clk, Vault: v, Registry: registry, Evidence: &evidence.Store{Pool: tdb.Pool}, Log: log}
-	insertOnly, err := jobs.NewClient(jobs.Deps{Pool: tdb.Pool, Clock: clk, Log: log, Syncer: runner}, jobs.Config{SyncWorkers: 1, SyncTimeout: time.Minute, RescueAfter: 2 * time.Minute})
+	_, queue, err := jobs.NewClient(jobs.Deps{Pool: tdb.Pool, Clock: clk, Log: log, Syncer: runner, Registry: registry},
+		jobs.Config{SyncWorkers: 1, SyncTimeout: time.Minute, RescueAfter: 2 * time.Minute})
 	require.NoError(t, err)
-	queue := &jobs.Queue{Client: insertOnly}
-	connections := &connection.Service{Pool: tdb.Pool, Clock: clk, Vault: v, Registry: registry, CallbackURL: callback, Syncs: queue}
+	runner.Hooks = alert.SyncHook{Notify: queue, Now: clk.Now}
+	connections := &connection.Service{Pool: tdb.Pool, Clock: clk, Vault: v, Registry: registry, CallbackURL: callback, Syncs: queue, Alerts: queue}
 	app, err := web.New(web.Deps{Config: cfg, Pool: tdb.Pool, Clock: clk, Log: log, Auth: authSvc,
 		Connectors: registry, Connections: connections, Simulator: sim, Jobs: queue,
 		Exclusions: &exclusion.Service{Pool: tdb.Pool, Clock: clk}})

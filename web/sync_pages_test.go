@@ -113,8 +113,7 @@ func TestCheckSubjectsAndExclusions(t *testing.T) {
 	b.sync(t, connID)
 	var excluded int
 	require.NoError(t, db.InOrg(context.Background(), b.tdb.Pool, b.org.ID, func(tx pgx.Tx) error {
-		return tx.QueryRow(context.Background(), `SELECT subjects_excluded FROM check_results WHERE check_key = $1
-			ORDER BY evaluated_at DESC, id DESC LIMIT 1`, entra.CheckMFAMembers).Scan(&excluded)
+		return tx.QueryRow(context.Background(), `SELECT subjects_excluded FROM check_current WHERE check_key = $1`, entra.CheckMFAMembers).Scan(&excluded)
 	}))
 	require.Equal(t, 1, excluded)
 

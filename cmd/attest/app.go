@@ -15,6 +15,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/attesthq/attest/db"
+	"github.com/attesthq/attest/internal/alert"
 	"github.com/attesthq/attest/internal/auth"
 	"github.com/attesthq/attest/internal/clock"
 	"github.com/attesthq/attest/internal/config"
@@ -101,13 +102,20 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opts appOp
 	if jobCfg.SyncWorkers == 0 {
 		jobCfg = jobs.DefaultConfig
 	}
-	if a.river, err = jobs.NewClient(jobs.Deps{Pool: pool, Clock: opts.Clock, Log: log, Syncer: runner}, jobCfg); err != nil {
+	var webhook *alert.Webhook
+	if cfg.AlertWebhookURL != "" {
+		webhook = &alert.Webhook{URL: cfg.AlertWebhookURL, Secret: cfg.AlertWebhookSecret, Client: &http.Client{Timeout: 15 * time.Second}}
+	}
+	var queue *jobs.Queue
+	a.river, queue, err = jobs.NewClient(jobs.Deps{Pool: pool, Clock: opts.Clock, Log: log, Syncer: runner,
+		Registry: a.connectors, Webhook: webhook}, jobCfg)
+	if err != nil {
 		pool.Close()
 		return nil, err
 	}
-	queue := &jobs.Queue{Client: a.river}
+	runner.Hooks = alert.SyncHook{Notify: queue, Now: opts.Clock.Now}
 	a.connections = &connection.Service{
-		Pool: pool, Clock: opts.Clock, Vault: v, Registry: a.connectors, CallbackURL: callback, Syncs: queue,
+		Pool: pool, Clock: opts.Clock, Vault: v, Registry: a.connectors, CallbackURL: callback, Syncs: queue, Alerts: queue,
 	}
 	deps := web.Deps{Config: cfg, Pool: pool, Clock: opts.Clock, Log: log, Auth: authSvc,
 		Connectors: a.connectors, Connections: a.connections, Jobs: queue,

@@ -12,6 +12,175 @@ import (
 	"github.com/google/uuid"
 )
 
+const checkCurrentDigests = `-- name: CheckCurrentDigests :many
+SELECT cc.check_key, r.failing_digest
+FROM check_current cc JOIN check_results r ON r.id = cc.result_id
+WHERE cc.connection_id = $1
+`
+
+type CheckCurrentDigestsRow struct {
+	CheckKey      string
+	FailingDigest []byte
+}
+
+// The failing-subject digest of each check's current result.
+func (q *Queries) CheckCurrentDigests(ctx context.Context, db DBTX, connectionID uuid.UUID) ([]CheckCurrentDigestsRow, error) {
+	rows, err := db.Query(ctx, checkCurrentDigests, connectionID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []CheckCurrentDigestsRow{}
+	for rows.Next() {
+		var i CheckCurrentDigestsRow
+		if err := rows.Scan(&i.CheckKey, &i.FailingDigest); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const checkCurrentForConnection = `-- name: CheckCurrentForConnection :many
+SELECT org_id, connection_id, check_key, result_id, status, reason, subjects_total, subjects_failing, subjects_excluded, evaluated_at FROM check_current WHERE connection_id = $1 ORDER BY check_key
+`
+
+func (q *Queries) CheckCurrentForConnection(ctx context.Context, db DBTX, connectionID uuid.UUID) ([]CheckCurrent, error) {
+	rows, err := db.Query(ctx, checkCurrentForConnection, connectionID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []CheckCurrent{}
+	for rows.Next() {
+		var i CheckCurrent
+		if err := rows.Scan(
+			&i.OrgID,
+			&i.ConnectionID,
+			&i.CheckKey,
+			&i.ResultID,
+			&i.Status,
+			&i.Reason,
+			&i.SubjectsTotal,
+			&i.SubjectsFailing,
+			&i.SubjectsExcluded,
+			&i.EvaluatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const checkCurrentForOrg = `-- name: CheckCurrentForOrg :many
+SELECT cc.org_id, cc.connection_id, cc.check_key, cc.result_id, cc.status, cc.reason, cc.subjects_total, cc.subjects_failing, cc.subjects_excluded, cc.evaluated_at, c.display_name AS connection_name, c.last_success_at, c.stale_after_seconds
+FROM check_current cc
+JOIN connections c ON c.id = cc.connection_id AND c.deleted_at IS NULL
+ORDER BY c.display_name, cc.check_key
+`
+
+type CheckCurrentForOrgRow struct {
+	OrgID             uuid.UUID
+	ConnectionID      uuid.UUID
+	CheckKey          string
+	ResultID          int64
+	Status            string
+	Reason            string
+	SubjectsTotal     int32
+	SubjectsFailing   int32
+	SubjectsExcluded  int32
+	EvaluatedAt       time.Time
+	ConnectionName    string
+	LastSuccessAt     *time.Time
+	StaleAfterSeconds int32
+}
+
+// Every live connection's current check results (what coverage reads).
+func (q *Queries) CheckCurrentForOrg(ctx context.Context, db DBTX) ([]CheckCurrentForOrgRow, error) {
+	rows, err := db.Query(ctx, checkCurrentForOrg)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []CheckCurrentForOrgRow{}
+	for rows.Next() {
+		var i CheckCurrentForOrgRow
+		if err := rows.Scan(
+			&i.OrgID,
+			&i.ConnectionID,
+			&i.CheckKey,
+			&i.ResultID,
+			&i.Status,
+			&i.Reason,
+			&i.SubjectsTotal,
+			&i.SubjectsFailing,
+			&i.SubjectsExcluded,
+			&i.EvaluatedAt,
+			&i.ConnectionName,
+			&i.LastSuccessAt,
+			&i.StaleAfterSeconds,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const checkCurrentGet = `-- name: CheckCurrentGet :one
+SELECT org_id, connection_id, check_key, result_id, status, reason, subjects_total, subjects_failing, subjects_excluded, evaluated_at FROM check_current WHERE connection_id = $1 AND check_key = $2
+`
+
+type CheckCurrentGetParams struct {
+	ConnectionID uuid.UUID
+	CheckKey     string
+}
+
+func (q *Queries) CheckCurrentGet(ctx context.Context, db DBTX, arg CheckCurrentGetParams) (CheckCurrent, error) {
+	row := db.QueryRow(ctx, checkCurrentGet, arg.ConnectionID, arg.CheckKey)
+	var i CheckCurrent
+	err := row.Scan(
+		&i.OrgID,
+		&i.ConnectionID,
+		&i.CheckKey,
+		&i.ResultID,
+		&i.Status,
+		&i.Reason,
+		&i.SubjectsTotal,
+		&i.SubjectsFailing,
+		&i.SubjectsExcluded,
+		&i.EvaluatedAt,
+	)
+	return i, err
+}
+
+const checkCurrentSet = `-- name: CheckCurrentSet :exec
+INSERT INTO check_current (org_id, connection_id, check_key, result_id, status, reason, subjects_total, subjects_failing,
+                           subjects_excluded, evaluated_at)
+SELECT r.org_id, r.connection_id, r.check_key, r.id, r.status, r.reason, r.subjects_total, r.subjects_failing,
+       r.subjects_excluded, r.evaluated_at
+FROM check_results r WHERE r.id = $1
+ON CONFLICT (connection_id, check_key) DO UPDATE
+SET result_id = excluded.result_id, status = excluded.status, reason = excluded.reason, subjects_total = excluded.subjects_total,
+    subjects_failing = excluded.subjects_failing, subjects_excluded = excluded.subjects_excluded, evaluated_at = excluded.evaluated_at
+`
+
+// Makes a stored result the check's current one.
+func (q *Queries) CheckCurrentSet(ctx context.Context, db DBTX, resultID int64) error {
+	_, err := db.Exec(ctx, checkCurrentSet, resultID)
+	return err
+}
+
 const checkExclusionCreate = `-- name: CheckExclusionCreate :one
 INSERT INTO check_exclusions (org_id, connection_id, check_key, subject_key, subject_label, reason, expires_at, created_by, created_at)
 VALUES ($1, $2, $3, $4, $5,
@@ -130,6 +299,46 @@ type CheckExclusionsActiveParams struct {
 
 func (q *Queries) CheckExclusionsActive(ctx context.Context, db DBTX, arg CheckExclusionsActiveParams) ([]CheckExclusion, error) {
 	rows, err := db.Query(ctx, checkExclusionsActive, arg.ConnectionID, arg.Now)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []CheckExclusion{}
+	for rows.Next() {
+		var i CheckExclusion
+		if err := rows.Scan(
+			&i.ID,
+			&i.OrgID,
+			&i.ConnectionID,
+			&i.CheckKey,
+			&i.SubjectKey,
+			&i.SubjectLabel,
+			&i.Reason,
+			&i.ExpiresAt,
+			&i.CreatedBy,
+			&i.CreatedAt,
+			&i.RevokedAt,
+			&i.RevokedBy,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const checkExclusionsActiveForOrg = `-- name: CheckExclusionsActiveForOrg :many
+SELECT x.id, x.org_id, x.connection_id, x.check_key, x.subject_key, x.subject_label, x.reason, x.expires_at, x.created_by, x.created_at, x.revoked_at, x.revoked_by FROM check_exclusions x
+JOIN connections c ON c.id = x.connection_id AND c.deleted_at IS NULL
+WHERE x.revoked_at IS NULL AND x.expires_at > $1::timestamptz
+ORDER BY x.check_key, x.subject_label
+`
+
+func (q *Queries) CheckExclusionsActiveForOrg(ctx context.Context, db DBTX, now time.Time) ([]CheckExclusion, error) {
+	rows, err := db.Query(ctx, checkExclusionsActiveForOrg, now)
 	if err != nil {
 		return nil, err
 	}
@@ -332,58 +541,12 @@ func (q *Queries) CheckFailuresReplace(ctx context.Context, db DBTX, arg CheckFa
 	return err
 }
 
-const checkResultInsert = `-- name: CheckResultInsert :exec
-INSERT INTO check_results (org_id, connection_id, run_id, check_key, status, reason, subjects_total, subjects_failing,
-                           subjects_excluded, failing_digest, evaluated_at)
-VALUES ($1, $2, $3, $4, $5, $6,
-        $7, $8, $9, $10, $11)
+const checkResultGet = `-- name: CheckResultGet :one
+SELECT id, org_id, connection_id, run_id, check_key, status, reason, subjects_total, subjects_failing, subjects_excluded, failing_digest, evaluated_at FROM check_results WHERE id = $1
 `
 
-type CheckResultInsertParams struct {
-	OrgID            uuid.UUID
-	ConnectionID     uuid.UUID
-	RunID            uuid.UUID
-	CheckKey         string
-	Status           string
-	Reason           string
-	SubjectsTotal    int32
-	SubjectsFailing  int32
-	SubjectsExcluded int32
-	FailingDigest    []byte
-	EvaluatedAt      time.Time
-}
-
-func (q *Queries) CheckResultInsert(ctx context.Context, db DBTX, arg CheckResultInsertParams) error {
-	_, err := db.Exec(ctx, checkResultInsert,
-		arg.OrgID,
-		arg.ConnectionID,
-		arg.RunID,
-		arg.CheckKey,
-		arg.Status,
-		arg.Reason,
-		arg.SubjectsTotal,
-		arg.SubjectsFailing,
-		arg.SubjectsExcluded,
-		arg.FailingDigest,
-		arg.EvaluatedAt,
-	)
-	return err
-}
-
-const checkResultLatest = `-- name: CheckResultLatest :one
-SELECT id, org_id, connection_id, run_id, check_key, status, reason, subjects_total, subjects_failing, subjects_excluded, failing_digest, evaluated_at FROM check_results
-WHERE connection_id = $1 AND check_key = $2
-ORDER BY evaluated_at DESC, id DESC
-LIMIT 1
-`
-
-type CheckResultLatestParams struct {
-	ConnectionID uuid.UUID
-	CheckKey     string
-}
-
-func (q *Queries) CheckResultLatest(ctx context.Context, db DBTX, arg CheckResultLatestParams) (CheckResult, error) {
-	row := db.QueryRow(ctx, checkResultLatest, arg.ConnectionID, arg.CheckKey)
+func (q *Queries) CheckResultGet(ctx context.Context, db DBTX, id int64) (CheckResult, error) {
+	row := db.QueryRow(ctx, checkResultGet, id)
 	var i CheckResult
 	err := row.Scan(
 		&i.ID,
@@ -402,84 +565,56 @@ func (q *Queries) CheckResultLatest(ctx context.Context, db DBTX, arg CheckResul
 	return i, err
 }
 
-const checkResultsLatest = `-- name: CheckResultsLatest :many
-SELECT DISTINCT ON (check_key) id, org_id, connection_id, run_id, check_key, status, reason, subjects_total, subjects_failing, subjects_excluded, failing_digest, evaluated_at
-FROM check_results
-WHERE connection_id = $1
-ORDER BY check_key, evaluated_at DESC, id DESC
+const checkResultInsert = `-- name: CheckResultInsert :one
+INSERT INTO check_results (org_id, connection_id, run_id, check_key, status, reason, subjects_total, subjects_failing,
+                           subjects_excluded, failing_digest, evaluated_at)
+VALUES ($1, $2, $3, $4, $5, $6,
+        $7, $8, $9, $10, $11)
+RETURNING id, org_id, connection_id, run_id, check_key, status, reason, subjects_total, subjects_failing, subjects_excluded, failing_digest, evaluated_at
 `
 
-// Each check's newest result for one connection.
-func (q *Queries) CheckResultsLatest(ctx context.Context, db DBTX, connectionID uuid.UUID) ([]CheckResult, error) {
-	rows, err := db.Query(ctx, checkResultsLatest, connectionID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	items := []CheckResult{}
-	for rows.Next() {
-		var i CheckResult
-		if err := rows.Scan(
-			&i.ID,
-			&i.OrgID,
-			&i.ConnectionID,
-			&i.RunID,
-			&i.CheckKey,
-			&i.Status,
-			&i.Reason,
-			&i.SubjectsTotal,
-			&i.SubjectsFailing,
-			&i.SubjectsExcluded,
-			&i.FailingDigest,
-			&i.EvaluatedAt,
-		); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
+type CheckResultInsertParams struct {
+	OrgID            uuid.UUID
+	ConnectionID     uuid.UUID
+	RunID            uuid.UUID
+	CheckKey         string
+	Status           string
+	Reason           string
+	SubjectsTotal    int32
+	SubjectsFailing  int32
+	SubjectsExcluded int32
+	FailingDigest    []byte
+	EvaluatedAt      time.Time
 }
 
-const checkResultsLatestForOrg = `-- name: CheckResultsLatestForOrg :many
-SELECT DISTINCT ON (r.connection_id, r.check_key) r.id, r.org_id, r.connection_id, r.run_id, r.check_key, r.status, r.reason, r.subjects_total, r.subjects_failing, r.subjects_excluded, r.failing_digest, r.evaluated_at
-FROM check_results r
-JOIN connections c ON c.id = r.connection_id AND c.deleted_at IS NULL
-ORDER BY r.connection_id, r.check_key, r.evaluated_at DESC, r.id DESC
-`
-
-// Each check's newest result for every live connection of the organization.
-func (q *Queries) CheckResultsLatestForOrg(ctx context.Context, db DBTX) ([]CheckResult, error) {
-	rows, err := db.Query(ctx, checkResultsLatestForOrg)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	items := []CheckResult{}
-	for rows.Next() {
-		var i CheckResult
-		if err := rows.Scan(
-			&i.ID,
-			&i.OrgID,
-			&i.ConnectionID,
-			&i.RunID,
-			&i.CheckKey,
-			&i.Status,
-			&i.Reason,
-			&i.SubjectsTotal,
-			&i.SubjectsFailing,
-			&i.SubjectsExcluded,
-			&i.FailingDigest,
-			&i.EvaluatedAt,
-		); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
+func (q *Queries) CheckResultInsert(ctx context.Context, db DBTX, arg CheckResultInsertParams) (CheckResult, error) {
+	row := db.QueryRow(ctx, checkResultInsert,
+		arg.OrgID,
+		arg.ConnectionID,
+		arg.RunID,
+		arg.CheckKey,
+		arg.Status,
+		arg.Reason,
+		arg.SubjectsTotal,
+		arg.SubjectsFailing,
+		arg.SubjectsExcluded,
+		arg.FailingDigest,
+		arg.EvaluatedAt,
+	)
+	var i CheckResult
+	err := row.Scan(
+		&i.ID,
+		&i.OrgID,
+		&i.ConnectionID,
+		&i.RunID,
+		&i.CheckKey,
+		&i.Status,
+		&i.Reason,
+		&i.SubjectsTotal,
+		&i.SubjectsFailing,
+		&i.SubjectsExcluded,
+		&i.FailingDigest,
+		&i.EvaluatedAt,
+	)
+	return i, err
 }

@@ -43,20 +43,21 @@ func (q *Queries) ConnectionActivate(ctx context.Context, db DBTX, arg Connectio
 }
 
 const connectionCreate = `-- name: ConnectionCreate :one
-INSERT INTO connections (org_id, connector, display_name, settings, identity_key, status, created_at, created_by)
+INSERT INTO connections (org_id, connector, display_name, settings, identity_key, status, created_at, created_by, stale_after_seconds)
 VALUES ($1, $2, $3, $4, $5,
-        'pending', $6, $7)
-RETURNING id, org_id, connector, display_name, settings, identity_key, status, status_reason, client_secret_sealed, refresh_token_sealed, granted_scopes, consented_by, created_at, created_by, connected_at, token_rotated_at, deleted_at, deleted_by, next_sync_at, last_sync_at, last_success_at, last_run_id, consecutive_failures, inactive_days
+        'pending', $6, $7, $8)
+RETURNING id, org_id, connector, display_name, settings, identity_key, status, status_reason, client_secret_sealed, refresh_token_sealed, granted_scopes, consented_by, created_at, created_by, connected_at, token_rotated_at, deleted_at, deleted_by, next_sync_at, last_sync_at, last_success_at, last_run_id, consecutive_failures, inactive_days, stale_after_seconds
 `
 
 type ConnectionCreateParams struct {
-	OrgID       uuid.UUID
-	Connector   string
-	DisplayName string
-	Settings    json.RawMessage
-	IdentityKey string
-	CreatedAt   time.Time
-	CreatedBy   *uuid.UUID
+	OrgID             uuid.UUID
+	Connector         string
+	DisplayName       string
+	Settings          json.RawMessage
+	IdentityKey       string
+	CreatedAt         time.Time
+	CreatedBy         *uuid.UUID
+	StaleAfterSeconds int32
 }
 
 func (q *Queries) ConnectionCreate(ctx context.Context, db DBTX, arg ConnectionCreateParams) (Connection, error) {
@@ -68,6 +69,7 @@ func (q *Queries) ConnectionCreate(ctx context.Context, db DBTX, arg ConnectionC
 		arg.IdentityKey,
 		arg.CreatedAt,
 		arg.CreatedBy,
+		arg.StaleAfterSeconds,
 	)
 	var i Connection
 	err := row.Scan(
@@ -95,12 +97,13 @@ func (q *Queries) ConnectionCreate(ctx context.Context, db DBTX, arg ConnectionC
 		&i.LastRunID,
 		&i.ConsecutiveFailures,
 		&i.InactiveDays,
+		&i.StaleAfterSeconds,
 	)
 	return i, err
 }
 
 const connectionFindLive = `-- name: ConnectionFindLive :one
-SELECT id, org_id, connector, display_name, settings, identity_key, status, status_reason, client_secret_sealed, refresh_token_sealed, granted_scopes, consented_by, created_at, created_by, connected_at, token_rotated_at, deleted_at, deleted_by, next_sync_at, last_sync_at, last_success_at, last_run_id, consecutive_failures, inactive_days FROM connections
+SELECT id, org_id, connector, display_name, settings, identity_key, status, status_reason, client_secret_sealed, refresh_token_sealed, granted_scopes, consented_by, created_at, created_by, connected_at, token_rotated_at, deleted_at, deleted_by, next_sync_at, last_sync_at, last_success_at, last_run_id, consecutive_failures, inactive_days, stale_after_seconds FROM connections
 WHERE connector = $1 AND identity_key = $2 AND deleted_at IS NULL
 FOR UPDATE
 `
@@ -138,12 +141,13 @@ func (q *Queries) ConnectionFindLive(ctx context.Context, db DBTX, arg Connectio
 		&i.LastRunID,
 		&i.ConsecutiveFailures,
 		&i.InactiveDays,
+		&i.StaleAfterSeconds,
 	)
 	return i, err
 }
 
 const connectionGet = `-- name: ConnectionGet :one
-SELECT id, org_id, connector, display_name, settings, identity_key, status, status_reason, client_secret_sealed, refresh_token_sealed, granted_scopes, consented_by, created_at, created_by, connected_at, token_rotated_at, deleted_at, deleted_by, next_sync_at, last_sync_at, last_success_at, last_run_id, consecutive_failures, inactive_days FROM connections WHERE id = $1
+SELECT id, org_id, connector, display_name, settings, identity_key, status, status_reason, client_secret_sealed, refresh_token_sealed, granted_scopes, consented_by, created_at, created_by, connected_at, token_rotated_at, deleted_at, deleted_by, next_sync_at, last_sync_at, last_success_at, last_run_id, consecutive_failures, inactive_days, stale_after_seconds FROM connections WHERE id = $1
 `
 
 func (q *Queries) ConnectionGet(ctx context.Context, db DBTX, id uuid.UUID) (Connection, error) {
@@ -174,12 +178,13 @@ func (q *Queries) ConnectionGet(ctx context.Context, db DBTX, id uuid.UUID) (Con
 		&i.LastRunID,
 		&i.ConsecutiveFailures,
 		&i.InactiveDays,
+		&i.StaleAfterSeconds,
 	)
 	return i, err
 }
 
 const connectionGetForUpdate = `-- name: ConnectionGetForUpdate :one
-SELECT id, org_id, connector, display_name, settings, identity_key, status, status_reason, client_secret_sealed, refresh_token_sealed, granted_scopes, consented_by, created_at, created_by, connected_at, token_rotated_at, deleted_at, deleted_by, next_sync_at, last_sync_at, last_success_at, last_run_id, consecutive_failures, inactive_days FROM connections WHERE id = $1 FOR UPDATE
+SELECT id, org_id, connector, display_name, settings, identity_key, status, status_reason, client_secret_sealed, refresh_token_sealed, granted_scopes, consented_by, created_at, created_by, connected_at, token_rotated_at, deleted_at, deleted_by, next_sync_at, last_sync_at, last_success_at, last_run_id, consecutive_failures, inactive_days, stale_after_seconds FROM connections WHERE id = $1 FOR UPDATE
 `
 
 func (q *Queries) ConnectionGetForUpdate(ctx context.Context, db DBTX, id uuid.UUID) (Connection, error) {
@@ -210,12 +215,13 @@ func (q *Queries) ConnectionGetForUpdate(ctx context.Context, db DBTX, id uuid.U
 		&i.LastRunID,
 		&i.ConsecutiveFailures,
 		&i.InactiveDays,
+		&i.StaleAfterSeconds,
 	)
 	return i, err
 }
 
 const connectionList = `-- name: ConnectionList :many
-SELECT id, org_id, connector, display_name, settings, identity_key, status, status_reason, client_secret_sealed, refresh_token_sealed, granted_scopes, consented_by, created_at, created_by, connected_at, token_rotated_at, deleted_at, deleted_by, next_sync_at, last_sync_at, last_success_at, last_run_id, consecutive_failures, inactive_days FROM connections
+SELECT id, org_id, connector, display_name, settings, identity_key, status, status_reason, client_secret_sealed, refresh_token_sealed, granted_scopes, consented_by, created_at, created_by, connected_at, token_rotated_at, deleted_at, deleted_by, next_sync_at, last_sync_at, last_success_at, last_run_id, consecutive_failures, inactive_days, stale_after_seconds FROM connections
 WHERE connector = $1
 ORDER BY deleted_at IS NOT NULL, created_at DESC
 `
@@ -255,6 +261,7 @@ func (q *Queries) ConnectionList(ctx context.Context, db DBTX, connector string)
 			&i.LastRunID,
 			&i.ConsecutiveFailures,
 			&i.InactiveDays,
+			&i.StaleAfterSeconds,
 		); err != nil {
 			return nil, err
 		}
@@ -267,7 +274,7 @@ func (q *Queries) ConnectionList(ctx context.Context, db DBTX, connector string)
 }
 
 const connectionListAll = `-- name: ConnectionListAll :many
-SELECT id, org_id, connector, display_name, settings, identity_key, status, status_reason, client_secret_sealed, refresh_token_sealed, granted_scopes, consented_by, created_at, created_by, connected_at, token_rotated_at, deleted_at, deleted_by, next_sync_at, last_sync_at, last_success_at, last_run_id, consecutive_failures, inactive_days FROM connections ORDER BY deleted_at IS NOT NULL, created_at DESC
+SELECT id, org_id, connector, display_name, settings, identity_key, status, status_reason, client_secret_sealed, refresh_token_sealed, granted_scopes, consented_by, created_at, created_by, connected_at, token_rotated_at, deleted_at, deleted_by, next_sync_at, last_sync_at, last_success_at, last_run_id, consecutive_failures, inactive_days, stale_after_seconds FROM connections ORDER BY deleted_at IS NOT NULL, created_at DESC
 `
 
 func (q *Queries) ConnectionListAll(ctx context.Context, db DBTX) ([]Connection, error) {
@@ -304,6 +311,7 @@ func (q *Queries) ConnectionListAll(ctx context.Context, db DBTX) ([]Connection,
 			&i.LastRunID,
 			&i.ConsecutiveFailures,
 			&i.InactiveDays,
+			&i.StaleAfterSeconds,
 		); err != nil {
 			return nil, err
 		}
@@ -358,6 +366,22 @@ type ConnectionSetStatusReasonParams struct {
 
 func (q *Queries) ConnectionSetStatusReason(ctx context.Context, db DBTX, arg ConnectionSetStatusReasonParams) error {
 	_, err := db.Exec(ctx, connectionSetStatusReason, arg.StatusReason, arg.ID)
+	return err
+}
+
+const connectionSetThresholds = `-- name: ConnectionSetThresholds :exec
+UPDATE connections SET stale_after_seconds = $1, inactive_days = $2
+WHERE id = $3
+`
+
+type ConnectionSetThresholdsParams struct {
+	StaleAfterSeconds int32
+	InactiveDays      int32
+	ID                uuid.UUID
+}
+
+func (q *Queries) ConnectionSetThresholds(ctx context.Context, db DBTX, arg ConnectionSetThresholdsParams) error {
+	_, err := db.Exec(ctx, connectionSetThresholds, arg.StaleAfterSeconds, arg.InactiveDays, arg.ID)
 	return err
 }
 

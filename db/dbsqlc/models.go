@@ -11,6 +11,31 @@ import (
 	"github.com/google/uuid"
 )
 
+type Alert struct {
+	ID             uuid.UUID
+	OrgID          uuid.UUID
+	ConnectionID   uuid.UUID
+	Kind           string
+	Title          string
+	Message        string
+	OpenedAt       time.Time
+	ResolvedAt     *time.Time
+	AcknowledgedAt *time.Time
+	AcknowledgedBy *uuid.UUID
+}
+
+type AlertDelivery struct {
+	ID         int64
+	OrgID      uuid.UUID
+	AlertID    uuid.UUID
+	Event      string
+	Attempt    int32
+	StatusCode *int32
+	Error      string
+	DurationMs int32
+	At         time.Time
+}
+
 type AuditHead struct {
 	OrgID uuid.UUID
 	Seq   int64
@@ -33,6 +58,19 @@ type AuditLog struct {
 	RequestID  string
 	PrevHash   []byte
 	Hash       []byte
+}
+
+type CheckCurrent struct {
+	OrgID            uuid.UUID
+	ConnectionID     uuid.UUID
+	CheckKey         string
+	ResultID         int64
+	Status           string
+	Reason           string
+	SubjectsTotal    int32
+	SubjectsFailing  int32
+	SubjectsExcluded int32
+	EvaluatedAt      time.Time
 }
 
 type CheckExclusion struct {
@@ -100,6 +138,7 @@ type Connection struct {
 	LastRunID           *uuid.UUID
 	ConsecutiveFailures int32
 	InactiveDays        int32
+	StaleAfterSeconds   int32
 }
 
 type ConnectorRun struct {
@@ -119,6 +158,19 @@ type ConnectorRun struct {
 	Requests     int32
 	Throttled    int32
 	Retries      int32
+}
+
+type CoverageSnapshot struct {
+	OrgID      uuid.UUID
+	Day        time.Time
+	InScope    int32
+	Passing    int32
+	Failing    int32
+	Stale      int32
+	Unknown    int32
+	NoEvidence int32
+	Controls   json.RawMessage
+	TakenAt    time.Time
 }
 
 type Evidence struct {

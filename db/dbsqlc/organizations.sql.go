@@ -7,6 +7,7 @@ package dbsqlc
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/google/uuid"
@@ -151,5 +152,19 @@ type OrgSetDataKeyParams struct {
 
 func (q *Queries) OrgSetDataKey(ctx context.Context, db DBTX, arg OrgSetDataKeyParams) error {
 	_, err := db.Exec(ctx, orgSetDataKey, arg.WrappedDataKey, arg.ID)
+	return err
+}
+
+const orgSetSettings = `-- name: OrgSetSettings :exec
+UPDATE organizations SET settings = $1 WHERE id = $2
+`
+
+type OrgSetSettingsParams struct {
+	Settings json.RawMessage
+	ID       uuid.UUID
+}
+
+func (q *Queries) OrgSetSettings(ctx context.Context, db DBTX, arg OrgSetSettingsParams) error {
+	_, err := db.Exec(ctx, orgSetSettings, arg.Settings, arg.ID)
 	return err
 }

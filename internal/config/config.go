@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/attesthq/attest/internal/secret"
 )
 
 // Config is the validated configuration of one attest process.
@@ -45,6 +47,10 @@ type Config struct {
 	// cloud to the connect wizard.
 	EntraLoginRoot string
 	EntraGraphRoot string
+	// AlertWebhookURL, when set, receives every alert event, signed with
+	// AlertWebhookSecret.
+	AlertWebhookURL    string
+	AlertWebhookSecret secret.String
 	// TrustedProxies are the networks whose X-Forwarded-For header is believed
 	// when deciding a client's address; empty means use the TCP peer.
 	TrustedProxies []*net.IPNet
@@ -76,6 +82,16 @@ func Load(getenv Getenv) (Config, error) {
 		EntraSimulator:     p.boolean("ATTEST_ENTRA_SIMULATOR", false),
 		EntraLoginRoot:     p.get("ATTEST_ENTRA_LOGIN_URL", ""),
 		EntraGraphRoot:     p.get("ATTEST_ENTRA_GRAPH_URL", ""),
+		AlertWebhookURL:    p.get("ATTEST_ALERT_WEBHOOK_URL", ""),
+		AlertWebhookSecret: secret.New(p.get("ATTEST_ALERT_WEBHOOK_SECRET", "")),
+	}
+	if c.AlertWebhookURL != "" {
+		if u, err := url.Parse(c.AlertWebhookURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			p.fail("ATTEST_ALERT_WEBHOOK_URL", "must be an absolute http(s) URL")
+		}
+		if len(c.AlertWebhookSecret.Reveal()) < 16 {
+			p.fail("ATTEST_ALERT_WEBHOOK_SECRET", "is required with ATTEST_ALERT_WEBHOOK_URL: at least 16 characters the receiver uses to verify signatures")
+		}
 	}
 	if c.MasterKeyFile == "" && c.KMSKeyID == "" {
 		p.fail("ATTEST_MASTER_KEY_FILE", "or ATTEST_KMS_KEY_ID is required: credentials are sealed under a key that one of them names")

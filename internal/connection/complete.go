@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -224,6 +225,9 @@ func (s *Service) activate(ctx context.Context, fc flowContext, user User, actio
 		}); err != nil {
 			return err
 		}
+		if err := s.reconcileAlerts(ctx, tx, fc.conn.ID); err != nil {
+			return err
+		}
 		if s.Syncs == nil {
 			return nil
 		}
@@ -240,12 +244,9 @@ func (s *Service) activate(ctx context.Context, fc flowContext, user User, actio
 func (s *Service) Revoke(ctx context.Context, orgID uuid.UUID, user User, connID uuid.UUID) error {
 	now := s.Clock.Now()
 	return db.InOrg(ctx, s.Pool, orgID, func(tx pgx.Tx) error {
-		conn, err := q.ConnectionGetForUpdate(ctx, tx, connID)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return ErrNotFound
-		}
+		conn, err := lockConnection(ctx, tx, connID)
 		if err != nil {
-			return fmt.Errorf("connection: load: %w", err)
+			return err
 		}
 		if conn.DeletedAt != nil {
 			return ErrRevoked
@@ -253,9 +254,50 @@ func (s *Service) Revoke(ctx context.Context, orgID uuid.UUID, user User, connID
 		if err := q.ConnectionRevoke(ctx, tx, dbsqlc.ConnectionRevokeParams{ID: connID, Now: now, DeletedBy: &user.ID}); err != nil {
 			return fmt.Errorf("connection: revoke: %w", err)
 		}
-		return audit.Record(ctx, tx, orgID, now, user.actor(), audit.Event{
+		if err := audit.Record(ctx, tx, orgID, now, user.actor(), audit.Event{
 			Action: "connection.revoke", TargetType: "connection", TargetID: connID.String(),
 			Details: map[string]any{"name": conn.DisplayName, "previous_status": conn.Status},
-		})
+		}); err != nil {
+			return err
+		}
+		return s.reconcileAlerts(ctx, tx, connID)
+	})
+}
+
+// Threshold limits.
+const (
+	MinStaleAfter   = time.Hour
+	MaxStaleAfter   = 30 * 24 * time.Hour
+	MinInactiveDays = 7
+	MaxInactiveDays = 730
+)
+
+// ErrThresholds explains thresholds out of range.
+var ErrThresholds = errors.New("the stale threshold must be 1 to 720 hours and inactivity 7 to 730 days")
+
+// SetThresholds changes when the connection's evidence counts as stale and
+// when an account counts as inactive, and reconciles its alerts at once.
+func (s *Service) SetThresholds(ctx context.Context, orgID uuid.UUID, user User, connID uuid.UUID, staleAfter time.Duration, inactiveDays int) error {
+	if staleAfter < MinStaleAfter || staleAfter > MaxStaleAfter || inactiveDays < MinInactiveDays || inactiveDays > MaxInactiveDays {
+		return ErrThresholds
+	}
+	return db.InOrg(ctx, s.Pool, orgID, func(tx pgx.Tx) error {
+		conn, err := lockConnection(ctx, tx, connID)
+		if err != nil {
+			return err
+		}
+		if err := q.ConnectionSetThresholds(ctx, tx, dbsqlc.ConnectionSetThresholdsParams{
+			ID: connID, StaleAfterSeconds: int32(staleAfter.Seconds()), InactiveDays: int32(inactiveDays),
+		}); err != nil {
+			return fmt.Errorf("connection: set thresholds: %w", err)
+		}
+		if err := audit.Record(ctx, tx, orgID, s.Clock.Now(), user.actor(), audit.Event{
+			Action: "connection.settings", TargetType: "connection", TargetID: connID.String(),
+			Details: map[string]any{"stale_after_hours": int(staleAfter.Hours()), "inactive_days": inactiveDays,
+				"previous_stale_after_hours": int(conn.StaleAfterSeconds / 3600), "previous_inactive_days": conn.InactiveDays},
+		}); err != nil {
+			return err
+		}
+		return s.reconcileAlerts(ctx, tx, connID)
 	})
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/attesthq/attest/db"
 	"github.com/attesthq/attest/db/dbsqlc"
+	"github.com/attesthq/attest/internal/alert"
 	"github.com/attesthq/attest/internal/audit"
 	"github.com/attesthq/attest/internal/clock"
 	"github.com/attesthq/attest/internal/connector"
@@ -55,6 +56,19 @@ type Service struct {
 	CallbackURL func(connectorKey string) string
 	// Syncs, when set, receives the first sync of each new connection.
 	Syncs SyncEnqueuer
+	// Alerts is told when re-authorizing or revoking resolves an alert.
+	Alerts alert.Notifier
+}
+
+// reconcileAlerts brings the connection's alerts in line with its new
+// state, in the transaction that changed it.
+func (s *Service) reconcileAlerts(ctx context.Context, tx pgx.Tx, connID uuid.UUID) error {
+	conn, err := q.ConnectionGet(ctx, tx, connID)
+	if err != nil {
+		return fmt.Errorf("connection: reload: %w", err)
+	}
+	_, _, err = alert.Reconcile(ctx, tx, conn, s.Clock.Now(), s.Alerts)
+	return err
 }
 
 // User is the signed-in person acting, with the session flows bind to.
@@ -85,6 +99,7 @@ func (s *Service) Start(ctx context.Context, orgID uuid.UUID, user User, key str
 			conn, err = q.ConnectionCreate(ctx, tx, dbsqlc.ConnectionCreateParams{
 				OrgID: orgID, Connector: key, DisplayName: setup.DisplayName, Settings: setup.Settings,
 				IdentityKey: setup.IdentityKey, CreatedAt: now, CreatedBy: &user.ID,
+				StaleAfterSeconds: int32(c.Definition().StaleAfter.Seconds()),
 			})
 			if err != nil {
 				return fmt.Errorf("connection: create: %w", err)
@@ -133,12 +148,9 @@ func (s *Service) AdminConsent(ctx context.Context, orgID uuid.UUID, user User, 
 func (s *Service) flowFor(ctx context.Context, orgID uuid.UUID, user User, connID uuid.UUID, purpose string) (string, error) {
 	var target string
 	err := db.InOrg(ctx, s.Pool, orgID, func(tx pgx.Tx) error {
-		conn, err := q.ConnectionGetForUpdate(ctx, tx, connID)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return ErrNotFound
-		}
+		conn, err := lockConnection(ctx, tx, connID)
 		if err != nil {
-			return fmt.Errorf("connection: load: %w", err)
+			return err
 		}
 		if conn.DeletedAt != nil {
 			return ErrRevoked
@@ -184,4 +196,16 @@ func (s *Service) newFlow(ctx context.Context, tx pgx.Tx, c connector.Connector,
 		return "", fmt.Errorf("connection: record flow: %w", err)
 	}
 	return target, nil
+}
+
+// lockConnection reads a connection and locks its row for the transaction.
+func lockConnection(ctx context.Context, tx pgx.Tx, connID uuid.UUID) (dbsqlc.Connection, error) {
+	conn, err := q.ConnectionGetForUpdate(ctx, tx, connID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return conn, ErrNotFound
+	}
+	if err != nil {
+		return conn, fmt.Errorf("connection: load: %w", err)
+	}
+	return conn, nil
 }

@@ -103,7 +103,7 @@ func (s *Service) Revoke(ctx context.Context, orgID, connID uuid.UUID, actor aud
 // reapply re-derives the check's latest known result with the exclusions now
 // in force, recording it as a new result of the same run.
 func reapply(ctx context.Context, tx pgx.Tx, orgID, connID uuid.UUID, check string, now time.Time) error {
-	last, err := q.CheckResultLatest(ctx, tx, dbsqlc.CheckResultLatestParams{ConnectionID: connID, CheckKey: check})
+	last, err := q.CheckCurrentGet(ctx, tx, dbsqlc.CheckCurrentGetParams{ConnectionID: connID, CheckKey: check})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil
 	}
@@ -124,8 +124,17 @@ func reapply(ctx context.Context, tx pgx.Tx, orgID, connID uuid.UUID, check stri
 		}
 		status, reason = "pass", fmt.Sprintf("Passes with %d excluded subject(s).", n.Excluded)
 	}
-	return q.CheckResultInsert(ctx, tx, dbsqlc.CheckResultInsertParams{
-		OrgID: orgID, ConnectionID: connID, RunID: last.RunID, CheckKey: check, Status: status, Reason: reason,
-		SubjectsTotal: last.SubjectsTotal, SubjectsFailing: int32(n.Failing - n.Excluded), SubjectsExcluded: int32(n.Excluded), EvaluatedAt: now,
+	prev, err := q.CheckResultGet(ctx, tx, last.ResultID)
+	if err != nil {
+		return fmt.Errorf("exclusion: read result: %w", err)
+	}
+	res, err := q.CheckResultInsert(ctx, tx, dbsqlc.CheckResultInsertParams{
+		OrgID: orgID, ConnectionID: connID, RunID: prev.RunID, CheckKey: check, Status: status, Reason: reason,
+		SubjectsTotal: last.SubjectsTotal, SubjectsFailing: int32(n.Failing - n.Excluded), SubjectsExcluded: int32(n.Excluded),
+		FailingDigest: prev.FailingDigest, EvaluatedAt: now,
 	})
+	if err != nil {
+		return fmt.Errorf("exclusion: record result: %w", err)
+	}
+	return q.CheckCurrentSet(ctx, tx, res.ID)
 }

@@ -29,7 +29,7 @@ func (s *Syncer) storeChecks(ctx context.Context, tx pgx.Tx, st runStart, result
 	for _, e := range excl {
 		excluded[[2]string{e.CheckKey, e.SubjectKey}] = true
 	}
-	previous, err := q.CheckResultsLatest(ctx, tx, st.conn.ID)
+	previous, err := q.CheckCurrentDigests(ctx, tx, st.conn.ID)
 	if err != nil {
 		return fmt.Errorf("syncer: read previous results: %w", err)
 	}
@@ -55,12 +55,16 @@ func (s *Syncer) storeChecks(ctx context.Context, tx pgx.Tx, st runStart, result
 			status = connector.CheckPass
 			reason = fmt.Sprintf("Passes with %d excluded subject(s): %s", nExcluded, r.Reason)
 		}
-		if err := q.CheckResultInsert(ctx, tx, dbsqlc.CheckResultInsertParams{
+		res, err := q.CheckResultInsert(ctx, tx, dbsqlc.CheckResultInsertParams{
 			OrgID: st.conn.OrgID, ConnectionID: st.conn.ID, RunID: st.run.ID, CheckKey: r.Key, Status: status, Reason: reason,
 			SubjectsTotal: int32(r.Total), SubjectsFailing: int32(len(r.Failing) - nExcluded), SubjectsExcluded: int32(nExcluded),
 			FailingDigest: digest, EvaluatedAt: now,
-		}); err != nil {
+		})
+		if err != nil {
 			return fmt.Errorf("syncer: record check %s: %w", r.Key, err)
+		}
+		if err := q.CheckCurrentSet(ctx, tx, res.ID); err != nil {
+			return fmt.Errorf("syncer: make check %s current: %w", r.Key, err)
 		}
 		if r.Status == connector.CheckUnknown || bytes.Equal(digest, lastDigest[r.Key]) {
 			continue

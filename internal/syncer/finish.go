@@ -85,10 +85,7 @@ func (s *Syncer) finish(ctx context.Context, st runStart, out Outcome, c connect
 		}); err != nil {
 			return err
 		}
-		if s.Hooks != nil {
-			return s.Hooks.RunFinished(ctx, tx, st.conn, out)
-		}
-		return nil
+		return s.runHooks(ctx, tx, st.conn.ID)
 	})
 }
 
@@ -158,13 +155,22 @@ func (s *Syncer) failAuth(ctx context.Context, st runStart, syncErr error) (Outc
 		}); err != nil {
 			return err
 		}
-		if s.Hooks != nil {
-			return s.Hooks.RunFinished(ctx, tx, st.conn, out)
-		}
-		return nil
+		return s.runHooks(ctx, tx, st.conn.ID)
 	})
 	if err != nil {
 		return out, err
 	}
 	return out, syncErr
+}
+
+// runHooks hands the connection, as the run left it, to the hooks.
+func (s *Syncer) runHooks(ctx context.Context, tx pgx.Tx, connID uuid.UUID) error {
+	if s.Hooks == nil {
+		return nil
+	}
+	conn, err := q.ConnectionGet(ctx, tx, connID)
+	if err != nil {
+		return fmt.Errorf("syncer: reload connection: %w", err)
+	}
+	return s.Hooks.RunFinished(ctx, tx, conn)
 }

@@ -41,9 +41,10 @@ var (
 	ErrBusy = errors.New("syncer: the connection is being synced elsewhere")
 )
 
-// Hooks are called after a run finishes, in its transaction (alerts).
+// Hooks are called after a run finishes, in its transaction, with the
+// connection as the run left it (alerts reconcile here).
 type Hooks interface {
-	RunFinished(ctx context.Context, tx pgx.Tx, conn dbsqlc.Connection, run Outcome) error
+	RunFinished(ctx context.Context, tx pgx.Tx, conn dbsqlc.Connection) error
 }
 
 // Syncer runs syncs.

@@ -12,6 +12,8 @@ type Page struct {
 	Org     *Org
 	Orgs    []Org
 	Flashes []Flash
+	// OpenAlerts, when positive, shows the alert banner.
+	OpenAlerts int
 }
 
 // User is the signed-in person.
@@ -56,9 +58,13 @@ type NavItem struct {
 
 // Nav is the main navigation, in order.
 var Nav = []NavItem{
+	{Key: "dashboard", Label: "Dashboard", Path: "/"},
 	{Key: "integrations", Label: "Integrations", Path: "/integrations"},
+	{Key: "controls", Label: "Controls", Path: "/controls"},
 	{Key: "evidence", Label: "Evidence", Path: "/evidence"},
+	{Key: "alerts", Label: "Alerts", Path: "/alerts"},
 	{Key: "audit", Label: "Audit log", Path: "/audit"},
+	{Key: "settings", Label: "Settings", Path: "/settings"},
 }
 
 // Label returns the display name of the signed-in user.

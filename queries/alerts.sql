@@ -1,0 +1,43 @@
+-- name: AlertOpen :one
+-- Opens an alert unless one of the kind is already open for the connection.
+INSERT INTO alerts (org_id, connection_id, kind, title, message, opened_at)
+VALUES (sqlc.arg(org_id), sqlc.arg(connection_id), sqlc.arg(kind), sqlc.arg(title), sqlc.arg(message), sqlc.arg(opened_at))
+ON CONFLICT (connection_id, kind) WHERE resolved_at IS NULL DO NOTHING
+RETURNING *;
+
+-- name: AlertResolve :one
+UPDATE alerts SET resolved_at = sqlc.arg(now)::timestamptz
+WHERE id = sqlc.arg(id) AND resolved_at IS NULL
+RETURNING *;
+
+-- name: AlertsOpenForConnection :many
+SELECT * FROM alerts WHERE connection_id = sqlc.arg(connection_id) AND resolved_at IS NULL;
+
+-- name: AlertsList :many
+-- Open alerts first, newest first, then recently resolved ones.
+SELECT a.*, c.display_name AS connection_name
+FROM alerts a JOIN connections c ON c.id = a.connection_id
+WHERE a.resolved_at IS NULL OR a.resolved_at > sqlc.arg(resolved_since)::timestamptz
+ORDER BY a.resolved_at IS NOT NULL, a.opened_at DESC
+LIMIT sqlc.arg(max_rows);
+
+-- name: AlertsOpenCount :one
+SELECT count(*)::int FROM alerts WHERE resolved_at IS NULL;
+
+-- name: AlertGet :one
+SELECT a.*, c.display_name AS connection_name
+FROM alerts a JOIN connections c ON c.id = a.connection_id
+WHERE a.id = sqlc.arg(id);
+
+-- name: AlertAcknowledge :one
+UPDATE alerts SET acknowledged_at = sqlc.arg(now)::timestamptz, acknowledged_by = sqlc.arg(user_id)
+WHERE id = sqlc.arg(id) AND acknowledged_at IS NULL
+RETURNING *;
+
+-- name: AlertDeliveryRecord :exec
+INSERT INTO alert_deliveries (org_id, alert_id, event, attempt, status_code, error, duration_ms, at)
+VALUES (sqlc.arg(org_id), sqlc.arg(alert_id), sqlc.arg(event), sqlc.arg(attempt), sqlc.narg(status_code), sqlc.arg(error),
+        sqlc.arg(duration_ms), sqlc.arg(at));
+
+-- name: AlertDeliveriesForAlerts :many
+SELECT * FROM alert_deliveries WHERE alert_id = ANY(sqlc.arg(alert_ids)::uuid[]) ORDER BY at DESC;

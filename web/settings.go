@@ -1,0 +1,54 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/attesthq/attest/internal/account"
+	"github.com/attesthq/attest/internal/audit"
+	"github.com/attesthq/attest/internal/coverage"
+	"github.com/attesthq/attest/views/layout"
+	"github.com/attesthq/attest/views/pages/settings"
+)
+
+// settingsShow shows the organization's settings.
+func (s *Server) settingsShow(c echo.Context) error {
+	return s.renderSettings(c, http.StatusOK, account.ParseSettings(currentOrg(c).Settings), "")
+}
+
+func (s *Server) renderSettings(c echo.Context, status int, st account.Settings, problem string) error {
+	f := settings.Form{Page: s.page(c, "Settings", "settings"), RetentionDays: st.RetentionDays, Error: problem,
+		CanWrite: account.CanWrite(currentRole(c)), Action: orgPath(c, "/settings")}
+	for _, cat := range coverage.Categories {
+		if cat.Optional {
+			f.Categories = append(f.Categories, settings.Category{Key: cat.Key, Name: cat.Name, Checked: slices.Contains(st.Categories, cat.Key)})
+		}
+	}
+	return s.render(c, status, settings.Page(f))
+}
+
+// settingsUpdate saves the categories in scope and the retention window.
+func (s *Server) settingsUpdate(c echo.Context) error {
+	form, err := c.FormParams()
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest)
+	}
+	days, err := strconv.Atoi(form.Get("retention_days"))
+	next := account.Settings{Categories: form["categories"], RetentionDays: days}
+	if err != nil {
+		return s.renderSettings(c, http.StatusUnprocessableEntity, next, "Retention must be a whole number of days.")
+	}
+	if err := next.Validate(); err != nil {
+		return s.renderSettings(c, http.StatusUnprocessableEntity, next, "Not saved: "+err.Error()+".")
+	}
+	u := currentUser(c)
+	accounts := &account.Service{Pool: s.Pool, Clock: s.Clock}
+	if err := accounts.UpdateSettings(c.Request().Context(), currentOrg(c).ID, audit.UserActor(u.UserID, u.Email), next); err != nil {
+		return err
+	}
+	flash(c, layout.FlashSuccess, "Settings saved. Coverage now counts the categories you chose.")
+	return seeOther(c, orgPath(c, "/settings"))
+}
