@@ -33,6 +33,15 @@ func AsUser(ctx context.Context, b Beginner, userID uuid.UUID, fn func(pgx.Tx) e
 	return inScope(ctx, b, "app.user_id", userID, fn)
 }
 
+// ScopeToOrg narrows a transaction begun by AsUser to one organization the
+// user was found to belong to, so it also sees that organization's rows.
+func ScopeToOrg(ctx context.Context, tx pgx.Tx, orgID uuid.UUID) error {
+	if _, err := tx.Exec(ctx, "SELECT set_config('app.org_id', $1, true)", orgID.String()); err != nil {
+		return fmt.Errorf("db: scope transaction: %w", err)
+	}
+	return nil
+}
+
 // Tx runs fn in a transaction with no tenant scope: it reaches only the global
 // tables (users, sessions, sign-in attempts) and the system_ids function.
 func Tx(ctx context.Context, b Beginner, fn func(pgx.Tx) error) error {
@@ -40,10 +49,22 @@ func Tx(ctx context.Context, b Beginner, fn func(pgx.Tx) error) error {
 }
 
 func inScope(ctx context.Context, b Beginner, setting string, id uuid.UUID, fn func(pgx.Tx) error) error {
+	// A pool begins and scopes the transaction in one round trip: the
+	// setting rides in the BEGIN statement (both values are ours: a constant
+	// name and a formatted UUID, so nothing can be injected).
+	if p, ok := b.(txBeginner); ok {
+		begin := "BEGIN; SELECT set_config('" + setting + "', '" + id.String() + "', true)"
+		return pgx.BeginTxFunc(ctx, p, pgx.TxOptions{BeginQuery: begin}, fn)
+	}
 	return pgx.BeginFunc(ctx, b, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, "SELECT set_config($1, $2, true)", setting, id.String()); err != nil {
 			return fmt.Errorf("db: scope transaction: %w", err)
 		}
 		return fn(tx)
 	})
+}
+
+// txBeginner is what a pool offers beyond Beginner.
+type txBeginner interface {
+	BeginTx(ctx context.Context, opts pgx.TxOptions) (pgx.Tx, error)
 }

@@ -17,10 +17,13 @@ SET result_id = excluded.result_id, status = excluded.status, reason = excluded.
     subjects_failing = excluded.subjects_failing, subjects_excluded = excluded.subjects_excluded, evaluated_at = excluded.evaluated_at;
 
 -- name: CheckCurrentForOrg :many
--- Every live connection's current check results (what coverage reads).
-SELECT cc.*, c.display_name AS connection_name, c.last_success_at, c.stale_after_seconds
+-- Every live connection's current check results (what coverage reads),
+-- optionally only those of some checks.
+SELECT cc.connection_id, cc.check_key, cc.status, cc.reason, cc.subjects_failing, cc.subjects_excluded, cc.evaluated_at,
+       c.display_name AS connection_name, c.last_success_at, c.stale_after_seconds
 FROM check_current cc
 JOIN connections c ON c.id = cc.connection_id AND c.deleted_at IS NULL
+WHERE sqlc.narg(check_keys)::text[] IS NULL OR cc.check_key = ANY (sqlc.narg(check_keys)::text[])
 ORDER BY c.display_name, cc.check_key;
 
 -- name: CheckCurrentForConnection :many

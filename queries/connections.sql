@@ -21,6 +21,11 @@ SELECT * FROM connections
 WHERE connector = sqlc.arg(connector)
 ORDER BY deleted_at IS NOT NULL, created_at DESC;
 
+-- name: ConnectionHealthList :many
+-- What the dashboard's health panel needs of each live connection.
+SELECT status, connected_at, last_success_at, consecutive_failures, stale_after_seconds
+FROM connections WHERE deleted_at IS NULL;
+
 -- name: ConnectionListAll :many
 SELECT * FROM connections ORDER BY deleted_at IS NOT NULL, created_at DESC;
 

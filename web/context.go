@@ -11,12 +11,13 @@ import (
 
 // Context keys set by middleware.
 const (
-	ctxRequestID = "attest.request_id"
-	ctxCookie    = "attest.cookie"
-	ctxUser      = "attest.user"
-	ctxOrg       = "attest.org"
-	ctxRole      = "attest.role"
-	ctxOrgs      = "attest.orgs"
+	ctxRequestID  = "attest.request_id"
+	ctxCookie     = "attest.cookie"
+	ctxUser       = "attest.user"
+	ctxOrg        = "attest.org"
+	ctxRole       = "attest.role"
+	ctxOrgs       = "attest.orgs"
+	ctxOpenAlerts = "attest.open_alerts"
 )
 
 func requestID(c echo.Context) string {

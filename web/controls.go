@@ -17,7 +17,7 @@ import (
 
 // controlsList lists the controls in scope, filtered by state and category.
 func (s *Server) controlsList(c echo.Context) error {
-	report, err := s.loadCoverage(c, nil)
+	report, err := s.loadCoverage(c, "", nil)
 	if err != nil {
 		return err
 	}
@@ -71,11 +71,11 @@ func (s *Server) controlShow(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	now := s.Clock.Now()
-	var snaps []dbsqlc.CoverageSnapshot
+	var history []dbsqlc.ControlHistorySinceRow
 	var exclusions []dbsqlc.CheckExclusion
-	report, err := s.loadCoverage(c, func(tx pgx.Tx) error {
+	report, err := s.loadCoverage(c, crit.ID, func(tx pgx.Tx) error {
 		var err error
-		if snaps, err = q.CoverageSnapshotsSince(ctx, tx, now.AddDate(0, 0, -chartDays)); err != nil {
+		if history, err = q.ControlHistorySince(ctx, tx, dbsqlc.ControlHistorySinceParams{Since: now.AddDate(0, 0, -chartDays), ControlID: crit.ID}); err != nil {
 			return err
 		}
 		exclusions, err = q.CheckExclusionsActiveForOrg(ctx, tx, now)
@@ -115,21 +115,17 @@ func (s *Server) controlShow(c echo.Context) error {
 			d.Exclusions = append(d.Exclusions, controls.Exclusion{Check: title, Subject: x.SubjectLabel, Reason: x.Reason, ExpiresAt: x.ExpiresAt})
 		}
 	}
-	d.History = controlHistory(snaps, crit.ID, ctl.Status, now)
+	d.History = controlHistory(history, ctl.Status, now)
 	return s.render(c, http.StatusOK, controls.DetailPage(d))
 }
 
 // controlHistory is the control's status on each snapshot day, today live.
-func controlHistory(snaps []dbsqlc.CoverageSnapshot, id, today string, now time.Time) []controls.HistoryDay {
+func controlHistory(history []dbsqlc.ControlHistorySinceRow, today string, now time.Time) []controls.HistoryDay {
 	var out []controls.HistoryDay
 	day := now.UTC().Truncate(24 * time.Hour)
-	for _, s := range snaps {
-		if !s.Day.Before(day) {
-			continue
-		}
-		var states map[string]string
-		if jsonUnmarshal(s.Controls, &states) == nil && states[id] != "" {
-			out = append(out, controls.HistoryDay{Day: s.Day, Status: states[id]})
+	for _, h := range history {
+		if h.Day.Before(day) {
+			out = append(out, controls.HistoryDay{Day: h.Day, Status: h.Status})
 		}
 	}
 	return append(out, controls.HistoryDay{Day: day, Status: today})

@@ -11,14 +11,15 @@ import (
 	"github.com/attesthq/attest/internal/coverage"
 )
 
-// loadCoverage computes the organization's coverage, with fn running in the
-// same transaction for whatever else the page reads.
-func (s *Server) loadCoverage(c echo.Context, fn func(tx pgx.Tx) error) (coverage.Report, error) {
+// loadCoverage computes the organization's coverage (of the one control
+// only, when set), with fn running in the same transaction for whatever else
+// the page reads.
+func (s *Server) loadCoverage(c echo.Context, only string, fn func(tx pgx.Tx) error) (coverage.Report, error) {
 	org := currentOrg(c)
 	ctx := c.Request().Context()
 	var report coverage.Report
 	err := db.InOrg(ctx, s.Pool, org.ID, func(tx pgx.Tx) error {
-		in, err := coverage.Load(ctx, tx, org, s.Connectors, s.Clock.Now())
+		in, err := coverage.Load(ctx, tx, org, s.Connectors, s.Clock.Now(), only)
 		if err != nil {
 			return err
 		}
@@ -44,18 +45,32 @@ var healthStates = []struct{ key, label string }{
 	{healthFresh, "Fresh"}, {healthAwaiting, "Awaiting first sync"}, {healthStale, "Stale"}, {healthNeedsReauth, "Needs re-authorization"}, {healthFailing, "Failing"},
 }
 
+// connHealth is what a connection's health depends on.
+type connHealth struct {
+	Status                                string
+	DeletedAt, ConnectedAt, LastSuccessAt *time.Time
+	Failures                              int32
+	StaleAfter                            time.Duration
+}
+
 // healthOf classifies a live connection; pending and revoked ones have none.
 func healthOf(conn dbsqlc.Connection, now time.Time) string {
+	return connHealth{Status: conn.Status, DeletedAt: conn.DeletedAt, ConnectedAt: conn.ConnectedAt, LastSuccessAt: conn.LastSuccessAt,
+		Failures: conn.ConsecutiveFailures, StaleAfter: staleAfter(conn)}.at(now)
+}
+
+// at is the health at now.
+func (h connHealth) at(now time.Time) string {
 	switch {
-	case conn.DeletedAt != nil || conn.Status == "pending":
+	case h.DeletedAt != nil || h.Status == "pending":
 		return ""
-	case conn.Status == "needs_reauth":
+	case h.Status == "needs_reauth":
 		return healthNeedsReauth
-	case conn.ConsecutiveFailures > 0:
+	case h.Failures > 0:
 		return healthFailing
-	case conn.LastSuccessAt == nil && conn.ConnectedAt != nil && coverage.FreshnessOf(conn.ConnectedAt, staleAfter(conn), now) == coverage.Fresh:
+	case h.LastSuccessAt == nil && h.ConnectedAt != nil && coverage.FreshnessOf(h.ConnectedAt, h.StaleAfter, now) == coverage.Fresh:
 		return healthAwaiting
-	case coverage.FreshnessOf(conn.LastSuccessAt, staleAfter(conn), now) != coverage.Fresh:
+	case coverage.FreshnessOf(h.LastSuccessAt, h.StaleAfter, now) != coverage.Fresh:
 		return healthStale
 	}
 	return healthFresh

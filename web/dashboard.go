@@ -21,18 +21,18 @@ const chartDays = 90
 func (s *Server) dashboardShow(c echo.Context) error {
 	now := s.Clock.Now()
 	ctx := c.Request().Context()
-	var conns []dbsqlc.Connection
+	var conns []dbsqlc.ConnectionHealthListRow
 	var open []dbsqlc.AlertsListRow
-	var snaps []dbsqlc.CoverageSnapshot
-	report, err := s.loadCoverage(c, func(tx pgx.Tx) error {
+	var trend []dbsqlc.CoverageTrendSinceRow
+	report, err := s.loadCoverage(c, "", func(tx pgx.Tx) error {
 		var err error
-		if conns, err = q.ConnectionListAll(ctx, tx); err != nil {
+		if conns, err = q.ConnectionHealthList(ctx, tx); err != nil {
 			return err
 		}
 		if open, err = q.AlertsList(ctx, tx, dbsqlc.AlertsListParams{ResolvedSince: now, MaxRows: 5}); err != nil {
 			return err
 		}
-		snaps, err = q.CoverageSnapshotsSince(ctx, tx, now.AddDate(0, 0, -chartDays))
+		trend, err = q.CoverageTrendSince(ctx, tx, now.AddDate(0, 0, -chartDays))
 		return err
 	})
 	if err != nil {
@@ -48,7 +48,9 @@ func (s *Server) dashboardShow(c echo.Context) error {
 	}
 	health := map[string]int{}
 	for _, conn := range conns {
-		if h := healthOf(conn, now); h != "" {
+		h := connHealth{Status: conn.Status, ConnectedAt: conn.ConnectedAt, LastSuccessAt: conn.LastSuccessAt,
+			Failures: conn.ConsecutiveFailures, StaleAfter: time.Duration(conn.StaleAfterSeconds) * time.Second}.at(now)
+		if h != "" {
 			health[h]++
 			d.Connections++
 		}
@@ -59,7 +61,7 @@ func (s *Server) dashboardShow(c echo.Context) error {
 	for _, a := range open {
 		d.Alerts = append(d.Alerts, dashboard.AlertRow{Kind: a.Kind, Title: a.Title, Message: a.Message, OpenedAt: a.OpenedAt, URL: orgPath(c, "/alerts")})
 	}
-	d.Chart = coverageChart(snaps, report, now)
+	d.Chart = coverageChart(trend, report, now)
 	d.Categories = categoryGroups(c, report)
 	if fragmentRequest(c) {
 		return s.render(c, http.StatusOK, dashboard.Panels(d))
@@ -68,10 +70,10 @@ func (s *Server) dashboardShow(c echo.Context) error {
 }
 
 // coverageChart is the daily snapshots with today's live value last.
-func coverageChart(snaps []dbsqlc.CoverageSnapshot, report coverage.Report, now time.Time) components.Chart {
+func coverageChart(trend []dbsqlc.CoverageTrendSinceRow, report coverage.Report, now time.Time) components.Chart {
 	var ch components.Chart
 	today := now.UTC().Truncate(24 * time.Hour)
-	for _, s := range snaps {
+	for _, s := range trend {
 		if !s.Day.Before(today) || s.InScope == 0 {
 			continue
 		}

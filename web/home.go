@@ -18,7 +18,7 @@ func (s *Server) home(c echo.Context) error {
 		rows, err := q.OrgListForUser(c.Request().Context(), tx, user.UserID)
 		for _, r := range rows {
 			if target == "" && (r.ExpiresAt == nil || now.Before(*r.ExpiresAt)) {
-				target = "/o/" + r.Slug + "/"
+				target = "/o/" + r.Organization.Slug + "/"
 			}
 		}
 		return err

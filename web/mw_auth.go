@@ -56,7 +56,7 @@ func (s *Server) toLogin(c echo.Context) error {
 func (s *Server) requireOrg(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		slug := c.Param("org")
-		ok, err := s.enterOrg(c, func(o dbsqlc.OrgListForUserRow) bool { return o.Slug == slug })
+		ok, err := s.enterOrg(c, func(o dbsqlc.OrgListForUserRow) bool { return o.Organization.Slug == slug })
 		if err != nil {
 			return err
 		}
@@ -76,6 +76,7 @@ func (s *Server) enterOrg(c echo.Context, match func(dbsqlc.OrgListForUserRow) b
 	var org dbsqlc.Organization
 	var role string
 	var orgs []layout.Org
+	var openAlerts int32
 	err := db.AsUser(ctx, s.Pool, user.UserID, func(tx pgx.Tx) error {
 		rows, err := q.OrgListForUser(ctx, tx, user.UserID)
 		if err != nil {
@@ -85,16 +86,20 @@ func (s *Server) enterOrg(c echo.Context, match func(dbsqlc.OrgListForUserRow) b
 			if r.ExpiresAt != nil && !now.Before(*r.ExpiresAt) {
 				continue
 			}
-			orgs = append(orgs, layout.Org{Slug: r.Slug, Name: r.Name, Role: r.Role, ExpiresAt: r.ExpiresAt})
+			orgs = append(orgs, layout.Org{Slug: r.Organization.Slug, Name: r.Organization.Name, Role: r.Role, ExpiresAt: r.ExpiresAt})
 			if role == "" && match(r) {
-				role = r.Role
-				org, err = q.OrgGet(ctx, tx, r.ID)
-				if err != nil {
-					return err
-				}
+				role, org = r.Role, r.Organization
 			}
 		}
-		return nil
+		if role == "" {
+			return nil
+		}
+		// The banner's count, in this transaction rather than its own.
+		if err := db.ScopeToOrg(ctx, tx, org.ID); err != nil {
+			return err
+		}
+		openAlerts, err = q.AlertsOpenCount(ctx, tx)
+		return err
 	})
 	if err != nil || role == "" {
 		return false, err
@@ -102,6 +107,7 @@ func (s *Server) enterOrg(c echo.Context, match func(dbsqlc.OrgListForUserRow) b
 	c.Set(ctxOrg, org)
 	c.Set(ctxRole, role)
 	c.Set(ctxOrgs, orgs)
+	c.Set(ctxOpenAlerts, int(openAlerts))
 	return true, nil
 }
 

@@ -41,7 +41,7 @@ func (s *Server) oauthCallback(c echo.Context) error {
 	case err != nil:
 		return err
 	}
-	ok, err := s.enterOrg(c, func(o dbsqlc.OrgListForUserRow) bool { return o.ID == out.OrgID })
+	ok, err := s.enterOrg(c, func(o dbsqlc.OrgListForUserRow) bool { return o.Organization.ID == out.OrgID })
 	if err != nil {
 		return err
 	}

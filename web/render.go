@@ -3,15 +3,17 @@ package web
 import (
 	"bytes"
 	"net/http"
+	"sync"
 
 	"github.com/a-h/templ"
-	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"github.com/labstack/echo/v4"
 
-	"github.com/attesthq/attest/db"
 	"github.com/attesthq/attest/views/layout"
 )
+
+// renderBuffers recycles page buffers: pages run to tens of kilobytes, and
+// growing a fresh buffer for each was a large share of a page's garbage.
+var renderBuffers = sync.Pool{New: func() any { return bytes.NewBuffer(make([]byte, 0, 64<<10)) }}
 
 // render writes a full page or, for an htmx request that targets part of the
 // page, the same component: callers pass the fragment they want for htmx.
@@ -23,8 +25,12 @@ func (s *Server) render(c echo.Context, status int, comp templ.Component) error 
 		Now:       s.Clock.Now(),
 		Path:      c.Request().URL.Path,
 	})
-	var buf bytes.Buffer
-	if err := comp.Render(ctx, &buf); err != nil {
+	buf := renderBuffers.Get().(*bytes.Buffer)
+	defer func() {
+		buf.Reset()
+		renderBuffers.Put(buf)
+	}()
+	if err := comp.Render(ctx, buf); err != nil {
 		return err
 	}
 	h := c.Response().Header()
@@ -50,24 +56,9 @@ func (s *Server) page(c echo.Context, title, nav string) layout.Page {
 	if o := currentOrg(c); o.Slug != "" {
 		p.Org = &layout.Org{Slug: o.Slug, Name: o.Name, Role: currentRole(c)}
 		p.Orgs = userOrgs(c)
-		p.OpenAlerts = s.openAlerts(c, o.ID)
+		p.OpenAlerts, _ = c.Get(ctxOpenAlerts).(int)
 	}
 	return p
-}
-
-// openAlerts counts the organization's open alerts for the banner; a
-// failure only hides the banner.
-func (s *Server) openAlerts(c echo.Context, orgID uuid.UUID) int {
-	var n int32
-	err := db.InOrg(c.Request().Context(), s.Pool, orgID, func(tx pgx.Tx) error {
-		var err error
-		n, err = q.AlertsOpenCount(c.Request().Context(), tx)
-		return err
-	})
-	if err != nil {
-		s.Log.WarnContext(c.Request().Context(), "count open alerts", "err", err)
-	}
-	return int(n)
 }
 
 // seeOther redirects after a successful form post; htmx follows it too.

@@ -80,20 +80,19 @@ func (q *Queries) CheckCurrentForConnection(ctx context.Context, db DBTX, connec
 }
 
 const checkCurrentForOrg = `-- name: CheckCurrentForOrg :many
-SELECT cc.org_id, cc.connection_id, cc.check_key, cc.result_id, cc.status, cc.reason, cc.subjects_total, cc.subjects_failing, cc.subjects_excluded, cc.evaluated_at, c.display_name AS connection_name, c.last_success_at, c.stale_after_seconds
+SELECT cc.connection_id, cc.check_key, cc.status, cc.reason, cc.subjects_failing, cc.subjects_excluded, cc.evaluated_at,
+       c.display_name AS connection_name, c.last_success_at, c.stale_after_seconds
 FROM check_current cc
 JOIN connections c ON c.id = cc.connection_id AND c.deleted_at IS NULL
+WHERE $1::text[] IS NULL OR cc.check_key = ANY ($1::text[])
 ORDER BY c.display_name, cc.check_key
 `
 
 type CheckCurrentForOrgRow struct {
-	OrgID             uuid.UUID
 	ConnectionID      uuid.UUID
 	CheckKey          string
-	ResultID          int64
 	Status            string
 	Reason            string
-	SubjectsTotal     int32
 	SubjectsFailing   int32
 	SubjectsExcluded  int32
 	EvaluatedAt       time.Time
@@ -102,9 +101,10 @@ type CheckCurrentForOrgRow struct {
 	StaleAfterSeconds int32
 }
 
-// Every live connection's current check results (what coverage reads).
-func (q *Queries) CheckCurrentForOrg(ctx context.Context, db DBTX) ([]CheckCurrentForOrgRow, error) {
-	rows, err := db.Query(ctx, checkCurrentForOrg)
+// Every live connection's current check results (what coverage reads),
+// optionally only those of some checks.
+func (q *Queries) CheckCurrentForOrg(ctx context.Context, db DBTX, checkKeys []string) ([]CheckCurrentForOrgRow, error) {
+	rows, err := db.Query(ctx, checkCurrentForOrg, checkKeys)
 	if err != nil {
 		return nil, err
 	}
@@ -113,13 +113,10 @@ func (q *Queries) CheckCurrentForOrg(ctx context.Context, db DBTX) ([]CheckCurre
 	for rows.Next() {
 		var i CheckCurrentForOrgRow
 		if err := rows.Scan(
-			&i.OrgID,
 			&i.ConnectionID,
 			&i.CheckKey,
-			&i.ResultID,
 			&i.Status,
 			&i.Reason,
-			&i.SubjectsTotal,
 			&i.SubjectsFailing,
 			&i.SubjectsExcluded,
 			&i.EvaluatedAt,

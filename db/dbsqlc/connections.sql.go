@@ -220,6 +220,46 @@ func (q *Queries) ConnectionGetForUpdate(ctx context.Context, db DBTX, id uuid.U
 	return i, err
 }
 
+const connectionHealthList = `-- name: ConnectionHealthList :many
+SELECT status, connected_at, last_success_at, consecutive_failures, stale_after_seconds
+FROM connections WHERE deleted_at IS NULL
+`
+
+type ConnectionHealthListRow struct {
+	Status              string
+	ConnectedAt         *time.Time
+	LastSuccessAt       *time.Time
+	ConsecutiveFailures int32
+	StaleAfterSeconds   int32
+}
+
+// What the dashboard's health panel needs of each live connection.
+func (q *Queries) ConnectionHealthList(ctx context.Context, db DBTX) ([]ConnectionHealthListRow, error) {
+	rows, err := db.Query(ctx, connectionHealthList)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ConnectionHealthListRow{}
+	for rows.Next() {
+		var i ConnectionHealthListRow
+		if err := rows.Scan(
+			&i.Status,
+			&i.ConnectedAt,
+			&i.LastSuccessAt,
+			&i.ConsecutiveFailures,
+			&i.StaleAfterSeconds,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const connectionList = `-- name: ConnectionList :many
 SELECT id, org_id, connector, display_name, settings, identity_key, status, status_reason, client_secret_sealed, refresh_token_sealed, granted_scopes, consented_by, created_at, created_by, connected_at, token_rotated_at, deleted_at, deleted_by, next_sync_at, last_sync_at, last_success_at, last_run_id, consecutive_failures, inactive_days, stale_after_seconds FROM connections
 WHERE connector = $1

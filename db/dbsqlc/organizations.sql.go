@@ -100,7 +100,7 @@ func (q *Queries) OrgGetBySlug(ctx context.Context, db DBTX, slug string) (Organ
 }
 
 const orgListForUser = `-- name: OrgListForUser :many
-SELECT o.id, o.slug, o.name, m.role, m.expires_at
+SELECT o.id, o.slug, o.name, o.settings, o.wrapped_data_key, o.created_at, m.role, m.expires_at
 FROM organizations o
 JOIN memberships m ON m.org_id = o.id
 WHERE m.user_id = $1 AND m.revoked_at IS NULL
@@ -108,11 +108,9 @@ ORDER BY o.name, o.slug
 `
 
 type OrgListForUserRow struct {
-	ID        uuid.UUID
-	Slug      string
-	Name      string
-	Role      string
-	ExpiresAt *time.Time
+	Organization Organization
+	Role         string
+	ExpiresAt    *time.Time
 }
 
 func (q *Queries) OrgListForUser(ctx context.Context, db DBTX, userID uuid.UUID) ([]OrgListForUserRow, error) {
@@ -125,9 +123,12 @@ func (q *Queries) OrgListForUser(ctx context.Context, db DBTX, userID uuid.UUID)
 	for rows.Next() {
 		var i OrgListForUserRow
 		if err := rows.Scan(
-			&i.ID,
-			&i.Slug,
-			&i.Name,
+			&i.Organization.ID,
+			&i.Organization.Slug,
+			&i.Organization.Name,
+			&i.Organization.Settings,
+			&i.Organization.WrappedDataKey,
+			&i.Organization.CreatedAt,
 			&i.Role,
 			&i.ExpiresAt,
 		); err != nil {

@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"net/url"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -175,11 +176,39 @@ type OAuth interface {
 
 // Registry holds the configured connectors in display order.
 type Registry struct {
-	list []Connector
+	list   []Connector
+	checks map[string]Check
 }
 
 // NewRegistry returns a registry of cs.
-func NewRegistry(cs ...Connector) *Registry { return &Registry{list: cs} }
+func NewRegistry(cs ...Connector) *Registry {
+	r := &Registry{list: cs, checks: map[string]Check{}}
+	for _, c := range cs {
+		for _, chk := range c.Checks() {
+			r.checks[chk.Key] = chk
+		}
+	}
+	return r
+}
+
+// ChecksFor lists the keys of every check that supports criterion.
+func (r *Registry) ChecksFor(criterion string) []string {
+	var out []string
+	for _, c := range r.list {
+		for _, chk := range c.Checks() {
+			if slices.Contains(chk.Criteria, criterion) {
+				out = append(out, chk.Key)
+			}
+		}
+	}
+	return out
+}
+
+// Check returns the check with key from any connector.
+func (r *Registry) Check(key string) (Check, bool) {
+	chk, ok := r.checks[key]
+	return chk, ok
+}
 
 // All returns every connector.
 func (r *Registry) All() []Connector { return r.list }

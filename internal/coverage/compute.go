@@ -75,13 +75,24 @@ type Report struct {
 // never count as passing. The dashboard, the control pages, assessments and
 // exports all call this one function.
 func Compute(in Input) Report {
-	byCriterion := map[string][]CheckInput{}
+	// Size each control's list first: with many connections the lists are
+	// long and this runs on every dashboard request.
+	sizes := map[string]int{}
+	for _, c := range in.Checks {
+		for _, id := range c.Criteria {
+			sizes[id]++
+		}
+	}
+	byCriterion := make(map[string][]CheckInput, len(sizes))
+	for id, n := range sizes {
+		byCriterion[id] = make([]CheckInput, 0, n)
+	}
 	for _, c := range in.Checks {
 		for _, id := range c.Criteria {
 			byCriterion[id] = append(byCriterion[id], c)
 		}
 	}
-	r := Report{Counts: map[string]int{}, InScope: len(in.Criteria)}
+	r := Report{Counts: map[string]int{}, InScope: len(in.Criteria), Controls: make([]Control, 0, len(in.Criteria))}
 	for _, s := range Statuses {
 		r.Counts[s] = 0
 	}
