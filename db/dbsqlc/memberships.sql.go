@@ -13,7 +13,7 @@ import (
 )
 
 const membershipGet = `-- name: MembershipGet :one
-SELECT org_id, user_id, role, expires_at, created_by, created_at, revoked_at FROM memberships WHERE org_id = $1 AND user_id = $2
+SELECT org_id, user_id, role, expires_at, created_by, created_at, revoked_at, assessment_id FROM memberships WHERE org_id = $1 AND user_id = $2
 `
 
 type MembershipGetParams struct {
@@ -32,6 +32,7 @@ func (q *Queries) MembershipGet(ctx context.Context, db DBTX, arg MembershipGetP
 		&i.CreatedBy,
 		&i.CreatedAt,
 		&i.RevokedAt,
+		&i.AssessmentID,
 	)
 	return i, err
 }
@@ -75,7 +76,7 @@ INSERT INTO memberships (org_id, user_id, role, expires_at, created_by, created_
 VALUES ($1, $2, $3, $4, $5, $6)
 ON CONFLICT (org_id, user_id) DO UPDATE
 SET role = excluded.role, expires_at = excluded.expires_at, revoked_at = NULL
-RETURNING org_id, user_id, role, expires_at, created_by, created_at, revoked_at
+RETURNING org_id, user_id, role, expires_at, created_by, created_at, revoked_at, assessment_id
 `
 
 type MembershipUpsertParams struct {
@@ -105,6 +106,7 @@ func (q *Queries) MembershipUpsert(ctx context.Context, db DBTX, arg MembershipU
 		&i.CreatedBy,
 		&i.CreatedAt,
 		&i.RevokedAt,
+		&i.AssessmentID,
 	)
 	return i, err
 }

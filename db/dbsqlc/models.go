@@ -36,6 +36,35 @@ type AlertDelivery struct {
 	At         time.Time
 }
 
+type Assessment struct {
+	ID            uuid.UUID
+	OrgID         uuid.UUID
+	Name          string
+	Framework     string
+	PeriodStart   time.Time
+	PeriodEnd     time.Time
+	Categories    []string
+	Status        string
+	CreatedAt     time.Time
+	CreatedBy     *uuid.UUID
+	SubmittedAt   *time.Time
+	SubmittedBy   *uuid.UUID
+	ApprovedAt    *time.Time
+	ApprovedBy    *uuid.UUID
+	RootHash      []byte
+	EvidenceCount *int32
+	Coverage      []byte
+}
+
+type AssessmentEvidence struct {
+	OrgID        uuid.UUID
+	AssessmentID uuid.UUID
+	EvidenceID   int64
+	Source       string
+	Included     bool
+	AddedAt      time.Time
+}
+
 type AuditHead struct {
 	OrgID uuid.UUID
 	Seq   int64
@@ -210,6 +239,22 @@ type EvidenceSuperseded struct {
 	At           time.Time
 }
 
+type Invitation struct {
+	ID              uuid.UUID
+	OrgID           uuid.UUID
+	Email           string
+	Role            string
+	AssessmentID    *uuid.UUID
+	AccessExpiresAt time.Time
+	TokenHash       []byte
+	LinkExpiresAt   time.Time
+	CreatedAt       time.Time
+	CreatedBy       *uuid.UUID
+	AcceptedAt      *time.Time
+	AcceptedBy      *uuid.UUID
+	RevokedAt       *time.Time
+}
+
 type LoginAttempt struct {
 	ID          int64
 	Email       string
@@ -219,13 +264,14 @@ type LoginAttempt struct {
 }
 
 type Membership struct {
-	OrgID     uuid.UUID
-	UserID    uuid.UUID
-	Role      string
-	ExpiresAt *time.Time
-	CreatedBy *uuid.UUID
-	CreatedAt time.Time
-	RevokedAt *time.Time
+	OrgID        uuid.UUID
+	UserID       uuid.UUID
+	Role         string
+	ExpiresAt    *time.Time
+	CreatedBy    *uuid.UUID
+	CreatedAt    time.Time
+	RevokedAt    *time.Time
+	AssessmentID *uuid.UUID
 }
 
 type OauthFlow struct {

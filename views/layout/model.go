@@ -28,6 +28,9 @@ type Org struct {
 	Name      string
 	Role      string
 	ExpiresAt *time.Time
+	// Assessment, for an auditor limited to one assessment, is its path
+	// inside the organization; such an auditor sees nothing else.
+	Assessment string
 }
 
 // ReadOnly reports whether the role may only look.
@@ -54,6 +57,19 @@ type NavItem struct {
 	Key   string
 	Label string
 	Path  string
+	// ManagersOnly hides the item from auditors.
+	ManagersOnly bool
+}
+
+// ShownTo reports whether the item is in o's navigation.
+func (n NavItem) ShownTo(o *Org) bool {
+	switch {
+	case o.Assessment != "":
+		return n.Key == "assessments"
+	case n.ManagersOnly:
+		return !o.ReadOnly()
+	}
+	return true
 }
 
 // Nav is the main navigation, in order.
@@ -62,8 +78,10 @@ var Nav = []NavItem{
 	{Key: "integrations", Label: "Integrations", Path: "/integrations"},
 	{Key: "controls", Label: "Controls", Path: "/controls"},
 	{Key: "evidence", Label: "Evidence", Path: "/evidence"},
+	{Key: "assessments", Label: "Assessments", Path: "/assessments"},
 	{Key: "alerts", Label: "Alerts", Path: "/alerts"},
 	{Key: "audit", Label: "Audit log", Path: "/audit"},
+	{Key: "auditors", Label: "Auditors", Path: "/auditors", ManagersOnly: true},
 	{Key: "settings", Label: "Settings", Path: "/settings"},
 }
 
