@@ -19,6 +19,7 @@ import (
 
 	"github.com/attesthq/attest/db"
 	"github.com/attesthq/attest/internal/account"
+	"github.com/attesthq/attest/internal/assessment"
 	"github.com/attesthq/attest/internal/audit"
 	"github.com/attesthq/attest/internal/auth"
 	"github.com/attesthq/attest/internal/clock"
@@ -201,7 +202,7 @@ func dashboardServer(b *testing.B, e *synctest.Env) *httptest.Server {
 	app, err := web.New(web.Deps{Config: cfg, Pool: pool, Clock: clk, Log: log,
 		Auth: &auth.Service{Pool: pool, Clock: clk, Hasher: hasher, Throttle: auth.DefaultThrottle,
 			IdleTimeout: cfg.SessionIdleTimeout, MaxAge: cfg.SessionMaxAge, Log: log},
-		Connectors: e.Registry, Jobs: queue, Exclusions: &exclusion.Service{Pool: pool, Clock: clk},
+		Connectors: e.Registry, Jobs: queue, Exclusions: &exclusion.Service{Pool: pool, Clock: clk}, Assessments: &assessment.Service{Pool: pool, Clock: clk, Registry: e.Registry},
 		Connections: &connection.Service{Pool: pool, Clock: clk, Vault: e.Vault, Registry: e.Registry, Syncs: queue, Alerts: queue,
 			CallbackURL: func(string) string { return synctest.Callback }}})
 	if err != nil {

@@ -57,6 +57,7 @@ func NewClient(d Deps, cfg Config) (*river.Client[pgx.Tx], *Queue, error) {
 	river.AddWorker(workers, &SchedulerWorker{Pool: d.Pool, Clock: d.Clock})
 	river.AddWorker(workers, &SnapshotWorker{Pool: d.Pool, Clock: d.Clock, Registry: d.Registry})
 	river.AddWorker(workers, &StalenessWorker{Pool: d.Pool, Clock: d.Clock, Notify: queue})
+	river.AddWorker(workers, &PurgeWorker{Pool: d.Pool, Clock: d.Clock})
 	if d.Webhook != nil {
 		river.AddWorker(workers, &DeliverAlertWorker{Pool: d.Pool, Clock: d.Clock, Webhook: d.Webhook})
 	}
@@ -97,6 +98,9 @@ func periodicJobs() []*river.PeriodicJob {
 		river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
 			func() (river.JobArgs, *river.InsertOpts) { return SnapshotArgs{}, nil },
 			&river.PeriodicJobOpts{ID: "snapshot_coverage", RunOnStart: true}),
+		river.NewPeriodicJob(river.PeriodicInterval(6*time.Hour),
+			func() (river.JobArgs, *river.InsertOpts) { return PurgeArgs{}, nil },
+			&river.PeriodicJobOpts{ID: "purge_evidence"}),
 	}
 }
 

@@ -14,3 +14,9 @@ SELECT * FROM memberships WHERE org_id = sqlc.arg(org_id) AND user_id = sqlc.arg
 SELECT m.org_id, m.role, m.expires_at
 FROM memberships m
 WHERE m.user_id = sqlc.arg(user_id) AND m.revoked_at IS NULL;
+
+-- name: MembershipListEndedForUser :many
+-- The organizations whose access the user has lost: expired at now, or
+-- revoked (so a refused sign-in is recorded where the access ended).
+SELECT m.org_id FROM memberships m
+WHERE m.user_id = sqlc.arg(user_id) AND (m.revoked_at IS NOT NULL OR m.expires_at <= sqlc.arg(now)::timestamptz);

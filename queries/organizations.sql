@@ -11,7 +11,7 @@ SELECT * FROM organizations WHERE id = sqlc.arg(id);
 SELECT * FROM organizations WHERE slug = sqlc.arg(slug);
 
 -- name: OrgListForUser :many
-SELECT sqlc.embed(o), m.role, m.expires_at
+SELECT sqlc.embed(o), m.role, m.expires_at, m.assessment_id
 FROM organizations o
 JOIN memberships m ON m.org_id = o.id
 WHERE m.user_id = sqlc.arg(user_id) AND m.revoked_at IS NULL

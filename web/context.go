@@ -18,6 +18,8 @@ const (
 	ctxRole       = "attest.role"
 	ctxOrgs       = "attest.orgs"
 	ctxOpenAlerts = "attest.open_alerts"
+	// ctxAssessmentLimit holds the one assessment a limited auditor may see.
+	ctxAssessmentLimit = "attest.assessment_limit"
 )
 
 func requestID(c echo.Context) string {

@@ -17,7 +17,7 @@ import (
 
 // controlsList lists the controls in scope, filtered by state and category.
 func (s *Server) controlsList(c echo.Context) error {
-	report, err := s.loadCoverage(c, "", nil)
+	report, err := s.loadCoverage(c, nil, nil)
 	if err != nil {
 		return err
 	}
@@ -69,11 +69,14 @@ func (s *Server) controlShow(c echo.Context) error {
 	if !ok {
 		return echo.ErrNotFound
 	}
+	if !slices.ContainsFunc(coverage.OrgScope(currentOrg(c)), func(x coverage.Criterion) bool { return x.ID == crit.ID }) {
+		return echo.NewHTTPError(http.StatusNotFound, crit.ID+" is not in scope: add its category in Settings.")
+	}
 	ctx := c.Request().Context()
 	now := s.Clock.Now()
 	var history []dbsqlc.ControlHistorySinceRow
 	var exclusions []dbsqlc.CheckExclusion
-	report, err := s.loadCoverage(c, crit.ID, func(tx pgx.Tx) error {
+	report, err := s.loadCoverage(c, []coverage.Criterion{crit}, func(tx pgx.Tx) error {
 		var err error
 		if history, err = q.ControlHistorySince(ctx, tx, dbsqlc.ControlHistorySinceParams{Since: now.AddDate(0, 0, -chartDays), ControlID: crit.ID}); err != nil {
 			return err
@@ -84,15 +87,7 @@ func (s *Server) controlShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var ctl *coverage.Control
-	for i := range report.Controls {
-		if report.Controls[i].ID == crit.ID {
-			ctl = &report.Controls[i]
-		}
-	}
-	if ctl == nil {
-		return echo.NewHTTPError(http.StatusNotFound, crit.ID+" is not in scope: add its category in Settings.")
-	}
+	ctl := &report.Controls[0]
 	d := controls.Detail{Page: s.page(c, crit.ID, "controls"), ID: crit.ID, Summary: crit.Summary, Series: coverage.Series[crit.Series],
 		Category: categoryName(crit.Category), Status: ctl.Status}
 	checkKeys := map[string]string{}

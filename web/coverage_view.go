@@ -11,15 +11,18 @@ import (
 	"github.com/attesthq/attest/internal/coverage"
 )
 
-// loadCoverage computes the organization's coverage (of the one control
-// only, when set), with fn running in the same transaction for whatever else
+// loadCoverage computes the organization's coverage of criteria (nil: all
+// in its scope), with fn running in the same transaction for whatever else
 // the page reads.
-func (s *Server) loadCoverage(c echo.Context, only string, fn func(tx pgx.Tx) error) (coverage.Report, error) {
+func (s *Server) loadCoverage(c echo.Context, criteria []coverage.Criterion, fn func(tx pgx.Tx) error) (coverage.Report, error) {
 	org := currentOrg(c)
 	ctx := c.Request().Context()
 	var report coverage.Report
 	err := db.InOrg(ctx, s.Pool, org.ID, func(tx pgx.Tx) error {
-		in, err := coverage.Load(ctx, tx, org, s.Connectors, s.Clock.Now(), only)
+		if criteria == nil {
+			criteria = coverage.OrgScope(org)
+		}
+		in, err := coverage.Load(ctx, tx, s.Connectors, s.Clock.Now(), criteria)
 		if err != nil {
 			return err
 		}

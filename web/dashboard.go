@@ -24,7 +24,7 @@ func (s *Server) dashboardShow(c echo.Context) error {
 	var conns []dbsqlc.ConnectionHealthListRow
 	var open []dbsqlc.AlertsListRow
 	var trend []dbsqlc.CoverageTrendSinceRow
-	report, err := s.loadCoverage(c, "", func(tx pgx.Tx) error {
+	report, err := s.loadCoverage(c, nil, func(tx pgx.Tx) error {
 		var err error
 		if conns, err = q.ConnectionHealthList(ctx, tx); err != nil {
 			return err

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/jackc/pgx/v5"
@@ -13,7 +14,9 @@ import (
 
 	"github.com/attesthq/attest/db"
 	"github.com/attesthq/attest/db/dbsqlc"
+	"github.com/attesthq/attest/internal/account"
 	ev "github.com/attesthq/attest/internal/evidence"
+	"github.com/attesthq/attest/views/pages/assessments"
 	"github.com/attesthq/attest/views/pages/evidence"
 )
 
@@ -29,6 +32,8 @@ func (s *Server) evidenceShow(c echo.Context) error {
 	var rec dbsqlc.EvidenceGetRow
 	var runs []dbsqlc.EvidenceObservingRunsRow
 	var versions []dbsqlc.EvidenceHistoryRow
+	var holding []dbsqlc.AssessmentsHoldingRow
+	var drafts []dbsqlc.AssessmentDraftsRow
 	err = db.InOrg(ctx, s.Pool, org.ID, func(tx pgx.Tx) error {
 		if rec, err = q.EvidenceGet(ctx, tx, id); err != nil {
 			return err
@@ -48,7 +53,15 @@ func (s *Server) evidenceShow(c echo.Context) error {
 		if runs, err = q.EvidenceObservingRuns(ctx, tx, dbsqlc.EvidenceObservingRunsParams{ConnectionID: rec.ConnectionID, Dataset: dataset, EvidenceID: rec.ID, MaxRows: 50}); err != nil {
 			return err
 		}
-		versions, err = q.EvidenceHistory(ctx, tx, dbsqlc.EvidenceHistoryParams{ConnectionID: rec.ConnectionID, Kind: rec.Kind, SubjectKey: rec.SubjectKey})
+		if versions, err = q.EvidenceHistory(ctx, tx, dbsqlc.EvidenceHistoryParams{ConnectionID: rec.ConnectionID, Kind: rec.Kind, SubjectKey: rec.SubjectKey}); err != nil {
+			return err
+		}
+		if holding, err = q.AssessmentsHolding(ctx, tx, rec.ID); err != nil {
+			return err
+		}
+		if account.CanWrite(currentRole(c)) {
+			drafts, err = q.AssessmentDrafts(ctx, tx)
+		}
 		return err
 	})
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -74,6 +87,15 @@ func (s *Server) evidenceShow(c echo.Context) error {
 		d.Versions = append(d.Versions, evidence.Version{URL: orgPath(c, "/evidence/"+strconv.FormatInt(v.ID, 10)),
 			Collected: v.CollectedAt, Short: hex.EncodeToString(v.Fingerprint)[:12], This: v.ID == rec.ID})
 	}
+	for _, a := range holding {
+		d.Assessments = append(d.Assessments, evidence.AssessmentRef{Name: a.Name, URL: orgPath(c, "/assessments/"+a.ID.String()), Status: assessments.StatusLabel(a.Status)})
+	}
+	for _, a := range drafts {
+		if !slices.ContainsFunc(holding, func(h dbsqlc.AssessmentsHoldingRow) bool { return h.ID == a.ID }) {
+			d.Drafts = append(d.Drafts, evidence.Option{Value: a.ID.String(), Label: a.Name})
+		}
+	}
+	d.AttachURL = orgPath(c, "/evidence/"+strconv.FormatInt(rec.ID, 10)+"/attach")
 	return s.render(c, http.StatusOK, evidence.DetailPage(d))
 }
 

@@ -44,7 +44,7 @@ func (s *Server) login(c echo.Context) error {
 		form.Error = fmt.Sprintf("Too many failed sign-in attempts. Try again in %s.", waitText(throttled.RetryAfter))
 		return s.render(c, http.StatusTooManyRequests, authpage.Login(form))
 	case errors.Is(err, auth.ErrAccessExpired):
-		form.Error = "Your access has expired. Ask the organization's owner for a new invitation."
+		form.Error = "Your access has expired or been revoked. Ask the organization's owner for a new invitation."
 		return s.render(c, http.StatusForbidden, authpage.Login(form))
 	case err != nil:
 		return err

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"github.com/google/uuid"
 	"net/http"
 	"net/url"
 	"strings"
@@ -77,6 +78,7 @@ func (s *Server) enterOrg(c echo.Context, match func(dbsqlc.OrgListForUserRow) b
 	var role string
 	var orgs []layout.Org
 	var openAlerts int32
+	var limit *uuid.UUID
 	err := db.AsUser(ctx, s.Pool, user.UserID, func(tx pgx.Tx) error {
 		rows, err := q.OrgListForUser(ctx, tx, user.UserID)
 		if err != nil {
@@ -88,7 +90,7 @@ func (s *Server) enterOrg(c echo.Context, match func(dbsqlc.OrgListForUserRow) b
 			}
 			orgs = append(orgs, layout.Org{Slug: r.Organization.Slug, Name: r.Organization.Name, Role: r.Role, ExpiresAt: r.ExpiresAt})
 			if role == "" && match(r) {
-				role, org = r.Role, r.Organization
+				role, org, limit = r.Role, r.Organization, r.AssessmentID
 			}
 		}
 		if role == "" {
@@ -108,6 +110,9 @@ func (s *Server) enterOrg(c echo.Context, match func(dbsqlc.OrgListForUserRow) b
 	c.Set(ctxRole, role)
 	c.Set(ctxOrgs, orgs)
 	c.Set(ctxOpenAlerts, int(openAlerts))
+	if limit != nil {
+		c.Set(ctxAssessmentLimit, *limit)
+	}
 	return true, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -14,7 +15,8 @@ import (
 // requestContext gives every request an id (sent back as X-Request-ID and
 // shown on error pages), a logger carrying it, and audit metadata; then logs
 // one line per request. The line holds the route and path without the query
-// string, so codes, states and tokens never reach the log.
+// string, so codes, states and tokens never reach the log (nor the secret in
+// an invitation link's path: see loggedPath).
 func (s *Server) requestContext(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := time.Now()
@@ -35,7 +37,7 @@ func (s *Server) requestContext(next echo.HandlerFunc) echo.HandlerFunc {
 			slog.String("request_id", id),
 			slog.String("method", req.Method),
 			slog.String("route", c.Path()),
-			slog.String("path", req.URL.Path),
+			slog.String("path", loggedPath(req.URL.Path)),
 			slog.Int("status", c.Response().Status),
 			slog.Int64("bytes", c.Response().Size),
 			slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
@@ -50,4 +52,19 @@ func (s *Server) requestContext(next echo.HandlerFunc) echo.HandlerFunc {
 		s.Log.InfoContext(ctx, "http request", attrs...)
 		return nil
 	}
+}
+
+// invitationPrefix starts the public invitation links, whose last segment
+// is a secret.
+const invitationPrefix = "/invitations/"
+
+// loggedPath is the request path as logged: an invitation link keeps its
+// organization id and loses everything after it, whatever route matched.
+func loggedPath(p string) string {
+	rest, ok := strings.CutPrefix(p, invitationPrefix)
+	if !ok {
+		return p
+	}
+	org, _, _ := strings.Cut(rest, "/")
+	return invitationPrefix + org + "/[redacted]"
 }

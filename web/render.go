@@ -57,6 +57,9 @@ func (s *Server) page(c echo.Context, title, nav string) layout.Page {
 		p.Org = &layout.Org{Slug: o.Slug, Name: o.Name, Role: currentRole(c)}
 		p.Orgs = userOrgs(c)
 		p.OpenAlerts, _ = c.Get(ctxOpenAlerts).(int)
+		if limit, ok := assessmentLimit(c); ok {
+			p.Org.Assessment, p.OpenAlerts = "/assessments/"+limit.String(), 0
+		}
 	}
 	return p
 }

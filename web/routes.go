@@ -12,6 +12,8 @@ import (
 var sessionRoutes = map[string]bool{
 	"POST /login":  true,
 	"POST /logout": true,
+	// Accepting an invitation signs the auditor in, as the login form does.
+	"POST /invitations/:org/:token": true,
 }
 
 // routes is the one route table. Guards are attached per group here:
@@ -19,8 +21,9 @@ var sessionRoutes = map[string]bool{
 //	public      health checks, static files, sign-in
 //	signedIn    a live session (requireSession)
 //	org         /o/:org/... scoped to one organization the user belongs to;
-//	            every unsafe method is refused for auditors (readOnlyForAuditors)
-//	owner       organization administration for owners only
+//	            every unsafe method is refused for auditors (readOnlyForAuditors),
+//	            and an auditor limited to one assessment sees only it
+//	            (limitToAssessment)
 func (s *Server) routes() {
 	e := s.echo
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: 308, Skipper: isOrgRoot}))
@@ -36,13 +39,15 @@ func (s *Server) routes() {
 	app := e.Group("", s.loadCookie, s.checkCSRF)
 	app.GET("/login", s.loginPage)
 	app.POST("/login", s.login)
+	app.GET("/invitations/:org/:token", s.invitationShow)
+	app.POST("/invitations/:org/:token", s.invitationAccept)
 
 	signedIn := app.Group("", s.requireSession)
 	signedIn.GET("/", s.home)
 	signedIn.POST("/logout", s.logout)
 	signedIn.GET("/api/integrations/:connector/callback", s.oauthCallback)
 
-	org := signedIn.Group("/o/:org", s.requireOrg, s.readOnlyForAuditors)
+	org := signedIn.Group("/o/:org", s.requireOrg, s.readOnlyForAuditors, s.limitToAssessment)
 	org.GET("/", s.dashboardShow)
 	org.GET("/audit", s.auditList)
 	org.GET("/audit/verify", s.auditVerify)
@@ -65,10 +70,24 @@ func (s *Server) routes() {
 	org.GET("/controls/:control", s.controlShow)
 	org.GET("/alerts", s.alertsList)
 	org.POST("/alerts/:alert/acknowledge", s.alertAcknowledge)
+	org.GET("/auditors", s.auditorsList)
+	org.POST("/auditors/invitations", s.invitationCreate)
+	org.POST("/auditors/invitations/:invitation/revoke", s.invitationRevoke)
+	org.POST("/auditors/:user/revoke", s.auditorRevoke)
 	org.GET("/settings", s.settingsShow)
 	org.POST("/settings", s.settingsUpdate)
 	org.GET("/evidence", s.evidenceList)
 	org.GET("/evidence/:evidence", s.evidenceShow)
+	org.POST("/evidence/:evidence/attach", s.assessmentAttach)
+	org.GET("/assessments", s.assessmentsList)
+	org.POST("/assessments", s.assessmentCreate)
+	org.GET("/assessments/:assessment", s.assessmentShow)
+	org.POST("/assessments/:assessment/submit", s.assessmentStep(s.assessmentSubmit))
+	org.POST("/assessments/:assessment/reopen", s.assessmentStep(s.assessmentReopen))
+	org.POST("/assessments/:assessment/refresh", s.assessmentStep(s.assessmentRefresh))
+	org.POST("/assessments/:assessment/approve", s.assessmentStep(s.assessmentApprove))
+	org.POST("/assessments/:assessment/delete", s.assessmentStep(s.assessmentDelete))
+	org.POST("/assessments/:assessment/evidence/:evidence/remove", s.assessmentDetach)
 }
 
 // isOrgRoot keeps the trailing slash of /o/:org/ (the organization's home).

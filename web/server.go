@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/labstack/echo/v4"
 
+	"github.com/attesthq/attest/internal/assessment"
 	"github.com/attesthq/attest/internal/auth"
 	"github.com/attesthq/attest/internal/clock"
 	"github.com/attesthq/attest/internal/config"
@@ -38,6 +39,8 @@ type Deps struct {
 	Jobs SyncQueue
 	// Exclusions excuses subjects from checks.
 	Exclusions *exclusion.Service
+	// Assessments runs the assessment workflow.
+	Assessments *assessment.Service
 }
 
 // SyncQueue queues a sync inside the caller's transaction and reports false

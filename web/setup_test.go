@@ -18,6 +18,7 @@ import (
 	"github.com/attesthq/attest/db/dbsqlc"
 	"github.com/attesthq/attest/internal/account"
 	"github.com/attesthq/attest/internal/alert"
+	"github.com/attesthq/attest/internal/assessment"
 	"github.com/attesthq/attest/internal/audit"
 	"github.com/attesthq/attest/internal/auth"
 	"github.com/attesthq/attest/internal/clock"
@@ -108,7 +109,7 @@ func setup(t *testing.T) *bundle {
 	connections := &connection.Service{Pool: tdb.Pool, Clock: clk, Vault: v, Registry: registry, CallbackURL: callback, Syncs: queue, Alerts: queue}
 	app, err := web.New(web.Deps{Config: cfg, Pool: tdb.Pool, Clock: clk, Log: log, Auth: authSvc,
 		Connectors: registry, Connections: connections, Simulator: sim, Jobs: queue,
-		Exclusions: &exclusion.Service{Pool: tdb.Pool, Clock: clk}})
+		Exclusions: &exclusion.Service{Pool: tdb.Pool, Clock: clk}, Assessments: &assessment.Service{Pool: tdb.Pool, Clock: clk, Registry: registry}})
 	require.NoError(t, err)
 	srv.Config.Handler = app.Handler()
 

@@ -16,6 +16,7 @@ import (
 
 	"github.com/attesthq/attest/db"
 	"github.com/attesthq/attest/internal/alert"
+	"github.com/attesthq/attest/internal/assessment"
 	"github.com/attesthq/attest/internal/auth"
 	"github.com/attesthq/attest/internal/clock"
 	"github.com/attesthq/attest/internal/config"
@@ -119,7 +120,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opts appOp
 	}
 	deps := web.Deps{Config: cfg, Pool: pool, Clock: opts.Clock, Log: log, Auth: authSvc,
 		Connectors: a.connectors, Connections: a.connections, Jobs: queue,
-		Exclusions: &exclusion.Service{Pool: pool, Clock: opts.Clock}}
+		Exclusions: &exclusion.Service{Pool: pool, Clock: opts.Clock}, Assessments: &assessment.Service{Pool: pool, Clock: opts.Clock, Registry: a.connectors}}
 	if a.simulator != nil {
 		deps.Simulator = a.simulator
 	}

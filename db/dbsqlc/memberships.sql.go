@@ -37,6 +37,38 @@ func (q *Queries) MembershipGet(ctx context.Context, db DBTX, arg MembershipGetP
 	return i, err
 }
 
+const membershipListEndedForUser = `-- name: MembershipListEndedForUser :many
+SELECT m.org_id FROM memberships m
+WHERE m.user_id = $1 AND (m.revoked_at IS NOT NULL OR m.expires_at <= $2::timestamptz)
+`
+
+type MembershipListEndedForUserParams struct {
+	UserID uuid.UUID
+	Now    time.Time
+}
+
+// The organizations whose access the user has lost: expired at now, or
+// revoked (so a refused sign-in is recorded where the access ended).
+func (q *Queries) MembershipListEndedForUser(ctx context.Context, db DBTX, arg MembershipListEndedForUserParams) ([]uuid.UUID, error) {
+	rows, err := db.Query(ctx, membershipListEndedForUser, arg.UserID, arg.Now)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []uuid.UUID{}
+	for rows.Next() {
+		var org_id uuid.UUID
+		if err := rows.Scan(&org_id); err != nil {
+			return nil, err
+		}
+		items = append(items, org_id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const membershipListForUser = `-- name: MembershipListForUser :many
 SELECT m.org_id, m.role, m.expires_at
 FROM memberships m

@@ -100,7 +100,7 @@ func (q *Queries) OrgGetBySlug(ctx context.Context, db DBTX, slug string) (Organ
 }
 
 const orgListForUser = `-- name: OrgListForUser :many
-SELECT o.id, o.slug, o.name, o.settings, o.wrapped_data_key, o.created_at, m.role, m.expires_at
+SELECT o.id, o.slug, o.name, o.settings, o.wrapped_data_key, o.created_at, m.role, m.expires_at, m.assessment_id
 FROM organizations o
 JOIN memberships m ON m.org_id = o.id
 WHERE m.user_id = $1 AND m.revoked_at IS NULL
@@ -111,6 +111,7 @@ type OrgListForUserRow struct {
 	Organization Organization
 	Role         string
 	ExpiresAt    *time.Time
+	AssessmentID *uuid.UUID
 }
 
 func (q *Queries) OrgListForUser(ctx context.Context, db DBTX, userID uuid.UUID) ([]OrgListForUserRow, error) {
@@ -131,6 +132,7 @@ func (q *Queries) OrgListForUser(ctx context.Context, db DBTX, userID uuid.UUID)
 			&i.Organization.CreatedAt,
 			&i.Role,
 			&i.ExpiresAt,
+			&i.AssessmentID,
 		); err != nil {
 			return nil, err
 		}

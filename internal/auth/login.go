@@ -20,7 +20,7 @@ import (
 var ErrInvalidCredentials = errors.New("auth: invalid email or password")
 
 // ErrAccessExpired means the password was right but every membership of the
-// account has ended (an auditor whose access expired).
+// account has ended (an auditor whose access expired or was revoked).
 var ErrAccessExpired = errors.New("auth: access has expired")
 
 // ThrottledError means the attempt was not evaluated: the account or the
@@ -39,34 +39,59 @@ func (e *ThrottledError) Error() string {
 
 // Login checks the credentials and opens a new session.
 func (s *Service) Login(ctx context.Context, rawEmail, password string, client Client) (*Session, error) {
+	user, err := s.Authenticate(ctx, rawEmail, password, client)
+	if err != nil {
+		return nil, err
+	}
+	return s.StartSession(ctx, user, client)
+}
+
+// Authenticate checks an email and password under the sign-in throttle and
+// returns the account. Failures are counted and audited as for sign-in, and
+// every one gets ErrInvalidCredentials (or a *ThrottledError).
+func (s *Service) Authenticate(ctx context.Context, rawEmail, password string, client Client) (dbsqlc.User, error) {
 	now := s.Clock.Now()
 	email := strings.ToLower(strings.TrimSpace(rawEmail))
 	user, found, before, err := s.prepare(ctx, email, client, now)
 	if err != nil {
-		return nil, err
+		return dbsqlc.User{}, err
 	}
 	var hash *string
 	if found {
 		hash = user.PasswordHash
 	}
 	if len(password) > MaxPasswordLen || !s.Hasher.Check(password, hash) {
-		return nil, s.fail(ctx, email, user, found, before, client, now)
+		return dbsqlc.User{}, s.fail(ctx, email, user, found, before, client, now)
 	}
+	return user, nil
+}
+
+// StartSession opens a new session for an account whose identity the caller
+// established (Authenticate, or a just-accepted invitation). An account whose
+// every membership expired or was revoked gets ErrAccessExpired and no
+// session; the refusal is audited where the access ended.
+func (s *Service) StartSession(ctx context.Context, user dbsqlc.User, client Client) (*Session, error) {
+	now := s.Clock.Now()
 	memberships, err := s.activeMemberships(ctx, user.ID, now)
 	if err != nil {
 		return nil, err
 	}
 	if len(memberships) == 0 {
-		ended, err := s.activeMemberships(ctx, user.ID, time.Time{})
+		var ended []uuid.UUID
+		err := db.AsUser(ctx, s.Pool, user.ID, func(tx pgx.Tx) error {
+			var err error
+			ended, err = q.MembershipListEndedForUser(ctx, tx, dbsqlc.MembershipListEndedForUserParams{UserID: user.ID, Now: now})
+			return err
+		})
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("auth: list ended memberships: %w", err)
 		}
-		s.auditEach(ctx, ended, now, user, client, audit.Event{Action: "auth.login_denied", Details: map[string]any{"reason": "access expired"}})
+		s.auditEach(ctx, ended, now, user, client, audit.Event{Action: "auth.login_denied", Details: map[string]any{"reason": "access expired or revoked"}})
 		return nil, ErrAccessExpired
 	}
 	var sess *Session
 	err = db.Tx(ctx, s.Pool, func(tx pgx.Tx) error {
-		if err := q.LoginAttemptRecord(ctx, tx, dbsqlc.LoginAttemptRecordParams{Email: email, IP: client.IP, Succeeded: true, AttemptedAt: now}); err != nil {
+		if err := q.LoginAttemptRecord(ctx, tx, dbsqlc.LoginAttemptRecordParams{Email: user.Email, IP: client.IP, Succeeded: true, AttemptedAt: now}); err != nil {
 			return fmt.Errorf("auth: record attempt: %w", err)
 		}
 		sess, err = s.newSession(ctx, tx, user, client, now)

@@ -15,20 +15,24 @@ import (
 
 var q = dbsqlc.New()
 
-// Load reads an organization's coverage inputs inside tx (scoped to it): the
-// controls in scope and every live connection's current check results with
-// their freshness at now. With only set, it reads just that control and the
-// checks that support it: Compute then gives that control exactly the status
+// OrgScope is the criteria an organization has in scope: Security and the
+// optional categories its settings choose.
+func OrgScope(org dbsqlc.Organization) []Criterion {
+	return InScope(account.ParseSettings(org.Settings).Categories)
+}
+
+// Load reads the coverage inputs of criteria inside tx (scoped to one
+// organization): the current results, on every live connection, of the
+// checks that support them, with their freshness at now. Passing one
+// criterion reads only its checks: Compute then gives it exactly the status
 // it has among all of them, for a fraction of the rows.
-func Load(ctx context.Context, tx pgx.Tx, org dbsqlc.Organization, registry *connector.Registry, now time.Time, only string) (Input, error) {
-	settings := account.ParseSettings(org.Settings)
-	criteria := InScope(settings.Categories)
-	var keys []string
-	if only != "" {
-		criteria = slices.DeleteFunc(criteria, func(c Criterion) bool { return c.ID != only })
-		keys = registry.ChecksFor(only)
-		if keys == nil {
-			keys = []string{}
+func Load(ctx context.Context, tx pgx.Tx, registry *connector.Registry, now time.Time, criteria []Criterion) (Input, error) {
+	keys := []string{}
+	for _, c := range criteria {
+		for _, k := range registry.ChecksFor(c.ID) {
+			if !slices.Contains(keys, k) {
+				keys = append(keys, k)
+			}
 		}
 	}
 	rows, err := q.CheckCurrentForOrg(ctx, tx, keys)

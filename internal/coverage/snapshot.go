@@ -15,7 +15,7 @@ import (
 // Snapshot records today's (UTC) coverage of the organization, replacing an
 // earlier snapshot of the same day, and returns the report.
 func Snapshot(ctx context.Context, tx pgx.Tx, org dbsqlc.Organization, registry *connector.Registry, now time.Time) (Report, error) {
-	in, err := Load(ctx, tx, org, registry, now, "")
+	in, err := Load(ctx, tx, registry, now, OrgScope(org))
 	if err != nil {
 		return Report{}, err
 	}

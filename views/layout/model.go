@@ -61,6 +61,15 @@ type NavItem struct {
 	ManagersOnly bool
 }
 
+// Href is the item's link in o: a limited auditor's Assessments item leads
+// to their one assessment.
+func (n NavItem) Href(o *Org) string {
+	if n.Key == "assessments" && o.Assessment != "" {
+		return o.URL(o.Assessment)
+	}
+	return o.URL(n.Path)
+}
+
 // ShownTo reports whether the item is in o's navigation.
 func (n NavItem) ShownTo(o *Org) bool {
 	switch {

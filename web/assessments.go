@@ -1,0 +1,91 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/labstack/echo/v4"
+
+	"github.com/attesthq/attest/db"
+	"github.com/attesthq/attest/db/dbsqlc"
+	"github.com/attesthq/attest/internal/account"
+	"github.com/attesthq/attest/internal/assessment"
+	"github.com/attesthq/attest/internal/audit"
+	"github.com/attesthq/attest/internal/coverage"
+	"github.com/attesthq/attest/views/components"
+	"github.com/attesthq/attest/views/layout"
+	"github.com/attesthq/attest/views/pages/assessments"
+)
+
+// assessmentsList lists the organization's assessments with the form that
+// starts a new one.
+func (s *Server) assessmentsList(c echo.Context) error {
+	today := s.Clock.Now().UTC()
+	form := assessments.NewForm{
+		PeriodStart: today.AddDate(-1, 0, 1).Format(time.DateOnly), PeriodEnd: today.Format(time.DateOnly),
+	}
+	return s.renderAssessments(c, http.StatusOK, form, account.ParseSettings(currentOrg(c).Settings).Categories)
+}
+
+func (s *Server) renderAssessments(c echo.Context, status int, form assessments.NewForm, checked []string) error {
+	ctx := c.Request().Context()
+	var rows []dbsqlc.AssessmentListRow
+	err := db.InOrg(ctx, s.Pool, currentOrg(c).ID, func(tx pgx.Tx) error {
+		var err error
+		rows, err = q.AssessmentList(ctx, tx)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	form.Action = orgPath(c, "/assessments")
+	for _, cat := range coverage.Categories {
+		if cat.Optional {
+			form.Categories = append(form.Categories, assessments.Category{Key: cat.Key, Name: cat.Name, Checked: slices.Contains(checked, cat.Key)})
+		}
+	}
+	l := assessments.List{Page: s.page(c, "Assessments", "assessments"), CanWrite: account.CanWrite(currentRole(c)), Form: form}
+	for _, r := range rows {
+		l.Rows = append(l.Rows, assessments.Summary{Name: r.Name, URL: orgPath(c, "/assessments/"+r.ID.String()),
+			Period: period(r.PeriodStart, r.PeriodEnd), Status: r.Status, Records: r.Attached, Created: r.CreatedAt, Approved: r.ApprovedAt})
+	}
+	return s.render(c, status, assessments.ListPage(l))
+}
+
+// assessmentCreate starts a draft and attaches its period's evidence.
+func (s *Server) assessmentCreate(c echo.Context) error {
+	form := assessments.NewForm{Name: c.FormValue("name"), PeriodStart: c.FormValue("period_start"), PeriodEnd: c.FormValue("period_end")}
+	params, err := c.FormParams()
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest)
+	}
+	categories := params["categories"]
+	start, errStart := time.Parse(time.DateOnly, form.PeriodStart)
+	end, errEnd := time.Parse(time.DateOnly, form.PeriodEnd)
+	if errStart != nil || errEnd != nil {
+		form.Error = "Not created: enter the period's first and last day as dates."
+		return s.renderAssessments(c, http.StatusUnprocessableEntity, form, categories)
+	}
+	u := currentUser(c)
+	a, attached, err := s.Assessments.Create(c.Request().Context(), currentOrg(c).ID, audit.UserActor(u.UserID, u.Email),
+		assessment.Draft{Name: form.Name, PeriodStart: start, PeriodEnd: end, Categories: categories})
+	var invalid *assessment.InvalidError
+	if errors.As(err, &invalid) {
+		form.Error = "Not created: " + invalid.Error() + "."
+		return s.renderAssessments(c, http.StatusUnprocessableEntity, form, categories)
+	}
+	if err != nil {
+		return err
+	}
+	flash(c, layout.FlashSuccess, "Draft created with "+countRecords(attached)+" from its period. Review them, then submit it for review.")
+	return seeOther(c, orgPath(c, "/assessments/"+a.ID.String()))
+}
+
+func period(start, end time.Time) string {
+	return start.Format("Jan 2, 2006") + " – " + end.Format("Jan 2, 2006")
+}
+
+func countRecords(n int64) string { return components.Count(n, "record", "records") }

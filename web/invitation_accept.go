@@ -1,0 +1,113 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"strconv"
+
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+
+	"github.com/attesthq/attest/internal/account"
+	"github.com/attesthq/attest/internal/auth"
+	"github.com/attesthq/attest/views/layout"
+	authpage "github.com/attesthq/attest/views/pages/auth"
+)
+
+// invitationShow is the public page an invited auditor opens from their
+// link: the organization, the invited email and the password form.
+func (s *Server) invitationShow(c echo.Context) error {
+	inv, err := s.openInvitation(c)
+	if err != nil {
+		return s.invitationUnusable(c, err)
+	}
+	return s.render(c, http.StatusOK, authpage.Invitation(invitationForm(c, inv)))
+}
+
+// invitationAccept accepts an invitation and signs the auditor in, with the
+// same kind of session as the sign-in page. A person whose email already has
+// an account proves it with that password, under the sign-in throttle.
+func (s *Server) invitationAccept(c echo.Context) error {
+	inv, err := s.openInvitation(c)
+	if err != nil {
+		return s.invitationUnusable(c, err)
+	}
+	ctx := c.Request().Context()
+	client := auth.Client{IP: c.RealIP(), UserAgent: c.Request().UserAgent(), RequestID: requestID(c)}
+	a := account.Acceptance{NewPassword: c.FormValue("password"), Confirm: c.FormValue("confirm")}
+	if inv.HasPassword {
+		user, err := s.Auth.Authenticate(ctx, inv.Email, c.FormValue("password"), client)
+		var throttled *auth.ThrottledError
+		switch {
+		case errors.Is(err, auth.ErrInvalidCredentials):
+			return s.acceptRefused(c, inv, http.StatusUnauthorized, &account.FieldError{Field: "password", Message: "Incorrect password."})
+		case errors.As(err, &throttled):
+			c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(throttled.RetryAfter.Seconds()))))
+			msg := fmt.Sprintf("Too many failed sign-in attempts. Try again in %s.", waitText(throttled.RetryAfter))
+			return s.acceptRefused(c, inv, http.StatusTooManyRequests, &account.FieldError{Message: msg})
+		case err != nil:
+			return err
+		}
+		a = account.Acceptance{VerifiedID: user.ID}
+	}
+	accounts := &account.Service{Pool: s.Pool, Clock: s.Clock}
+	accepted, err := accounts.Accept(ctx, s.Auth.Hasher, inv.OrgID, c.Param("token"), a)
+	var fe *account.FieldError
+	if errors.As(err, &fe) {
+		return s.acceptRefused(c, inv, http.StatusUnprocessableEntity, fe)
+	}
+	if err != nil {
+		return s.invitationUnusable(c, err)
+	}
+	sess, err := s.Auth.StartSession(ctx, accepted.User, client)
+	if err != nil {
+		return err
+	}
+	cookie := s.freshCookie()
+	cookie.Values[keySessionID] = sess.Token
+	c.Set(ctxCookie, cookie)
+	flash(c, layout.FlashSuccess, "Welcome. You have read-only access to "+inv.OrgName+".")
+	return c.Redirect(http.StatusSeeOther, "/o/"+accepted.OrgSlug+"/")
+}
+
+// openedInvitation is a usable invitation and the organization it is for.
+type openedInvitation struct {
+	account.OpenInvitation
+	OrgID uuid.UUID
+}
+
+// openInvitation reads the invitation the link names. The link carries a
+// secret, so this page asks browsers not to send it on as a referrer.
+func (s *Server) openInvitation(c echo.Context) (openedInvitation, error) {
+	c.Response().Header().Set("Referrer-Policy", "no-referrer")
+	orgID, _ := uuid.Parse(c.Param("org"))
+	accounts := &account.Service{Pool: s.Pool, Clock: s.Clock}
+	inv, err := accounts.Invitation(c.Request().Context(), orgID, c.Param("token"))
+	return openedInvitation{OpenInvitation: inv, OrgID: orgID}, err
+}
+
+// invitationUnusable answers every dead link the same way (410, one page)
+// and logs why, without the secret.
+func (s *Server) invitationUnusable(c echo.Context, err error) error {
+	var invalid *account.InvalidInvitationError
+	if !errors.As(err, &invalid) {
+		return err
+	}
+	s.Log.InfoContext(c.Request().Context(), "invitation link refused", "request_id", requestID(c),
+		"reason", invalid.Reason, "org", c.Param("org"), "invitation_id", invalid.InvitationID)
+	return s.render(c, http.StatusGone, authpage.InvitationInvalid())
+}
+
+// acceptRefused shows the accept form again with the problem.
+func (s *Server) acceptRefused(c echo.Context, inv openedInvitation, status int, fe *account.FieldError) error {
+	f := invitationForm(c, inv)
+	f.Errors = map[string]string{fe.Field: fe.Message}
+	return s.render(c, status, authpage.Invitation(f))
+}
+
+func invitationForm(c echo.Context, inv openedInvitation) authpage.InvitationForm {
+	return authpage.InvitationForm{Action: account.InvitationPath(inv.OrgID, c.Param("token")), OrgName: inv.OrgName, Email: inv.Email,
+		AccessEnds: inv.AccessExpiresAt, Assessment: inv.Assessment, Existing: inv.HasPassword}
+}

@@ -1,0 +1,61 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+
+	"github.com/attesthq/attest/internal/account"
+	"github.com/attesthq/attest/internal/audit"
+	"github.com/attesthq/attest/views/pages/auditors"
+)
+
+// invitationCreate invites an auditor and shows the link once, on the
+// response itself: the secret is never put in a flash, a log or the
+// database. Only owners invite. The role is decided here rather than by a
+// route guard because admins share the page (they see it without the form);
+// an admin's attempt is refused with 403 and an audit row like any other.
+func (s *Server) invitationCreate(c echo.Context) error {
+	if currentRole(c) != account.RoleOwner {
+		return s.deny(c, "only owners invite auditors")
+	}
+	form := auditors.InviteForm{Email: c.FormValue("email"), AccessUntil: c.FormValue("access_until"), Assessment: c.FormValue("assessment")}
+	day, err := time.Parse(time.DateOnly, form.AccessUntil)
+	if err != nil {
+		return s.inviteRefused(c, form, &account.FieldError{Field: "access_until", Message: "Choose the date the auditor's access ends."})
+	}
+	var assessmentID *uuid.UUID
+	if form.Assessment != "" {
+		id, err := uuid.Parse(form.Assessment)
+		if err != nil {
+			return s.inviteRefused(c, form, &account.FieldError{Field: "assessment", Message: "Choose one of this organization's assessments."})
+		}
+		assessmentID = &id
+	}
+	u := currentUser(c)
+	accounts := &account.Service{Pool: s.Pool, Clock: s.Clock}
+	// Access lasts to the end of the chosen day (UTC).
+	invited, err := accounts.Invite(c.Request().Context(), currentOrg(c).ID, audit.UserActor(u.UserID, u.Email),
+		form.Email, day.Add(24*time.Hour-time.Second), assessmentID)
+	var fe *account.FieldError
+	if errors.As(err, &fe) {
+		return s.inviteRefused(c, form, fe)
+	}
+	if err != nil {
+		return err
+	}
+	link := &auditors.Link{Email: invited.Invitation.Email, URL: s.Config.URL(invited.Path()), ExpiresAt: invited.Invitation.LinkExpiresAt}
+	return s.renderAuditors(c, http.StatusCreated, auditors.InviteForm{AccessUntil: form.AccessUntil}, link)
+}
+
+// inviteRefused shows the form again with what was typed and the problem.
+func (s *Server) inviteRefused(c echo.Context, form auditors.InviteForm, fe *account.FieldError) error {
+	form.Errors = map[string]string{fe.Field: fe.Message}
+	if fe.Field != "" {
+		form.Errors[""] = "Not invited: correct the form below."
+	}
+	return s.renderAuditors(c, http.StatusUnprocessableEntity, form, nil)
+}

@@ -1,0 +1,67 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/labstack/echo/v4"
+
+	"github.com/attesthq/attest/db"
+	"github.com/attesthq/attest/db/dbsqlc"
+)
+
+// assessmentLimit is the one assessment a limited auditor may see, if any.
+func assessmentLimit(c echo.Context) (uuid.UUID, bool) {
+	id, ok := c.Get(ctxAssessmentLimit).(uuid.UUID)
+	return id, ok
+}
+
+// limitToAssessment keeps an auditor limited to one assessment inside it:
+// its page and downloads, and the records attached to it. The organization's
+// home leads there; anything else answers 403.
+func (s *Server) limitToAssessment(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		limit, ok := assessmentLimit(c)
+		if !ok {
+			return next(c)
+		}
+		home := orgPath(c, "/assessments/"+limit.String())
+		route := strings.TrimPrefix(c.Path(), "/o/:org")
+		switch {
+		case route == "/":
+			return c.Redirect(http.StatusSeeOther, home)
+		case strings.HasPrefix(route, "/assessments/:assessment") && c.Param("assessment") == limit.String():
+			return next(c)
+		case route == "/evidence/:evidence":
+			attached, err := s.attachedTo(c, limit)
+			if err != nil || attached {
+				return orNext(err, next, c)
+			}
+		}
+		return echo.NewHTTPError(http.StatusForbidden, "Your access is limited to one assessment.")
+	}
+}
+
+// attachedTo reports whether the record in the path is in the assessment.
+func (s *Server) attachedTo(c echo.Context, assessmentID uuid.UUID) (bool, error) {
+	id, err := strconv.ParseInt(c.Param("evidence"), 10, 64)
+	if err != nil {
+		return false, nil
+	}
+	var attached bool
+	err = db.InOrg(c.Request().Context(), s.Pool, currentOrg(c).ID, func(tx pgx.Tx) error {
+		attached, err = q.AssessmentIncludes(c.Request().Context(), tx, dbsqlc.AssessmentIncludesParams{AssessmentID: assessmentID, EvidenceID: id})
+		return err
+	})
+	return attached, err
+}
+
+func orNext(err error, next echo.HandlerFunc, c echo.Context) error {
+	if err != nil {
+		return err
+	}
+	return next(c)
+}
