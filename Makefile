@@ -7,7 +7,7 @@ PKGS := ./...
 
 .PHONY: help
 help: ## list the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_\/-]+:.*## / {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_\/-]+:.*## / {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: run
 run: ## start attest locally: private PostgreSQL under .data/, demo organization, Entra simulator
@@ -21,6 +21,14 @@ build: ## build bin/attest
 test: ## run the whole test suite with the race detector, then verify generated code
 	$(GO) test -race -count=1 -p 2 -parallel 8 -timeout 15m $(PKGS)
 	$(MAKE) --no-print-directory verify
+
+.PHONY: e2e
+e2e: ## run only the browser suite (Debian's chromium, axe-core from npm); screenshots go to test-artifacts/
+	$(GO) test -count=1 -run '^TestE2E$$' -timeout 10m ./cmd/attest/
+
+.PHONY: screenshots
+screenshots: ## run the browser suite and refresh the README's screenshots in docs/screenshots/
+	ATTEST_UPDATE_SCREENSHOTS=1 $(MAKE) --no-print-directory e2e
 
 .PHONY: verify
 verify: ## fail when generated code (sqlc, templ) is stale, code is unformatted or vet complains

@@ -13,7 +13,9 @@ const AppRole = "attest_app"
 
 // Open connects to DATABASE_URL and returns a pool whose every connection runs
 // as AppRole. It refuses to return a pool that could bypass row-level security.
-func Open(ctx context.Context, url string, maxConns int32) (*pgxpool.Pool, error) {
+// Each configure function adjusts the pool's configuration before it opens
+// (a benchmark adds a query tracer).
+func Open(ctx context.Context, url string, maxConns int32, configure ...func(*pgxpool.Config)) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("db: parse DATABASE_URL: %w", err)
@@ -28,6 +30,9 @@ func Open(ctx context.Context, url string, maxConns int32) (*pgxpool.Pool, error
 			return fmt.Errorf("db: switch to %s (run `attest migrate` first): %w", AppRole, err)
 		}
 		return nil
+	}
+	for _, fn := range configure {
+		fn(cfg)
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

@@ -12,3 +12,9 @@ CREATE TABLE river_job (
     scheduled_at timestamptz NOT NULL,
     finalized_at timestamptz
 );
+
+-- The queues River knows (a row per queue a client has worked).
+CREATE TABLE river_queue (
+    name       text PRIMARY KEY,
+    created_at timestamptz NOT NULL
+);

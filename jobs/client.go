@@ -34,9 +34,6 @@ type Config struct {
 	Periodic bool
 }
 
-// DefaultConfig is the production sizing.
-var DefaultConfig = Config{SyncWorkers: 4, SyncTimeout: 20 * time.Minute, RescueAfter: 25 * time.Minute, Work: true, Periodic: true}
-
 // Deps are what the workers use.
 type Deps struct {
 	Pool     *pgxpool.Pool

@@ -73,6 +73,7 @@ func (s *Server) renderConnection(c echo.Context, status int, conn dbsqlc.Connec
 		Scopes: conn.GrantedScopes, CanWrite: account.CanWrite(currentRole(c)),
 		ReauthURL: base + "/reauthorize", AdminConsentURL: base + "/admin-consent", RevokeURL: base + "/revoke",
 		Live: live, EvidenceURL: orgPath(c, "/evidence?connection="+conn.ID.String()),
+		ExportURL:   orgPath(c, "/evidence/export?connection="+conn.ID.String()),
 		SettingsURL: base + "/settings", StaleHours: int(staleAfter(conn).Hours()), InactiveDays: int(conn.InactiveDays),
 		SettingsError: settingsError,
 		Facts: []integrations.Fact{

@@ -89,7 +89,7 @@ func (s *Server) controlShow(c echo.Context) error {
 	}
 	ctl := &report.Controls[0]
 	d := controls.Detail{Page: s.page(c, crit.ID, "controls"), ID: crit.ID, Summary: crit.Summary, Series: coverage.Series[crit.Series],
-		Category: categoryName(crit.Category), Status: ctl.Status}
+		Category: categoryName(crit.Category), Status: ctl.Status, ExportURL: orgPath(c, "/evidence/export?control="+url.QueryEscape(crit.ID))}
 	checkKeys := map[string]string{}
 	for _, chk := range ctl.Checks {
 		checkKeys[chk.CheckKey] = chk.CheckTitle

@@ -50,8 +50,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	switch {
 	case code >= 500:
-		s.Log.ErrorContext(c.Request().Context(), "request failed", slog.String("request_id", requestID(c)),
-			slog.String("route", c.Path()), slog.Any("err", err))
+		s.Log.ErrorContext(c.Request().Context(), "request failed", slog.String("route", c.Path()), slog.Any("err", err))
 	case code == http.StatusForbidden && message == errCSRF:
 		p.Title, p.Message = "This form has expired", "For your security the form could not be accepted. Go back, reload the page and try again."
 	case code < 500 && message != "" && message != http.StatusText(code):

@@ -27,8 +27,9 @@ type evidenceFilter struct {
 	from, to *time.Time
 }
 
-// parseEvidenceFilter reads the filters; a bad value is reported, not fatal.
-func parseEvidenceFilter(c echo.Context) (evidenceFilter, string) {
+// parseEvidenceFilter reads the filters and lists the bad values, which it
+// leaves out: the list ignores them, the export refuses them.
+func parseEvidenceFilter(c echo.Context) (evidenceFilter, []string) {
 	f := evidenceFilter{Filters: evidence.Filters{
 		Kind: c.QueryParam("kind"), Connection: c.QueryParam("connection"),
 		From: c.QueryParam("from"), To: c.QueryParam("to"), Subject: strings.TrimSpace(c.QueryParam("subject")),
@@ -62,10 +63,23 @@ func parseEvidenceFilter(c echo.Context) (evidenceFilter, string) {
 	if len(f.Subject) > 200 {
 		f.Subject = f.Subject[:200]
 	}
-	if len(problems) > 0 {
-		return f, "Some filters were ignored: " + strings.Join(problems, "; ") + "."
+	return f, problems
+}
+
+// exportQuery is the query of the export of what the list shows (the
+// export does not filter by subject).
+func (f evidenceFilter) exportQuery() url.Values {
+	v := f.query()
+	v.Del("subject")
+	return v
+}
+
+// withQuery appends a query, if any, to a path.
+func withQuery(path string, v url.Values) string {
+	if len(v) == 0 {
+		return path
 	}
-	return f, ""
+	return path + "?" + v.Encode()
 }
 
 func (f evidenceFilter) query() url.Values {
@@ -80,7 +94,11 @@ func (f evidenceFilter) query() url.Values {
 
 // evidenceList lists evidence records, newest first, keyset-paginated.
 func (s *Server) evidenceList(c echo.Context) error {
-	f, problem := parseEvidenceFilter(c)
+	f, problems := parseEvidenceFilter(c)
+	problem := ""
+	if len(problems) > 0 {
+		problem = "Some filters were ignored: " + strings.Join(problems, "; ") + "."
+	}
 	params := dbsqlc.EvidenceListParams{Kind: f.Kind, ConnectionID: f.connID, CollectedFrom: f.from, CollectedTo: f.to,
 		Subject: f.Subject, MaxRows: evidencePageSize + 1}
 	if cur := c.QueryParam("before"); cur != "" {
@@ -106,7 +124,8 @@ func (s *Server) evidenceList(c echo.Context) error {
 		return err
 	}
 	titles := s.kindTitles()
-	view := evidence.List{Page: s.page(c, "Evidence", "evidence"), Filters: f.Filters, Error: problem}
+	view := evidence.List{Page: s.page(c, "Evidence", "evidence"), Filters: f.Filters, Error: problem,
+		ExportURL: orgPath(c, withQuery("/evidence/export", f.exportQuery()))}
 	for _, conn := range s.Connectors.All() {
 		for _, k := range conn.Definition().Evidence {
 			view.Kinds = append(view.Kinds, evidence.Option{Value: k.Kind, Label: k.Title})

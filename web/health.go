@@ -27,3 +27,13 @@ func (s *Server) readyz(c echo.Context) error {
 	}
 	return c.String(http.StatusOK, "ready\n")
 }
+
+// HealthHandler serves only the health checks, for a process that runs jobs
+// and no web application.
+func (s *Server) HealthHandler() http.Handler {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+	return e
+}

@@ -9,7 +9,8 @@ import (
 	"github.com/attesthq/attest/db"
 )
 
-// home sends a signed-in user to their first organization.
+// home sends a signed-in user to their first organization, or a platform
+// operator without one to the operator console.
 func (s *Server) home(c echo.Context) error {
 	user := currentUser(c)
 	now := s.Clock.Now()
@@ -20,6 +21,13 @@ func (s *Server) home(c echo.Context) error {
 			if target == "" && (r.ExpiresAt == nil || now.Before(*r.ExpiresAt)) {
 				target = "/o/" + r.Organization.Slug + "/"
 			}
+		}
+		if err != nil || target != "" {
+			return err
+		}
+		operator, err := q.OperatorExists(c.Request().Context(), tx, user.UserID)
+		if operator {
+			target = "/ops"
 		}
 		return err
 	})

@@ -95,7 +95,7 @@ func (s *Server) invitationUnusable(c echo.Context, err error) error {
 	if !errors.As(err, &invalid) {
 		return err
 	}
-	s.Log.InfoContext(c.Request().Context(), "invitation link refused", "request_id", requestID(c),
+	s.Log.InfoContext(c.Request().Context(), "invitation link refused",
 		"reason", invalid.Reason, "org", c.Param("org"), "invitation_id", invalid.InvitationID)
 	return s.render(c, http.StatusGone, authpage.InvitationInvalid())
 }

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"strings"
+
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
@@ -24,9 +26,13 @@ var sessionRoutes = map[string]bool{
 //	            every unsafe method is refused for auditors (readOnlyForAuditors),
 //	            and an auditor limited to one assessment sees only it
 //	            (limitToAssessment)
+//	ops         /ops/... the platform operators' console, apart from every
+//	            organization: the operator check runs before anything else can
+//	            answer, so everyone else gets a plain 404 (requireOperator)
 func (s *Server) routes() {
 	e := s.echo
-	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: 308, Skipper: isOrgRoot}))
+	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: 308,
+		Skipper: func(c echo.Context) bool { return isOrgRoot(c) || isJobsUI(c) }}))
 	e.Use(s.requestContext, middleware.Recover(), s.securityHeaders(s.Connectors.LoginOrigins()), middleware.BodyLimit("2M"))
 
 	e.GET("/healthz", s.healthz)
@@ -77,17 +83,36 @@ func (s *Server) routes() {
 	org.GET("/settings", s.settingsShow)
 	org.POST("/settings", s.settingsUpdate)
 	org.GET("/evidence", s.evidenceList)
+	org.GET("/evidence/export", s.evidenceExport)
 	org.GET("/evidence/:evidence", s.evidenceShow)
 	org.POST("/evidence/:evidence/attach", s.assessmentAttach)
 	org.GET("/assessments", s.assessmentsList)
 	org.POST("/assessments", s.assessmentCreate)
 	org.GET("/assessments/:assessment", s.assessmentShow)
+	org.GET("/assessments/:assessment/export", s.assessmentExport)
+	org.GET("/assessments/:assessment/export.zip", s.assessmentZip)
 	org.POST("/assessments/:assessment/submit", s.assessmentStep(s.assessmentSubmit))
 	org.POST("/assessments/:assessment/reopen", s.assessmentStep(s.assessmentReopen))
 	org.POST("/assessments/:assessment/refresh", s.assessmentStep(s.assessmentRefresh))
 	org.POST("/assessments/:assessment/approve", s.assessmentStep(s.assessmentApprove))
 	org.POST("/assessments/:assessment/delete", s.assessmentStep(s.assessmentDelete))
 	org.POST("/assessments/:assessment/evidence/:evidence/remove", s.assessmentDetach)
+
+	ops := e.Group("/ops", s.loadCookie, s.requireSession, s.requireOperator)
+	ops.GET("", s.opsHealth)
+	if s.JobsUI != nil {
+		// The River UI's own pages and JSON API, with its own paths below
+		// the prefix; it posts without the form token (see sameOrigin).
+		jobsUI := echo.WrapHandler(s.JobsUI)
+		ops.GET("/jobs", jobsUI) // redirects to /ops/jobs/
+		ops.Any("/jobs/*", jobsUI, sameOrigin())
+	}
+}
+
+// isJobsUI keeps the River UI's paths as they are: it redirects its root to
+// the trailing-slash form itself.
+func isJobsUI(c echo.Context) bool {
+	return strings.HasPrefix(c.Request().URL.Path, JobsUIPrefix+"/")
 }
 
 // isOrgRoot keeps the trailing slash of /o/:org/ (the organization's home).

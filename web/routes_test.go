@@ -29,9 +29,9 @@ var outsideOrgUnsafe = []string{
 // auditorGetStatus is what an auditor gets from the GET routes that are not
 // plain pages for them, with the reason.
 var auditorGetStatus = map[string]int{
-	"/o/:org/auditors":                           http.StatusForbidden, // auditor management is for owners and admins
-	"/o/:org/evidence/export":                    http.StatusOK,        // a download, checked by its own tests
-	"/o/:org/assessments/:assessment/export":     http.StatusOK,
+	"/o/:org/auditors":                           http.StatusForbidden,  // auditor management is for owners and admins
+	"/o/:org/evidence/export":                    http.StatusOK,         // a download, checked by its own tests
+	"/o/:org/assessments/:assessment/export":     http.StatusBadRequest, // needs ?kind=; checked by its own tests
 	"/o/:org/assessments/:assessment/export.zip": http.StatusOK,
 }
 

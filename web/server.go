@@ -21,6 +21,8 @@ import (
 	"github.com/attesthq/attest/internal/connection"
 	"github.com/attesthq/attest/internal/connector"
 	"github.com/attesthq/attest/internal/exclusion"
+	"github.com/attesthq/attest/internal/logctx"
+	"github.com/attesthq/attest/internal/metrics"
 )
 
 // Deps are the services the web layer needs, wired by cmd/attest.
@@ -41,6 +43,11 @@ type Deps struct {
 	Exclusions *exclusion.Service
 	// Assessments runs the assessment workflow.
 	Assessments *assessment.Service
+	// Metrics, when set, counts requests by route pattern and status.
+	Metrics *metrics.Set
+	// JobsUI, when set, is the River UI (NewJobsUI) served to platform
+	// operators under /ops/jobs/.
+	JobsUI http.Handler
 }
 
 // SyncQueue queues a sync inside the caller's transaction and reports false
@@ -62,6 +69,9 @@ func New(d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Every line logged with a request's context carries its id, whoever
+	// built the logger.
+	d.Log = slog.New(logctx.Handler(d.Log.Handler()))
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true

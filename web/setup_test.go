@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
+	"riverqueue.com/riverui"
 
 	"github.com/attesthq/attest/db"
 	"github.com/attesthq/attest/db/dbsqlc"
@@ -69,6 +70,9 @@ type bundle struct {
 	microsoft *webtest.Recorder
 	// syncer runs syncs directly (the web tests' job client only inserts).
 	syncer *syncer.Syncer
+	// jobsUI is the operator console's River UI, not started (ops tests
+	// start it).
+	jobsUI *riverui.Handler
 }
 
 func setup(t *testing.T) *bundle {
@@ -102,18 +106,21 @@ func setup(t *testing.T) *bundle {
 	}, &http.Client{Transport: recorder}))
 	v := &vault.Vault{Keyring: keyring.New(wrapper)}
 	runner := &syncer.Syncer{Pool: tdb.Pool, Clock: clk, Vault: v, Registry: registry, Evidence: &evidence.Store{Pool: tdb.Pool}, Log: log}
-	_, queue, err := jobs.NewClient(jobs.Deps{Pool: tdb.Pool, Clock: clk, Log: log, Syncer: runner, Registry: registry},
+	riverClient, queue, err := jobs.NewClient(jobs.Deps{Pool: tdb.Pool, Clock: clk, Log: log, Syncer: runner, Registry: registry},
 		jobs.Config{SyncWorkers: 1, SyncTimeout: time.Minute, RescueAfter: 2 * time.Minute})
+	require.NoError(t, err)
+	jobsUI, err := web.NewJobsUI(riverClient, log)
 	require.NoError(t, err)
 	runner.Hooks = alert.SyncHook{Notify: queue, Now: clk.Now}
 	connections := &connection.Service{Pool: tdb.Pool, Clock: clk, Vault: v, Registry: registry, CallbackURL: callback, Syncs: queue, Alerts: queue}
 	app, err := web.New(web.Deps{Config: cfg, Pool: tdb.Pool, Clock: clk, Log: log, Auth: authSvc,
 		Connectors: registry, Connections: connections, Simulator: sim, Jobs: queue,
-		Exclusions: &exclusion.Service{Pool: tdb.Pool, Clock: clk}, Assessments: &assessment.Service{Pool: tdb.Pool, Clock: clk, Registry: registry}})
+		Exclusions: &exclusion.Service{Pool: tdb.Pool, Clock: clk}, Assessments: &assessment.Service{Pool: tdb.Pool, Clock: clk, Registry: registry},
+		JobsUI: jobsUI})
 	require.NoError(t, err)
 	srv.Config.Handler = app.Handler()
 
-	b := &bundle{tdb: tdb, clock: clk, srv: srv, logs: logs, accounts: &account.Service{Pool: tdb.Pool, Clock: clk}, hasher: hasher, app: app, sim: sim, microsoft: recorder, syncer: runner}
+	b := &bundle{tdb: tdb, clock: clk, srv: srv, logs: logs, accounts: &account.Service{Pool: tdb.Pool, Clock: clk}, hasher: hasher, app: app, sim: sim, microsoft: recorder, syncer: runner, jobsUI: jobsUI}
 	b.org, err = b.accounts.CreateOrg(context.Background(), "Acme Corp", "acme", audit.SystemActor("test"))
 	require.NoError(t, err)
 	b.member(t, b.org.ID, ownerEmail, ownerPassword, account.RoleOwner, nil)

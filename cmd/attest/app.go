@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
+	"riverqueue.com/riverui"
 
 	"github.com/attesthq/attest/db"
 	"github.com/attesthq/attest/internal/alert"
@@ -26,6 +27,7 @@ import (
 	"github.com/attesthq/attest/internal/entrasim"
 	"github.com/attesthq/attest/internal/evidence"
 	"github.com/attesthq/attest/internal/exclusion"
+	"github.com/attesthq/attest/internal/metrics"
 	"github.com/attesthq/attest/internal/syncer"
 	"github.com/attesthq/attest/internal/vault"
 	"github.com/attesthq/attest/jobs"
@@ -44,6 +46,12 @@ type app struct {
 	connectors  *connector.Registry
 	connections *connection.Service
 	river       *river.Client[pgx.Tx]
+	// metrics feeds /metrics (served only on cfg.MetricsAddr); jobsUI is
+	// the River UI of the operator console, started with the server.
+	metrics *metrics.Set
+	jobsUI  *riverui.Handler
+	// metricsAddr is where /metrics listens, once serve has started.
+	metricsAddr string
 }
 
 // appOptions are the choices that differ between serve, dev and tests.
@@ -52,7 +60,7 @@ type appOptions struct {
 	PasswordParams argon2id.Params
 	// HTTPClient talks to Microsoft (tests point it at the simulator).
 	HTTPClient *http.Client
-	// Jobs sizes the job client; zero means jobs.DefaultConfig.
+	// Jobs sizes the job client; zero means the configuration's.
 	Jobs jobs.Config
 }
 
@@ -77,12 +85,13 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opts appOp
 		Pool: pool, Clock: opts.Clock, Hasher: hasher, Throttle: auth.DefaultThrottle,
 		IdleTimeout: cfg.SessionIdleTimeout, MaxAge: cfg.SessionMaxAge, Log: log,
 	}
-	keys, err := newKeyring(ctx, cfg)
+	keys, err := newKeyring(ctx, cfg.Keys, true)
 	if err != nil {
 		pool.Close()
 		return nil, err
 	}
-	a := &app{cfg: cfg, log: log, clock: opts.Clock, pool: pool}
+	a := &app{cfg: cfg, log: log, clock: opts.Clock, pool: pool,
+		metrics: metrics.New(metrics.Options{Pool: pool, Clock: opts.Clock, Log: log})}
 	callback := func(key string) string { return cfg.URL("/api/integrations/" + key + "/callback") }
 	entraOpts := entra.Options{CustomLoginRoot: cfg.EntraLoginRoot, CustomGraphRoot: cfg.EntraGraphRoot}
 	if cfg.EntraSimulator {
@@ -96,12 +105,14 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opts appOp
 		}
 	}
 	entraOpts.Now = opts.Clock.Now
+	entraOpts.Observer = a.metrics
 	a.connectors = connector.NewRegistry(entra.New(entraOpts, opts.HTTPClient))
 	v := &vault.Vault{Keyring: keys}
-	runner := &syncer.Syncer{Pool: pool, Clock: opts.Clock, Vault: v, Registry: a.connectors, Evidence: &evidence.Store{Pool: pool}, Log: log}
+	runner := &syncer.Syncer{Pool: pool, Clock: opts.Clock, Vault: v, Registry: a.connectors, Evidence: &evidence.Store{Pool: pool}, Log: log, Metrics: a.metrics}
 	jobCfg := opts.Jobs
 	if jobCfg.SyncWorkers == 0 {
-		jobCfg = jobs.DefaultConfig
+		jobCfg = jobs.Config{SyncWorkers: cfg.SyncWorkers, SyncTimeout: cfg.SyncTimeout, RescueAfter: cfg.JobRescueAfter,
+			Work: cfg.Works(), Periodic: cfg.Works()}
 	}
 	var webhook *alert.Webhook
 	if cfg.AlertWebhookURL != "" {
@@ -111,6 +122,13 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opts appOp
 	a.river, queue, err = jobs.NewClient(jobs.Deps{Pool: pool, Clock: opts.Clock, Log: log, Syncer: runner,
 		Registry: a.connectors, Webhook: webhook}, jobCfg)
 	if err != nil {
+		pool.Close()
+		return nil, err
+	}
+	if jobCfg.Work {
+		a.metrics.WatchJobs(a.river)
+	}
+	if a.jobsUI, err = web.NewJobsUI(a.river, log); err != nil {
 		pool.Close()
 		return nil, err
 	}
@@ -124,6 +142,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opts appOp
 	if a.simulator != nil {
 		deps.Simulator = a.simulator
 	}
+	deps.Metrics, deps.JobsUI = a.metrics, a.jobsUI
 	if a.web, err = web.New(deps); err != nil {
 		pool.Close()
 		return nil, err
@@ -134,21 +153,36 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opts appOp
 // simulatorPath is where the Entra ID simulator is served when enabled.
 const simulatorPath = "/_entrasim"
 
-// serve runs the job client and listens on the configured address until ctx
-// ends; then it drains in-flight requests for up to 20 seconds and lets
-// running jobs finish for up to 30 (those still running are cancelled and
-// handed back to the queue for another process or the next start).
+// serve runs what the process's role asks for until ctx ends: the job
+// client (jobs, all) and the web application (web, all; a jobs process
+// serves only its health checks). Then it drains in-flight requests for up
+// to 20 seconds and lets running jobs finish for up to 30 (those still
+// running are cancelled and handed back to the queue for another process or
+// the next start).
 func (a *app) serve(ctx context.Context, ready func(addr string)) error {
-	if err := a.river.Start(context.WithoutCancel(ctx)); err != nil {
-		return fmt.Errorf("start jobs: %w", err)
+	if a.cfg.Works() {
+		if err := a.river.Start(context.WithoutCancel(ctx)); err != nil {
+			return fmt.Errorf("start jobs: %w", err)
+		}
+		defer a.stopJobs()
 	}
-	defer a.stopJobs()
+	stopMetrics, err := a.serveMetrics()
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
+	handler := a.web.Handler()
+	if !a.cfg.Serves() {
+		handler = a.web.HealthHandler()
+	} else if err := a.jobsUI.Start(ctx); err != nil {
+		return fmt.Errorf("start the jobs console: %w", err)
+	}
 	ln, err := net.Listen("tcp", a.cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)
 	}
 	httpSrv := &http.Server{
-		Handler:           a.web.Handler(),
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      5 * time.Minute, // evidence exports stream for a while

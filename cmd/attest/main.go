@@ -5,7 +5,9 @@
 //	attest migrate               bring the database schema up to date
 //	attest org create            create an organization
 //	attest user create           create a user and grant a membership
+//	attest operator create       make a platform operator (the /ops console)
 //	attest audit verify          verify the audit log's hash chains
+//	attest keys rotate           move data keys to the current key (or reseal one organization)
 //	attest entrasim              run the Entra ID simulator on its own
 package main
 
@@ -44,7 +46,9 @@ func commands() []command {
 		{"migrate", "apply database migrations (River's, then attest's)", (*cli).migrate},
 		{"org", "manage organizations: org create --name NAME [--slug SLUG]", (*cli).org},
 		{"user", "manage users: user create --email EMAIL --org ORG --role owner|admin|auditor --password-stdin", (*cli).user},
+		{"operator", "platform operators: operator create --email EMAIL --password-stdin", (*cli).operator},
 		{"audit", "audit log tools: audit verify [--org ORG]", (*cli).audit},
+		{"keys", "rotate keys: keys rotate [--org ORG [--reseal]]", (*cli).keys},
 		{"entrasim", "run the Entra ID simulator alone: entrasim --addr 127.0.0.1:PORT --users N", (*cli).entrasim},
 	}
 }

@@ -31,6 +31,6 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	}
 	defer a.close()
 	return a.serve(ctx, func(addr string) {
-		log.Info("attest is serving", "addr", addr, "base_url", cfg.BaseURL.String())
+		log.Info("attest is serving", "addr", addr, "base_url", cfg.BaseURL.String(), "role", cfg.Role)
 	})
 }

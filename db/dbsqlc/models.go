@@ -288,6 +288,11 @@ type OauthFlow struct {
 	UsedAt         *time.Time
 }
 
+type Operator struct {
+	UserID    uuid.UUID
+	CreatedAt time.Time
+}
+
 type Organization struct {
 	ID             uuid.UUID
 	Slug           string
@@ -307,6 +312,11 @@ type RiverJob struct {
 	CreatedAt   time.Time
 	ScheduledAt time.Time
 	FinalizedAt *time.Time
+}
+
+type RiverQueue struct {
+	Name      string
+	CreatedAt time.Time
 }
 
 type Session struct {

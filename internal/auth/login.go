@@ -69,7 +69,9 @@ func (s *Service) Authenticate(ctx context.Context, rawEmail, password string, c
 // StartSession opens a new session for an account whose identity the caller
 // established (Authenticate, or a just-accepted invitation). An account whose
 // every membership expired or was revoked gets ErrAccessExpired and no
-// session; the refusal is audited where the access ended.
+// session, the refusal audited where the access ended, unless it is a
+// platform operator: operators need no membership (their sign-in, outside
+// any organization, is logged).
 func (s *Service) StartSession(ctx context.Context, user dbsqlc.User, client Client) (*Session, error) {
 	now := s.Clock.Now()
 	memberships, err := s.activeMemberships(ctx, user.ID, now)
@@ -77,17 +79,14 @@ func (s *Service) StartSession(ctx context.Context, user dbsqlc.User, client Cli
 		return nil, err
 	}
 	if len(memberships) == 0 {
-		var ended []uuid.UUID
-		err := db.AsUser(ctx, s.Pool, user.ID, func(tx pgx.Tx) error {
-			var err error
-			ended, err = q.MembershipListEndedForUser(ctx, tx, dbsqlc.MembershipListEndedForUserParams{UserID: user.ID, Now: now})
-			return err
-		})
+		operator, err := q.OperatorExists(ctx, s.Pool, user.ID)
 		if err != nil {
-			return nil, fmt.Errorf("auth: list ended memberships: %w", err)
+			return nil, fmt.Errorf("auth: check operator: %w", err)
 		}
-		s.auditEach(ctx, ended, now, user, client, audit.Event{Action: "auth.login_denied", Details: map[string]any{"reason": "access expired or revoked"}})
-		return nil, ErrAccessExpired
+		if !operator {
+			return nil, s.refuseEnded(ctx, user, client, now)
+		}
+		s.Log.InfoContext(ctx, "operator signed in", "user_id", user.ID.String(), "ip", client.IP)
 	}
 	var sess *Session
 	err = db.Tx(ctx, s.Pool, func(tx pgx.Tx) error {
@@ -102,6 +101,22 @@ func (s *Service) StartSession(ctx context.Context, user dbsqlc.User, client Cli
 	}
 	s.auditEach(ctx, memberships, now, user, client, audit.Event{Action: "auth.login"})
 	return sess, nil
+}
+
+// refuseEnded audits a sign-in refused because every membership ended, in
+// each organization where one did, and returns ErrAccessExpired.
+func (s *Service) refuseEnded(ctx context.Context, user dbsqlc.User, client Client, now time.Time) error {
+	var ended []uuid.UUID
+	err := db.AsUser(ctx, s.Pool, user.ID, func(tx pgx.Tx) error {
+		var err error
+		ended, err = q.MembershipListEndedForUser(ctx, tx, dbsqlc.MembershipListEndedForUserParams{UserID: user.ID, Now: now})
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("auth: list ended memberships: %w", err)
+	}
+	s.auditEach(ctx, ended, now, user, client, audit.Event{Action: "auth.login_denied", Details: map[string]any{"reason": "access expired or revoked"}})
+	return ErrAccessExpired
 }
 
 // failureCounts are the failures counted before this attempt.

@@ -22,6 +22,9 @@ type Config struct {
 	DBMaxConns int32
 	// Addr is the listen address of the web server.
 	Addr string
+	// MetricsAddr, when set, is the separate listen address of /metrics
+	// (Prometheus); it is never served on Addr.
+	MetricsAddr string
 	// BaseURL is the public origin users reach attest at, without a trailing slash.
 	BaseURL *url.URL
 	// SessionKeys holds the session-cookie keys, newest first.
@@ -34,12 +37,9 @@ type Config struct {
 	LogFormat string
 	// LogLevel is the minimum level logged.
 	LogLevel string
-	// MasterKeyFile is the local master-key file that wraps organizations'
-	// data keys when no KMS key is configured (created 0600 on first use).
-	MasterKeyFile string
-	// KMSKeyID is the AWS KMS key that wraps data keys; region, endpoint and
-	// credentials come from the standard AWS variables.
-	KMSKeyID string
+	// Keys names the key-encryption keys (current and, during a rotation,
+	// previous).
+	Keys
 	// EntraSimulator serves the built-in Entra ID simulator under /_entrasim/
 	// and offers it in the connect wizard.
 	EntraSimulator bool
@@ -54,7 +54,30 @@ type Config struct {
 	// TrustedProxies are the networks whose X-Forwarded-For header is believed
 	// when deciding a client's address; empty means use the TCP peer.
 	TrustedProxies []*net.IPNet
+	// Role is what this process runs: RoleAll, RoleWeb or RoleJobs.
+	Role string
+	// SyncWorkers is how many syncs a jobs process runs at once.
+	SyncWorkers int
+	// SyncTimeout bounds one sync; JobRescueAfter hands a job whose process
+	// died back to the queue, and must exceed SyncTimeout.
+	SyncTimeout    time.Duration
+	JobRescueAfter time.Duration
 }
+
+// Process roles: several replicas share one database, and each runs the web
+// server, the jobs, or both.
+const (
+	RoleAll  = "all"
+	RoleWeb  = "web"
+	RoleJobs = "jobs"
+)
+
+// Serves reports whether the process serves the web application.
+func (c Config) Serves() bool { return c.Role != RoleJobs }
+
+// Works reports whether the process works jobs (and, when it is the elected
+// leader, runs the periodic ones).
+func (c Config) Works() bool { return c.Role != RoleWeb }
 
 // Getenv looks a variable up; os.Getenv satisfies it.
 type Getenv func(string) string
@@ -70,6 +93,7 @@ func Load(getenv Getenv) (Config, error) {
 		DatabaseURL:        p.required("DATABASE_URL", "a PostgreSQL connection URL such as postgres://attest@localhost/attest"),
 		DBMaxConns:         int32(p.intRange("ATTEST_DB_MAX_CONNS", 20, 4, 500)),
 		Addr:               p.addr("ATTEST_ADDR", ":3000"),
+		MetricsAddr:        p.optionalAddr("ATTEST_METRICS_ADDR"),
 		BaseURL:            p.baseURL("ATTEST_BASE_URL", "http://localhost:3000"),
 		SessionKeys:        p.sessionKeys("ATTEST_SESSION_KEYS"),
 		SessionIdleTimeout: p.duration("ATTEST_SESSION_IDLE_TIMEOUT", time.Hour),
@@ -77,8 +101,11 @@ func Load(getenv Getenv) (Config, error) {
 		LogFormat:          p.oneOf("ATTEST_LOG_FORMAT", "text", "text", "json"),
 		LogLevel:           p.oneOf("ATTEST_LOG_LEVEL", "info", "debug", "info", "warn", "error"),
 		TrustedProxies:     p.cidrs("ATTEST_TRUSTED_PROXIES"),
-		MasterKeyFile:      p.get("ATTEST_MASTER_KEY_FILE", ""),
-		KMSKeyID:           p.get("ATTEST_KMS_KEY_ID", ""),
+		Role:               p.oneOf("ATTEST_ROLE", RoleAll, RoleAll, RoleWeb, RoleJobs),
+		SyncWorkers:        p.intRange("ATTEST_SYNC_WORKERS", 4, 1, 64),
+		SyncTimeout:        p.duration("ATTEST_SYNC_TIMEOUT", 20*time.Minute),
+		JobRescueAfter:     p.duration("ATTEST_JOB_RESCUE_AFTER", 25*time.Minute),
+		Keys:               p.keys(),
 		EntraSimulator:     p.boolean("ATTEST_ENTRA_SIMULATOR", false),
 		EntraLoginRoot:     p.get("ATTEST_ENTRA_LOGIN_URL", ""),
 		EntraGraphRoot:     p.get("ATTEST_ENTRA_GRAPH_URL", ""),
@@ -93,9 +120,6 @@ func Load(getenv Getenv) (Config, error) {
 			p.fail("ATTEST_ALERT_WEBHOOK_SECRET", "is required with ATTEST_ALERT_WEBHOOK_URL: at least 16 characters the receiver uses to verify signatures")
 		}
 	}
-	if c.MasterKeyFile == "" && c.KMSKeyID == "" {
-		p.fail("ATTEST_MASTER_KEY_FILE", "or ATTEST_KMS_KEY_ID is required: credentials are sealed under a key that one of them names")
-	}
 	if (c.EntraLoginRoot == "") != (c.EntraGraphRoot == "") {
 		p.fail("ATTEST_ENTRA_LOGIN_URL", "and ATTEST_ENTRA_GRAPH_URL must be set together")
 	}
@@ -106,6 +130,12 @@ func Load(getenv Getenv) (Config, error) {
 	}
 	c.EntraLoginRoot = strings.TrimSuffix(c.EntraLoginRoot, "/")
 	c.EntraGraphRoot = strings.TrimSuffix(c.EntraGraphRoot, "/")
+	if c.JobRescueAfter <= c.SyncTimeout {
+		p.fail("ATTEST_JOB_RESCUE_AFTER", "must exceed ATTEST_SYNC_TIMEOUT (%s), or a slow sync would be run twice", c.SyncTimeout)
+	}
+	if c.MetricsAddr != "" && sharesPort(c.MetricsAddr, c.Addr) {
+		p.fail("ATTEST_METRICS_ADDR", "must not be the public listener ATTEST_ADDR (%s): metrics are served on an address of their own, such as 127.0.0.1:9090", c.Addr)
+	}
 	if c.SessionIdleTimeout > c.SessionMaxAge {
 		p.fail("ATTEST_SESSION_IDLE_TIMEOUT", "must not exceed ATTEST_SESSION_MAX_AGE")
 	}
@@ -184,6 +214,26 @@ func (p *parser) addr(name, def string) string {
 		p.fail(name, "must be host:port or :port, got %q", v)
 	}
 	return v
+}
+
+// optionalAddr is a host:port, or empty when the variable is unset.
+func (p *parser) optionalAddr(name string) string {
+	if p.get(name, "") == "" {
+		return ""
+	}
+	return p.addr(name, "")
+}
+
+// sharesPort reports whether two listen addresses would claim the same
+// port on some interface (equal hosts, or either one all interfaces).
+func sharesPort(a, b string) bool {
+	ha, pa, errA := net.SplitHostPort(a)
+	hb, pb, errB := net.SplitHostPort(b)
+	if errA != nil || errB != nil || pa != pb || pa == "0" {
+		return false
+	}
+	wildcard := func(h string) bool { return h == "" || h == "0.0.0.0" || h == "::" }
+	return ha == hb || wildcard(ha) || wildcard(hb)
 }
 
 func (p *parser) baseURL(name, def string) *url.URL {

@@ -74,7 +74,7 @@ type aadErrorBody struct {
 // writeTokenError answers a token request with e in the documented body shape.
 func (s *Simulator) writeTokenError(w http.ResponseWriter, r *http.Request, e aadError) {
 	tr := s.newTrace(r)
-	s.log.Info("entrasim: token error", "error", e.oauth, "code", e.code)
+	s.log.InfoContext(r.Context(), "entrasim: token error", "error", e.oauth, "code", e.code)
 	writeTokenJSON(w, e.status, aadErrorBody{
 		Error:            e.oauth,
 		ErrorDescription: e.description(tr),

@@ -74,7 +74,7 @@ func (s *Simulator) renderConsent(w http.ResponseWriter, p consentPage, redirect
 // unverified redirect URI.
 func (s *Simulator) renderError(w http.ResponseWriter, r *http.Request, e aadError) {
 	tr := s.newTrace(r)
-	s.log.Info("entrasim: sign-in error page", "code", e.code)
+	s.log.InfoContext(r.Context(), "entrasim: sign-in error page", "code", e.code)
 	p := errorPage{Title: "Sign-in error", CSS: s.cssPath()}
 	p.Error.Headline, p.Error.TraceID, p.Error.CorrelationID, p.Error.Timestamp = e.headline(), tr.traceID, tr.correlationID, tr.timestamp
 	s.renderPage(w, e.status, errorTemplate, p, "'none'")

@@ -91,7 +91,7 @@ func (s *Simulator) routes() {
 // ServeHTTP serves the identity platform under {BasePath}/login and Graph
 // under {BasePath}/graph.
 func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	s.log.Debug("entrasim: request", "method", r.Method, "path", r.URL.Path)
+	s.log.DebugContext(r.Context(), "entrasim: request", "method", r.Method, "path", r.URL.Path)
 	s.mux.ServeHTTP(w, r)
 }
 

@@ -41,10 +41,11 @@
 // key, so sealed data stays readable and needs no re-encryption. Once no
 // stored key needs rewrapping, drop the old wrapper.
 //
-// The KMS header names no key, so every KMSWrapper owns every KMS blob and a
-// move from one KMS key to another is not detected as needing a rewrap. Use
-// KMS automatic key rotation instead: it keeps the key id and existing
-// ciphertexts keep decrypting.
+// The KMS header names the configured key id, so a move from one KMS key to
+// another shows as needing a rewrap, like a new master-key file. KMS
+// automatic key rotation needs none: it keeps the key id, and existing
+// ciphertexts keep decrypting. [WrappedBy] names the key of a stored blob, for
+// logs and audit rows.
 //
 // # Cache
 //

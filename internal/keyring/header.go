@@ -1,5 +1,7 @@
 package keyring
 
+import "encoding/hex"
+
 // Wrapped data keys start with a 4-byte magic naming the wrapper kind and the
 // format version, so a Keyring can route a blob to the wrapper that made it:
 //
@@ -18,6 +20,12 @@ const (
 
 // localKeyID identifies the master key of a LocalWrapper inside its blobs.
 type localKeyID [localKeyIDLen]byte
+
+// name is the ID of the LocalWrapper with this key id.
+func (id localKeyID) name() string { return "local:" + hex.EncodeToString(id[:]) }
+
+// kmsName is the ID of the KMSWrapper for keyID.
+func kmsName(keyID string) string { return "kms:" + keyID }
 
 // appendLocalHeader appends the local blob header for id to dst.
 func appendLocalHeader(dst []byte, id localKeyID) []byte {
@@ -55,4 +63,19 @@ func parseKMS(blob []byte) (keyID string, ciphertextBlob []byte, ok bool) {
 		return "", nil, false
 	}
 	return string(rest[:n]), rest[n:], true
+}
+
+// WrappedBy names the key that wrapped a data key, from its header, in the
+// form of [Wrapper.ID] ("local:0123456789abcdef", "kms:alias/attest"), whether
+// or not that key is configured. It returns "" for a blob of no known format.
+// The name identifies the key without revealing anything of it, so it may be
+// logged and audited.
+func WrappedBy(wrapped []byte) string {
+	if id, _, ok := parseLocal(wrapped); ok {
+		return id.name()
+	}
+	if keyID, _, ok := parseKMS(wrapped); ok {
+		return kmsName(keyID)
+	}
+	return ""
 }

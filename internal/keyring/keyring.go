@@ -2,6 +2,7 @@ package keyring
 
 import (
 	"context"
+	"crypto/subtle"
 	"fmt"
 	"slices"
 	"time"
@@ -94,6 +95,11 @@ func (k *Keyring) NewDataKey(ctx context.Context, orgID uuid.UUID) ([]byte, erro
 // data key with the current wrapper. If the current wrapper already owns
 // wrapped, Rewrap returns it unchanged and changed is false. Data sealed with
 // the data key stays readable either way.
+//
+// Before returning a new wrapping, Rewrap unwraps it again with the current
+// wrapper and checks that it yields the same data key, so a key that can
+// wrap but not unwrap (a KMS key policy allowing Encrypt but not Decrypt)
+// fails here rather than after the old wrapping is gone.
 func (k *Keyring) Rewrap(ctx context.Context, orgID uuid.UUID, wrapped []byte) (newWrapped []byte, changed bool, err error) {
 	if k.current.Owns(wrapped) {
 		return wrapped, false, nil
@@ -106,6 +112,14 @@ func (k *Keyring) Rewrap(ctx context.Context, orgID uuid.UUID, wrapped []byte) (
 	newWrapped, err = k.current.Wrap(ctx, orgID, key)
 	if err != nil {
 		return nil, false, err
+	}
+	check, err := k.current.Unwrap(ctx, orgID, newWrapped)
+	if err != nil {
+		return nil, false, fmt.Errorf("keyring: %s: the rewrapped data key for org %s does not unwrap: %w", k.current.ID(), orgID, err)
+	}
+	defer clear(check)
+	if subtle.ConstantTimeCompare(check, key) != 1 {
+		return nil, false, fmt.Errorf("keyring: %s: the rewrapped data key for org %s unwraps to another key", k.current.ID(), orgID)
 	}
 	k.cache.put(newCacheID(orgID, newWrapped), key)
 	return newWrapped, true, nil

@@ -54,7 +54,7 @@ func NewKMSClientFromEnv(ctx context.Context, optFns ...func(*config.LoadOptions
 
 // ID returns "kms:" followed by the configured key id.
 func (w *KMSWrapper) ID() string {
-	return "kms:" + w.keyID
+	return kmsName(w.keyID)
 }
 
 // GenerateDataKey asks KMS for a new AES-256 data key bound to orgID.

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"crypto/rand"
 	"errors"
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -13,15 +11,17 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
+
+	"github.com/attesthq/attest/internal/keyring/kmstest"
 )
 
 func TestKMSWrapperGenerateAndUnwrap(t *testing.T) {
 	t.Parallel()
 
-	lk := newLocalKMS(t)
-	w, err := NewKMSWrapper(lk.client, lk.keyID)
+	lk := kmstest.New(t)
+	w, err := NewKMSWrapper(lk.Client, lk.KeyID)
 	require.NoError(t, err)
-	require.Equal(t, "kms:"+lk.keyID, w.ID())
+	require.Equal(t, "kms:"+lk.KeyID, w.ID())
 	orgID := uuid.New()
 
 	key, wrapped, err := w.GenerateDataKey(t.Context(), orgID)
@@ -39,8 +39,8 @@ func TestKMSWrapperGenerateAndUnwrap(t *testing.T) {
 func TestKMSWrapperWrapAndUnwrap(t *testing.T) {
 	t.Parallel()
 
-	lk := newLocalKMS(t)
-	w, err := NewKMSWrapper(lk.client, lk.keyID)
+	lk := kmstest.New(t)
+	w, err := NewKMSWrapper(lk.Client, lk.KeyID)
 	require.NoError(t, err)
 	orgID := uuid.New()
 	key := make([]byte, DataKeySize)
@@ -58,8 +58,8 @@ func TestKMSWrapperWrapAndUnwrap(t *testing.T) {
 func TestKMSWrapperWrongOrgFails(t *testing.T) {
 	t.Parallel()
 
-	lk := newLocalKMS(t)
-	w, err := NewKMSWrapper(lk.client, lk.keyID)
+	lk := kmstest.New(t)
+	w, err := NewKMSWrapper(lk.Client, lk.KeyID)
 	require.NoError(t, err)
 	orgID, otherOrg := uuid.New(), uuid.New()
 
@@ -73,7 +73,7 @@ func TestKMSWrapperWrongOrgFails(t *testing.T) {
 		require.ErrorIs(t, err, ErrInvalidCiphertext)
 		var invalid *types.InvalidCiphertextException
 		require.True(t, errors.As(err, &invalid), "the KMS error stays in the chain: %v", err)
-		require.ErrorContains(t, err, "keyring: kms:"+lk.keyID)
+		require.ErrorContains(t, err, "keyring: kms:"+lk.KeyID)
 		require.ErrorContains(t, err, otherOrg.String())
 		require.NotContains(t, err.Error(), string(key))
 	}
@@ -87,8 +87,8 @@ func TestKMSWrapperWrongOrgFails(t *testing.T) {
 func TestKMSWrapperOwns(t *testing.T) {
 	t.Parallel()
 
-	lk := newLocalKMS(t)
-	w, err := NewKMSWrapper(lk.client, lk.keyID)
+	lk := kmstest.New(t)
+	w, err := NewKMSWrapper(lk.Client, lk.KeyID)
 	require.NoError(t, err)
 	local := newTestLocalWrapper(t)
 	orgID := uuid.New()
@@ -105,15 +105,15 @@ func TestKMSWrapperOwns(t *testing.T) {
 func TestNewKMSClientFromEnv(t *testing.T) {
 	t.Parallel()
 
-	lk := newLocalKMS(t)
+	lk := kmstest.New(t)
 	client, err := NewKMSClientFromEnv(t.Context(),
-		config.WithRegion(testRegion),
-		config.WithBaseEndpoint(lk.url),
+		config.WithRegion(kmstest.Region),
+		config.WithBaseEndpoint(lk.URL),
 		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("AKID", "SECRET", "")),
 	)
 	require.NoError(t, err)
 
-	w, err := NewKMSWrapper(client, lk.keyID)
+	w, err := NewKMSWrapper(client, lk.KeyID)
 	require.NoError(t, err)
 	orgID := uuid.New()
 	key, wrapped, err := w.GenerateDataKey(t.Context(), orgID)
@@ -126,8 +126,8 @@ func TestNewKMSClientFromEnv(t *testing.T) {
 func TestKeyringRotatesFromLocalToKMS(t *testing.T) {
 	t.Parallel()
 
-	lk := newLocalKMS(t)
-	kmsWrapper, err := NewKMSWrapper(lk.client, lk.keyID)
+	lk := kmstest.New(t)
+	kmsWrapper, err := NewKMSWrapper(lk.Client, lk.KeyID)
 	require.NoError(t, err)
 	local := newTestLocalWrapper(t)
 	orgID := uuid.New()
@@ -155,12 +155,10 @@ func TestKeyringRotatesFromLocalToKMS(t *testing.T) {
 func TestKeyringRotatesBetweenKMSKeys(t *testing.T) {
 	t.Parallel()
 
-	lk := newLocalKMS(t)
-	oldKey, err := NewKMSWrapper(lk.client, lk.keyID)
+	lk := kmstest.New(t)
+	oldKey, err := NewKMSWrapper(lk.Client, lk.KeyID)
 	require.NoError(t, err)
-	out, err := lk.client.CreateKey(t.Context(), &kms.CreateKeyInput{})
-	require.NoError(t, err)
-	newKey, err := NewKMSWrapper(lk.client, aws.ToString(out.KeyMetadata.KeyId))
+	newKey, err := NewKMSWrapper(lk.Client, lk.CreateKey(t))
 	require.NoError(t, err)
 	orgID := uuid.New()
 	aad := AAD{OrgID: orgID, ConnectionID: uuid.New(), Purpose: "client_secret"}

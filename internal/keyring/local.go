@@ -5,7 +5,6 @@ import (
 	"crypto/cipher"
 	"crypto/rand"
 	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 
 	"github.com/google/uuid"
@@ -35,7 +34,7 @@ func newLocalWrapper(key []byte) (*LocalWrapper, error) {
 
 // ID returns "local:" followed by the first 16 hex digits of sha256(master key).
 func (w *LocalWrapper) ID() string {
-	return "local:" + hex.EncodeToString(w.id[:])
+	return w.id.name()
 }
 
 // GenerateDataKey returns a new random data key for orgID and its wrapped form.

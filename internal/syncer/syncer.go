@@ -18,6 +18,7 @@ import (
 	"github.com/attesthq/attest/internal/clock"
 	"github.com/attesthq/attest/internal/connector"
 	"github.com/attesthq/attest/internal/evidence"
+	"github.com/attesthq/attest/internal/metrics"
 	"github.com/attesthq/attest/internal/secret"
 	"github.com/attesthq/attest/internal/vault"
 )
@@ -57,6 +58,8 @@ type Syncer struct {
 	Log      *slog.Logger
 	// Hooks, when set, learn of every finished run.
 	Hooks Hooks
+	// Metrics, when set, counts runs and the evidence they stored.
+	Metrics *metrics.Set
 }
 
 // Request names one sync.
@@ -96,6 +99,7 @@ func (s *Syncer) Run(ctx context.Context, req Request) (Outcome, error) {
 	defer lock.Release()
 	defer lock.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", lockKey(req.ConnectionID)) //nolint:errcheck // released with the session anyway
 
+	watch := metrics.StartStopwatch()
 	start, err := s.start(ctx, req)
 	if err != nil {
 		return Outcome{}, err
@@ -116,7 +120,9 @@ func (s *Syncer) Run(ctx context.Context, req Request) (Outcome, error) {
 	}
 	if syncErr != nil {
 		writers.abortAll(ctx)
-		return s.failAuth(ctx, start, syncErr)
+		out, err := s.failAuth(ctx, start, syncErr)
+		s.observe(start.conn.Connector, out, watch)
+		return out, err
 	}
 	out.Datasets = writers.commit(ctx, result.Datasets)
 	out.Checks = result.Checks
@@ -127,6 +133,7 @@ func (s *Syncer) Run(ctx context.Context, req Request) (Outcome, error) {
 	if err := s.finish(ctx, start, out, c); err != nil {
 		return out, err
 	}
+	s.observe(start.conn.Connector, out, watch)
 	if out.Status == StatusFailed && out.ErrorClass != connector.ErrorConfiguration && out.ErrorClass != connector.ErrorLicence {
 		return out, fmt.Errorf("syncer: every dataset failed: %s", out.Error)
 	}

@@ -53,6 +53,9 @@ type Options struct {
 	// Tenant under /sim, with its demo app registered for the test callback);
 	// empty runs one in this process.
 	SimulatorURL string
+	// KeyFile is the local master-key file (created if missing); empty means
+	// a new one in a temporary directory.
+	KeyFile string
 }
 
 // FastRetry retries quickly so tests of throttling and outages stay fast.
@@ -120,7 +123,10 @@ func New(t testing.TB, opts Options) *Env {
 	}
 	conn := entra.New(entra.Options{CustomLoginRoot: simURL + "/sim/login", CustomGraphRoot: simURL + "/sim/graph",
 		Limits: &limits, Retry: &retry, Now: clk.Now}, &http.Client{Transport: transport})
-	wrapper, err := keyring.OpenLocalKeyFile(filepath.Join(t.TempDir(), "master.key"), true)
+	if opts.KeyFile == "" {
+		opts.KeyFile = filepath.Join(t.TempDir(), "master.key")
+	}
+	wrapper, err := keyring.OpenLocalKeyFile(opts.KeyFile, true)
 	require.NoError(t, err)
 	registry := connector.NewRegistry(conn)
 	v := &vault.Vault{Keyring: keyring.New(wrapper)}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"log/slog"
 	"sync"
+
+	"github.com/attesthq/attest/internal/logctx"
 )
 
 // Logs captures everything a server logs, for asserting what never appears.
@@ -26,7 +28,8 @@ func (l *Logs) String() string {
 	return l.buf.String()
 }
 
-// Logger returns a JSON logger writing into l at debug level.
+// Logger returns a JSON logger writing into l at debug level, adding the
+// request-scoped attributes (logctx) as the process logger does.
 func (l *Logs) Logger() *slog.Logger {
-	return slog.New(slog.NewJSONHandler(l, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	return slog.New(logctx.Handler(slog.NewJSONHandler(l, &slog.HandlerOptions{Level: slog.LevelDebug})))
 }

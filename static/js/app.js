@@ -28,11 +28,17 @@
         button.removeAttribute("data-copied");
       }, 2000);
     };
-    if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(text).then(done, function () { selectText(target); });
-    } else {
+    // Without the asynchronous clipboard (or when the browser denies it),
+    // select the text and copy it the old way; it stays selected if even
+    // that fails, ready for Ctrl-C.
+    var fallback = function () {
       selectText(target);
-      try { document.execCommand("copy"); done(); } catch (e) { /* text stays selected for manual copy */ }
+      try { if (document.execCommand("copy")) done(); } catch (e) { /* text stays selected for manual copy */ }
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, fallback);
+    } else {
+      fallback();
     }
   });
 

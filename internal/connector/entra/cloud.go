@@ -54,6 +54,9 @@ type Options struct {
 	Retry  *RetryPolicy
 	// Now is the clock access tokens expire by (default time.Now).
 	Now func() time.Time
+	// Observer, when set, learns of every Graph request, 429 and retry
+	// (metrics).
+	Observer GraphObserver
 }
 
 // SimulatorRegistration is the simulator's demo app registration.

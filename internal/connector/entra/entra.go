@@ -9,12 +9,13 @@ import (
 
 // Connector is the Entra ID connector.
 type Connector struct {
-	clouds []Cloud
-	opts   Options
-	http   *http.Client
-	limits Limits
-	retry  RetryPolicy
-	now    func() time.Time
+	clouds   []Cloud
+	opts     Options
+	http     *http.Client
+	limits   Limits
+	retry    RetryPolicy
+	now      func() time.Time
+	observer GraphObserver
 }
 
 // New returns the connector with the clouds opts allows.
@@ -43,7 +44,11 @@ func New(opts Options, client *http.Client) *Connector {
 	if now == nil {
 		now = time.Now
 	}
-	return &Connector{clouds: clouds, opts: opts, http: client, limits: limits, retry: retry, now: now}
+	observer := opts.Observer
+	if observer == nil {
+		observer = noObserver{}
+	}
+	return &Connector{clouds: clouds, opts: opts, http: client, limits: limits, retry: retry, now: now, observer: observer}
 }
 
 // Definition describes the connector.

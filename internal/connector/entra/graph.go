@@ -31,6 +31,29 @@ const (
 	familyCount
 )
 
+// familyNames label the families in metrics.
+var familyNames = [familyCount]string{
+	familyDirectory:      "directory",
+	familyReports:        "reports",
+	familySignInActivity: "sign_in_activity",
+	familyProtection:     "protection",
+}
+
+// GraphObserver learns of Graph traffic by endpoint family (metrics). A
+// request paced by several families counts under the most restrictive, the
+// last it waits for.
+type GraphObserver interface {
+	GraphRequest(family string)
+	GraphThrottled(family string)
+	GraphRetry(family string)
+}
+
+type noObserver struct{}
+
+func (noObserver) GraphRequest(string)   {}
+func (noObserver) GraphThrottled(string) {}
+func (noObserver) GraphRetry(string)     {}
+
 // Limits is the client-side pacing, set below Microsoft's documented limits
 // so a well-behaved tenant sees no 429 at all.
 type Limits struct {
@@ -97,10 +120,11 @@ type graph struct {
 	token    *tokenSource
 	limiters [familyCount]*rate.Limiter
 	retry    RetryPolicy
+	observer GraphObserver
 }
 
-func newGraph(client *http.Client, root string, token *tokenSource, limits Limits, retry RetryPolicy) *graph {
-	g := &graph{http: client, root: strings.TrimSuffix(root, "/"), token: token, retry: retry}
+func newGraph(client *http.Client, root string, token *tokenSource, limits Limits, retry RetryPolicy, observer GraphObserver) *graph {
+	g := &graph{http: client, root: strings.TrimSuffix(root, "/"), token: token, retry: retry, observer: observer}
 	for f := range familyCount {
 		g.limiters[f] = rate.NewLimiter(limits.Rate[f], limits.Burst[f])
 	}
@@ -176,6 +200,7 @@ func (g *graph) prefetch(ctx context.Context, families []family, url string, sta
 // retry policy.
 func (g *graph) get(ctx context.Context, families []family, url string, stats *counters, out any) error {
 	refreshed := false
+	label := familyNames[families[len(families)-1]]
 	for attempt := 0; ; attempt++ {
 		for _, f := range families {
 			if err := g.limiters[f].Wait(ctx); err != nil {
@@ -187,6 +212,7 @@ func (g *graph) get(ctx context.Context, families []family, url string, stats *c
 			return err
 		}
 		stats.requests.Add(1)
+		g.observer.GraphRequest(label)
 		status, header, err := g.do(ctx, url, token, out)
 		var wait time.Duration
 		switch {
@@ -207,6 +233,9 @@ func (g *graph) get(ctx context.Context, families []family, url string, stats *c
 			continue
 		case status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable || status == http.StatusGatewayTimeout:
 			stats.throttled.Add(1)
+			if status == http.StatusTooManyRequests {
+				g.observer.GraphThrottled(label)
+			}
 			wait = retryAfter(header)
 			if wait < 0 {
 				wait = g.backoff(attempt)
@@ -224,6 +253,7 @@ func (g *graph) get(ctx context.Context, families []family, url string, stats *c
 			return &graphError{Class: class, Status: status, Message: fmt.Sprintf("gave up after %d attempts: %v", attempt+1, err)}
 		}
 		stats.retries.Add(1)
+		g.observer.GraphRetry(label)
 		stats.waited.Add(int64(wait))
 		if err := sleep(ctx, wait); err != nil {
 			return err

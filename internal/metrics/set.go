@@ -1,0 +1,111 @@
+package metrics
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/attesthq/attest/internal/clock"
+)
+
+// Options are what the scrape-time gauges read.
+type Options struct {
+	// Pool is the application pool: its statistics are reported, and the
+	// state gauges are queried through it.
+	Pool *pgxpool.Pool
+	// Clock decides which connections count as stale.
+	Clock clock.Clock
+	// Log receives scrape failures.
+	Log *slog.Logger
+}
+
+// Set is attest's series on their own registry.
+type Set struct {
+	registry *prometheus.Registry
+
+	httpRequests *prometheus.CounterVec
+	httpDuration *prometheus.HistogramVec
+
+	syncs        *prometheus.CounterVec
+	syncDuration *prometheus.HistogramVec
+
+	graphRequests  *prometheus.CounterVec
+	graphThrottled *prometheus.CounterVec
+	graphRetries   *prometheus.CounterVec
+
+	evidenceIngested     *prometheus.CounterVec
+	evidenceDeduplicated *prometheus.CounterVec
+
+	jobOutcomes *prometheus.CounterVec
+}
+
+// New builds the series, registers them with the Go runtime and process
+// collectors, and with the scrape-time gauges when o names a pool.
+func New(o Options) *Set {
+	s := &Set{
+		registry: prometheus.NewRegistry(),
+		httpRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "attest_http_requests_total", Help: "HTTP requests answered, by method, route pattern and status code.",
+		}, []string{"method", "route", "status"}),
+		httpDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "attest_http_request_duration_seconds", Help: "Time to answer an HTTP request, by method and route pattern.",
+			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
+		}, []string{"method", "route"}),
+		syncs: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "attest_syncs_total", Help: "Finished syncs, by connector and outcome (succeeded, partial, failed).",
+		}, []string{"connector", "outcome"}),
+		syncDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "attest_sync_duration_seconds", Help: "Time one sync took, by connector and outcome.",
+			Buckets: []float64{1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800},
+		}, []string{"connector", "outcome"}),
+		graphRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "attest_graph_requests_total", Help: "Microsoft Graph requests sent, by endpoint family.",
+		}, []string{"family"}),
+		graphThrottled: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "attest_graph_throttled_total", Help: "Microsoft Graph 429 Too Many Requests answers, by endpoint family.",
+		}, []string{"family"}),
+		graphRetries: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "attest_graph_retries_total", Help: "Microsoft Graph requests retried after a throttle, a server error or a network failure, by endpoint family.",
+		}, []string{"family"}),
+		evidenceIngested: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "attest_evidence_ingested_total", Help: "Evidence rows stored (new fingerprints), by connector and dataset.",
+		}, []string{"connector", "dataset"}),
+		evidenceDeduplicated: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "attest_evidence_deduplicated_total", Help: "Records received that matched a stored fingerprint and made no new row, by connector and dataset.",
+		}, []string{"connector", "dataset"}),
+		jobOutcomes: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "attest_river_job_outcomes_total", Help: "River jobs this process finished working, by queue, kind and outcome (completed, retryable, discarded, cancelled, snoozed).",
+		}, []string{"queue", "kind", "outcome"}),
+	}
+	s.registry.MustRegister(
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		s.httpRequests, s.httpDuration, s.syncs, s.syncDuration,
+		s.graphRequests, s.graphThrottled, s.graphRetries,
+		s.evidenceIngested, s.evidenceDeduplicated, s.jobOutcomes,
+	)
+	if o.Pool != nil {
+		if o.Clock == nil {
+			o.Clock = clock.Real{}
+		}
+		if o.Log == nil {
+			o.Log = slog.New(slog.DiscardHandler)
+		}
+		s.registry.MustRegister(newStateCollector(o), newPoolCollector(o.Pool))
+	}
+	return s
+}
+
+// Handler serves the registry in the Prometheus text format. A gauge that
+// cannot be read is left out (and logged by its collector) rather than
+// failing the whole scrape.
+func (s *Set) Handler() http.Handler {
+	return promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError})
+}
+
+// Registry is the set's registry, for tests that gather directly.
+func (s *Set) Registry() *prometheus.Registry { return s.registry }

@@ -1,0 +1,137 @@
+package web
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/labstack/echo/v4"
+
+	"github.com/attesthq/attest/internal/audit"
+	"github.com/attesthq/attest/internal/connector"
+	"github.com/attesthq/attest/internal/export"
+)
+
+// flushEvery is how many rows a download streams between flushes.
+const flushEvery = 2000
+
+// startDownload sends the headers of a file download; the body follows.
+func startDownload(c echo.Context, contentType, filename string) {
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, contentType)
+	h.Set(echo.HeaderContentDisposition, `attachment; filename="`+filename+`"`)
+	h.Set("Cache-Control", "no-store")
+	c.Response().WriteHeader(http.StatusOK)
+}
+
+// abortDownload ends a download that failed after its headers were sent: the
+// connection is cut, so the client sees a broken transfer rather than a file
+// that looks complete. Before the headers, the error page is still possible.
+func (s *Server) abortDownload(c echo.Context, err error) error {
+	if err == nil || !c.Response().Committed {
+		return err
+	}
+	s.Log.ErrorContext(c.Request().Context(), "download failed", slog.String("route", c.Path()), slog.Any("err", err))
+	panic(http.ErrAbortHandler)
+}
+
+// fileSlug makes s safe in a file name: lowercase letters, digits, dots
+// and single dashes.
+func fileSlug(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '.' {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+			continue
+		}
+		dash = true
+	}
+	return b.String()
+}
+
+// evidenceKinds lists every evidence kind of every connector, in order.
+func (s *Server) evidenceKinds() []connector.EvidenceKind {
+	var out []connector.EvidenceKind
+	for _, conn := range s.Connectors.All() {
+		out = append(out, conn.Definition().Evidence...)
+	}
+	return out
+}
+
+// evidenceKind finds a kind by name.
+func (s *Server) evidenceKind(kind string) (connector.EvidenceKind, bool) {
+	for _, k := range s.evidenceKinds() {
+		if k.Kind == kind {
+			return k, true
+		}
+	}
+	return connector.EvidenceKind{}, false
+}
+
+// kindExport streams one kind's records into a CSV, flushing the response
+// as it goes. The CSV is opened by open when the first record arrives, or
+// at the end if there was none and always is set; it returns the row count.
+type kindExport struct {
+	c      echo.Context
+	tx     pgx.Tx
+	org    string
+	open   func() (io.Writer, error)
+	always bool
+}
+
+func (e kindExport) run(ctx context.Context, k connector.EvidenceKind, f export.Filter) (int, error) {
+	var w *export.CSV
+	start := func() error {
+		out, err := e.open()
+		if err == nil {
+			w, err = export.NewCSV(out, e.org, k)
+		}
+		return err
+	}
+	f.Kind = k.Kind
+	n, err := export.Evidence(ctx, e.tx, f, func(r export.Row) error {
+		if w == nil {
+			if err := start(); err != nil {
+				return err
+			}
+		}
+		if err := w.Write(r); err != nil {
+			return err
+		}
+		if w.Rows()%flushEvery == 0 {
+			if err := w.Flush(); err != nil {
+				return err
+			}
+			e.c.Response().Flush()
+		}
+		return nil
+	})
+	if err != nil {
+		return n, err
+	}
+	if w == nil && e.always {
+		if err := start(); err != nil {
+			return n, err
+		}
+	}
+	if w != nil {
+		return n, w.Flush()
+	}
+	return n, nil
+}
+
+// recordExport writes the evidence.export audit row in the export's
+// transaction, once every row is out.
+func (s *Server) recordExport(ctx context.Context, c echo.Context, tx pgx.Tx, target, targetID string, details map[string]any) error {
+	user := currentUser(c)
+	return audit.Record(ctx, tx, currentOrg(c).ID, s.Clock.Now(), audit.UserActor(user.UserID, user.Email), audit.Event{
+		Action: "evidence.export", TargetType: target, TargetID: targetID, Details: details})
+}
