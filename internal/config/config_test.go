@@ -62,7 +62,7 @@ func TestEveryProblemIsNamed(t *testing.T) {
 			"ATTEST_ROLE": "cron", "ATTEST_SYNC_WORKERS": "0", "ATTEST_SYNC_TIMEOUT": "soon", "ATTEST_ADDR": "3000",
 			"ATTEST_BASE_URL": "ftp://x", "ATTEST_LOG_FORMAT": "xml", "ATTEST_SESSION_IDLE_TIMEOUT": "-1h",
 		}, want: []string{"ATTEST_ROLE", "ATTEST_SYNC_WORKERS", "ATTEST_SYNC_TIMEOUT", "ATTEST_ADDR", "ATTEST_BASE_URL", "ATTEST_LOG_FORMAT", "ATTEST_SESSION_IDLE_TIMEOUT"}},
-		"rescue before timeout": {env: map[string]string{"ATTEST_SYNC_TIMEOUT": "30m", "ATTEST_JOB_RESCUE_AFTER": "10m"}, want: []string{"ATTEST_JOB_RESCUE_AFTER"}},
+		"rescue before timeout":  {env: map[string]string{"ATTEST_SYNC_TIMEOUT": "30m", "ATTEST_JOB_RESCUE_AFTER": "10m"}, want: []string{"ATTEST_JOB_RESCUE_AFTER"}},
 		"webhook without secret": {env: map[string]string{"ATTEST_ALERT_WEBHOOK_URL": "https://hooks.example/attest"}, want: []string{"ATTEST_ALERT_WEBHOOK_SECRET"}},
 		"one entra root":         {env: map[string]string{"ATTEST_ENTRA_LOGIN_URL": "https://login.example"}, want: []string{"ATTEST_ENTRA_LOGIN_URL"}},
 		"short session key":      {env: map[string]string{"ATTEST_SESSION_KEYS": "short"}, want: []string{"ATTEST_SESSION_KEYS"}},
