@@ -49,6 +49,8 @@ SET subject_label = excluded.subject_label, detail = excluded.detail
 WHERE check_failures.subject_label IS DISTINCT FROM excluded.subject_label OR check_failures.detail IS DISTINCT FROM excluded.detail;
 
 -- name: CheckFailuresList :many
+-- A page of a check's failing subjects, excluded ones last, by name or, with
+-- by_since, longest failing first.
 SELECT f.*, coalesce(x.id::text, '')::text AS exclusion_id, coalesce(x.reason, '')::text AS exclusion_reason,
        coalesce(x.expires_at, 'epoch')::timestamptz AS exclusion_expires_at
 FROM check_failures f
@@ -59,7 +61,7 @@ LEFT JOIN LATERAL (
     ORDER BY e.created_at DESC LIMIT 1
 ) x ON true
 WHERE f.connection_id = sqlc.arg(connection_id) AND f.check_key = sqlc.arg(check_key)
-ORDER BY (x.id IS NOT NULL), f.subject_label, f.subject_key
+ORDER BY (x.id IS NOT NULL), CASE WHEN sqlc.arg(by_since)::boolean THEN f.since END, f.subject_label, f.subject_key
 LIMIT sqlc.arg(max_rows) OFFSET sqlc.arg(skip);
 
 -- name: CheckExclusionsActive :many

@@ -50,6 +50,10 @@ func (s *Server) renderCheck(c echo.Context, status int, formError, formSubject 
 	}
 	page, _ := strconv.Atoi(c.QueryParam("page"))
 	page = max(page, 1)
+	sortBy := checks.SortBySubject
+	if c.QueryParam("sort") == checks.SortBySince {
+		sortBy = checks.SortBySince
+	}
 	now := s.Clock.Now()
 	ctx := c.Request().Context()
 	var latest *dbsqlc.CheckCurrent
@@ -62,7 +66,7 @@ func (s *Server) renderCheck(c echo.Context, status int, formError, formSubject 
 			return err
 		}
 		rows, err = q.CheckFailuresList(ctx, tx, dbsqlc.CheckFailuresListParams{ConnectionID: conn.ID, CheckKey: chk.Key, Now: now,
-			MaxRows: subjectsPerPage + 1, Skip: int32((page - 1) * subjectsPerPage)})
+			MaxRows: subjectsPerPage + 1, Skip: int32((page - 1) * subjectsPerPage), BySince: sortBy == checks.SortBySince})
 		return err
 	})
 	if err != nil {
@@ -75,7 +79,10 @@ func (s *Server) renderCheck(c echo.Context, status int, formError, formSubject 
 		CanWrite: account.CanWrite(currentRole(c)), ExcludeURL: base + "/checks/" + chk.Key + "/exclusions",
 		DefaultExpiry: now.AddDate(0, 3, 0).Format(time.DateOnly), MinExpiry: now.AddDate(0, 0, 1).Format(time.DateOnly),
 		MaxExpiry: now.Add(exclusion.MaxDuration).Format(time.DateOnly), FormError: formError, FormSubject: formSubject,
+		SortedBy: sortBy,
 	}
+	v.Pager.Earlier, v.Pager.Later = "Previous", "Next"
+	pageURL := func(page int) string { return "?sort=" + sortBy + "&page=" + strconv.Itoa(page) }
 	if latest != nil {
 		at := latest.EvaluatedAt
 		v.Status, v.Reason, v.EvaluatedAt = latest.Status, latest.Reason, &at
@@ -83,10 +90,10 @@ func (s *Server) renderCheck(c echo.Context, status int, formError, formSubject 
 	}
 	if len(rows) > subjectsPerPage {
 		rows = rows[:subjectsPerPage]
-		v.Pager.NextURL = "?page=" + strconv.Itoa(page+1)
+		v.Pager.NextURL = pageURL(page + 1)
 	}
 	if page > 1 {
-		v.Pager.PrevURL = "?page=" + strconv.Itoa(page-1)
+		v.Pager.PrevURL = pageURL(page - 1)
 	}
 	if len(rows) > 0 {
 		first := (page-1)*subjectsPerPage + 1

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
@@ -190,4 +191,53 @@ func jobCount(t *testing.T, b *bundle) int {
 	var n int
 	require.NoError(t, b.tdb.Pool.QueryRow(context.Background(), `SELECT count(*) FROM river_job WHERE kind = 'sync_connection'`).Scan(&n))
 	return n
+}
+
+func TestCheckSubjectsSortByNameOrLongestFailing(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	c := b.client(t)
+	c.Login(ownerEmail, ownerPassword)
+	path, connID := b.connectAndSync(t, c)
+	checkPath := path + "/checks/" + entra.CheckInactive
+	ctx := context.Background()
+	// Subjects started failing at different times: reverse name order.
+	var byName, bySince []string
+	require.NoError(t, db.InOrg(ctx, b.tdb.Pool, b.org.ID, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `UPDATE check_failures f SET since = f.since - make_interval(days => n.n::int)
+			FROM (SELECT subject_key, row_number() OVER (ORDER BY subject_label, subject_key) AS n
+			      FROM check_failures WHERE connection_id = $1 AND check_key = $2) n
+			WHERE f.connection_id = $1 AND f.check_key = $2 AND f.subject_key = n.subject_key`, connID, entra.CheckInactive); err != nil {
+			return err
+		}
+		for query, dst := range map[string]*[]string{"subject_label, subject_key": &byName, "since, subject_label": &bySince} {
+			rows, err := tx.Query(ctx, `SELECT subject_key FROM check_failures WHERE connection_id = $1 AND check_key = $2 ORDER BY `+query, connID, entra.CheckInactive)
+			if err != nil {
+				return err
+			}
+			if *dst, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	require.Greater(t, len(byName), 1)
+	require.NotEqual(t, byName, bySince)
+
+	shown := func(doc *goquery.Document) []string {
+		var keys []string
+		doc.Find(`[data-testid="subject-row"]`).Each(func(_ int, s *goquery.Selection) { keys = append(keys, s.AttrOr("data-subject", "")) })
+		return keys
+	}
+	doc := c.Get(checkPath).Doc(t)
+	require.Equal(t, byName, shown(doc), "by name unless asked otherwise")
+	require.Equal(t, "ascending", doc.Find(`th:has([data-testid="sort-subject"])`).AttrOr("aria-sort", ""))
+
+	doc = c.Get(checkPath + "?sort=since").Doc(t)
+	require.Equal(t, bySince, shown(doc), "longest failing first")
+	require.Equal(t, "ascending", doc.Find(`th:has([data-testid="sort-since"])`).AttrOr("aria-sort", ""))
+	require.Equal(t, "none", doc.Find(`th:has([data-testid="sort-subject"])`).AttrOr("aria-sort", ""))
+
+	// An unknown order falls back to names rather than failing.
+	require.Equal(t, byName, shown(c.Get(checkPath+"?sort=bogus").Doc(t)))
 }

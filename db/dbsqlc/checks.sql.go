@@ -433,14 +433,15 @@ LEFT JOIN LATERAL (
     ORDER BY e.created_at DESC LIMIT 1
 ) x ON true
 WHERE f.connection_id = $2 AND f.check_key = $3
-ORDER BY (x.id IS NOT NULL), f.subject_label, f.subject_key
-LIMIT $5 OFFSET $4
+ORDER BY (x.id IS NOT NULL), CASE WHEN $4::boolean THEN f.since END, f.subject_label, f.subject_key
+LIMIT $6 OFFSET $5
 `
 
 type CheckFailuresListParams struct {
 	Now          time.Time
 	ConnectionID uuid.UUID
 	CheckKey     string
+	BySince      bool
 	Skip         int32
 	MaxRows      int32
 }
@@ -458,11 +459,14 @@ type CheckFailuresListRow struct {
 	ExclusionExpiresAt time.Time
 }
 
+// A page of a check's failing subjects, excluded ones last, by name or, with
+// by_since, longest failing first.
 func (q *Queries) CheckFailuresList(ctx context.Context, db DBTX, arg CheckFailuresListParams) ([]CheckFailuresListRow, error) {
 	rows, err := db.Query(ctx, checkFailuresList,
 		arg.Now,
 		arg.ConnectionID,
 		arg.CheckKey,
+		arg.BySince,
 		arg.Skip,
 		arg.MaxRows,
 	)
