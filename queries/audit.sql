@@ -18,11 +18,13 @@ VALUES (sqlc.arg(org_id), sqlc.arg(seq), sqlc.arg(occurred_at), sqlc.arg(actor_t
         sqlc.arg(ip), sqlc.arg(request_id), sqlc.arg(prev_hash), sqlc.arg(hash));
 
 -- name: AuditList :many
--- Newest first, keyset-paginated by sequence number.
+-- Newest first, keyset-paginated by sequence number, optionally narrowed to
+-- an action family and to one target.
 SELECT * FROM audit_log
 WHERE org_id = sqlc.arg(org_id)
   AND (sqlc.narg(before_seq)::bigint IS NULL OR seq < sqlc.narg(before_seq)::bigint)
   AND (sqlc.arg(action_prefix)::text = '' OR action LIKE sqlc.arg(action_prefix)::text || '%')
+  AND (sqlc.arg(target_id)::text = '' OR (target_type = sqlc.arg(target_type)::text AND target_id = sqlc.arg(target_id)::text))
 ORDER BY seq DESC
 LIMIT sqlc.arg(max_rows);
 
@@ -41,6 +43,7 @@ SELECT * FROM audit_heads WHERE org_id = sqlc.arg(org_id);
 SELECT * FROM audit_log
 WHERE org_id = sqlc.arg(org_id) AND seq > sqlc.arg(after_seq)
   AND (sqlc.arg(action_prefix)::text = '' OR action LIKE sqlc.arg(action_prefix)::text || '%')
+  AND (sqlc.arg(target_id)::text = '' OR (target_type = sqlc.arg(target_type)::text AND target_id = sqlc.arg(target_id)::text))
 ORDER BY seq
 LIMIT sqlc.arg(max_rows);
 

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/labstack/echo/v4"
 
@@ -24,6 +25,29 @@ var auditFilters = []auditpage.Filter{
 	{Value: "access.", Label: "Refused actions"},
 	{Value: "member.", Label: "Members"},
 	{Value: "organization.", Label: "Organization"},
+	{Value: "connection.", Label: "Connections and syncs"},
+	{Value: "check.", Label: "Exclusions"},
+	{Value: "alert.", Label: "Alerts"},
+	{Value: "assessment.", Label: "Assessments"},
+	{Value: "auditor.", Label: "Auditors and invitations"},
+	{Value: "evidence.", Label: "Exports and purges"},
+	{Value: "keys.", Label: "Key rotation"},
+}
+
+// auditTargets are the kinds of target the audit log can be narrowed to
+// (?target=connection:ID), with how the page names them.
+var auditTargets = map[string]string{"connection": "this connection", "assessment": "this assessment"}
+
+// parseAuditTarget reads ?target=TYPE:ID; anything else narrows nothing.
+func parseAuditTarget(raw string) (targetType, targetID string) {
+	t, id, ok := strings.Cut(raw, ":")
+	if _, known := auditTargets[t]; !ok || !known {
+		return "", ""
+	}
+	if _, err := uuid.Parse(id); err != nil {
+		return "", ""
+	}
+	return t, id
 }
 
 // auditList shows the organization's audit log, newest first, keyset-paged.
@@ -33,6 +57,7 @@ func (s *Server) auditList(c echo.Context) error {
 	if !knownFilter(action) {
 		action = ""
 	}
+	targetType, targetID := parseAuditTarget(c.QueryParam("target"))
 	before, _ := strconv.ParseInt(c.QueryParam("before"), 10, 64)
 	after, _ := strconv.ParseInt(c.QueryParam("after"), 10, 64)
 	ctx := c.Request().Context()
@@ -45,7 +70,8 @@ func (s *Server) auditList(c echo.Context) error {
 		}
 		total = head.Seq
 		if after > 0 {
-			rows, err = q.AuditListNewer(ctx, tx, dbsqlc.AuditListNewerParams{OrgID: org.ID, AfterSeq: after, ActionPrefix: action, MaxRows: auditPageSize + 1})
+			rows, err = q.AuditListNewer(ctx, tx, dbsqlc.AuditListNewerParams{OrgID: org.ID, AfterSeq: after, ActionPrefix: action,
+				TargetType: targetType, TargetID: targetID, MaxRows: auditPageSize + 1})
 			reverse(rows)
 			if len(rows) > auditPageSize {
 				rows = rows[1:]
@@ -56,7 +82,8 @@ func (s *Server) auditList(c echo.Context) error {
 		if before > 0 {
 			beforeSeq = &before
 		}
-		rows, err = q.AuditList(ctx, tx, dbsqlc.AuditListParams{OrgID: org.ID, BeforeSeq: beforeSeq, ActionPrefix: action, MaxRows: auditPageSize + 1})
+		rows, err = q.AuditList(ctx, tx, dbsqlc.AuditListParams{OrgID: org.ID, BeforeSeq: beforeSeq, ActionPrefix: action,
+			TargetType: targetType, TargetID: targetID, MaxRows: auditPageSize + 1})
 		return err
 	})
 	if err != nil {
@@ -67,6 +94,9 @@ func (s *Server) auditList(c echo.Context) error {
 		rows = rows[:auditPageSize]
 	}
 	view := auditpage.List{Page: s.page(c, "Audit log", "audit"), Action: action, Filters: auditFilters, Total: total}
+	if targetID != "" {
+		view.Target, view.TargetLabel = targetType+":"+targetID, auditTargets[targetType]
+	}
 	for _, r := range rows {
 		view.Entries = append(view.Entries, auditEntry(r))
 	}
@@ -75,6 +105,9 @@ func (s *Server) auditList(c echo.Context) error {
 		q := url.Values{}
 		if action != "" {
 			q.Set("action", action)
+		}
+		if view.Target != "" {
+			q.Set("target", view.Target)
 		}
 		if more || after > 0 {
 			q.Set("before", strconv.FormatInt(rows[len(rows)-1].Seq, 10))

@@ -75,7 +75,7 @@ func (s *Server) renderConnection(c echo.Context, status int, conn dbsqlc.Connec
 		Live: live, EvidenceURL: orgPath(c, "/evidence?connection="+conn.ID.String()),
 		ExportURL:   orgPath(c, "/evidence/export?connection="+conn.ID.String()),
 		SettingsURL: base + "/settings", StaleHours: int(staleAfter(conn).Hours()), InactiveDays: int(conn.InactiveDays),
-		SettingsError: settingsError,
+		SettingsError: settingsError, HistoryURL: orgPath(c, "/audit?target=connection:"+conn.ID.String()),
 		Facts: []integrations.Fact{
 			{Label: "Connector", Value: def.Name},
 			{Label: "Cloud", Value: row.Cloud},

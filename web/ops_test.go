@@ -152,6 +152,9 @@ func TestJobsConsoleAnswersOperatorsAndRefusesCrossSitePosts(t *testing.T) {
 	require.True(t, strings.HasPrefix(r.Header.Get("Content-Type"), "text/html"), r.Header.Get("Content-Type"))
 	require.Contains(t, r.Text(), `id="config__json"`)
 	require.Contains(t, r.Text(), "/ops/jobs")
+	csp := r.Header.Get("Content-Security-Policy")
+	require.Contains(t, csp, "style-src 'self' 'unsafe-inline'", "the River UI's inline styles apply")
+	require.Contains(t, csp, "script-src 'self';", "but never inline script")
 
 	r = jobsAPI(t, c, http.MethodGet, "jobs?state=available", "", nil)
 	require.Equal(t, http.StatusOK, r.StatusCode, r.Text())

@@ -105,7 +105,7 @@ func (s *Server) routes() {
 		// the prefix; it posts without the form token (see sameOrigin).
 		jobsUI := echo.WrapHandler(s.JobsUI)
 		ops.GET("/jobs", jobsUI) // redirects to /ops/jobs/
-		ops.Any("/jobs/*", jobsUI, sameOrigin())
+		ops.Any("/jobs/*", jobsUI, sameOrigin(), jobsUIStyles)
 	}
 }
 

@@ -171,23 +171,29 @@ SELECT id, org_id, seq, occurred_at, actor_type, actor_id, actor_label, action, 
 WHERE org_id = $1
   AND ($2::bigint IS NULL OR seq < $2::bigint)
   AND ($3::text = '' OR action LIKE $3::text || '%')
+  AND ($4::text = '' OR (target_type = $5::text AND target_id = $4::text))
 ORDER BY seq DESC
-LIMIT $4
+LIMIT $6
 `
 
 type AuditListParams struct {
 	OrgID        uuid.UUID
 	BeforeSeq    *int64
 	ActionPrefix string
+	TargetID     string
+	TargetType   string
 	MaxRows      int32
 }
 
-// Newest first, keyset-paginated by sequence number.
+// Newest first, keyset-paginated by sequence number, optionally narrowed to
+// an action family and to one target.
 func (q *Queries) AuditList(ctx context.Context, db DBTX, arg AuditListParams) ([]AuditLog, error) {
 	rows, err := db.Query(ctx, auditList,
 		arg.OrgID,
 		arg.BeforeSeq,
 		arg.ActionPrefix,
+		arg.TargetID,
+		arg.TargetType,
 		arg.MaxRows,
 	)
 	if err != nil {
@@ -283,14 +289,17 @@ const auditListNewer = `-- name: AuditListNewer :many
 SELECT id, org_id, seq, occurred_at, actor_type, actor_id, actor_label, action, target_type, target_id, details, ip, request_id, prev_hash, hash FROM audit_log
 WHERE org_id = $1 AND seq > $2
   AND ($3::text = '' OR action LIKE $3::text || '%')
+  AND ($4::text = '' OR (target_type = $5::text AND target_id = $4::text))
 ORDER BY seq
-LIMIT $4
+LIMIT $6
 `
 
 type AuditListNewerParams struct {
 	OrgID        uuid.UUID
 	AfterSeq     int64
 	ActionPrefix string
+	TargetID     string
+	TargetType   string
 	MaxRows      int32
 }
 
@@ -300,6 +309,8 @@ func (q *Queries) AuditListNewer(ctx context.Context, db DBTX, arg AuditListNewe
 		arg.OrgID,
 		arg.AfterSeq,
 		arg.ActionPrefix,
+		arg.TargetID,
+		arg.TargetType,
 		arg.MaxRows,
 	)
 	if err != nil {
