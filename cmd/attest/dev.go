@@ -111,7 +111,7 @@ func secretFile(path string) (string, error) {
 func printBanner(w io.Writer, cfg config.Config, logins []demoLogin, dir string) {
 	fmt.Fprintf(w, "\n  attest is running at %s\n\n", cfg.BaseURL)
 	for _, l := range logins {
-		fmt.Fprintf(w, "  %-8s %s  password: %s\n", l.Label+":", l.Email, l.Password)
+		fmt.Fprintf(w, "  %-9s %s  password: %s\n", l.Label+":", l.Email, l.Password)
 	}
 	fmt.Fprintf(w, "\n  Data, keys and these logins live in %s. Press Ctrl-C to stop.\n\n", dir)
 }

@@ -25,9 +25,13 @@ type demoLogin struct {
 
 const demoOrgSlug = "acme"
 
-// seedDemo creates the demo organization with an owner and an auditor the
-// first time, with random passwords kept (0600) in path; later runs read them
-// back. If the file is lost, the passwords are reset.
+// roleOperator marks the demo platform operator (not an organization role).
+const roleOperator = "operator"
+
+// seedDemo creates the demo organization with an owner and an auditor, and a
+// platform operator for /ops, the first time, with random passwords kept
+// (0600) in path; later runs read them back. If the file is lost (or predates
+// one of the accounts), the passwords are reset.
 func seedDemo(ctx context.Context, a *app, path string) ([]demoLogin, error) {
 	accounts := &account.Service{Pool: a.pool, Clock: a.clock}
 	actor := audit.SystemActor("dev seed")
@@ -39,19 +43,27 @@ func seedDemo(ctx context.Context, a *app, path string) ([]demoLogin, error) {
 		return nil, err
 	}
 	var logins []demoLogin
-	if b, err := os.ReadFile(path); err == nil && json.Unmarshal(b, &logins) == nil && len(logins) == 2 {
-		return logins, nil
-	}
-	logins = []demoLogin{
+	want := []demoLogin{
 		{Label: "Owner", Email: "owner@acme.test", Role: account.RoleOwner},
 		{Label: "Auditor", Email: "auditor@acme.test", Role: account.RoleAuditor},
+		{Label: "Operator", Email: "operator@attest.test", Role: roleOperator},
 	}
+	if b, err := os.ReadFile(path); err == nil && json.Unmarshal(b, &logins) == nil && len(logins) == len(want) {
+		return logins, nil
+	}
+	logins = want
 	hasher, err := auth.NewHasher(auth.ProductionParams)
 	if err != nil {
 		return nil, err
 	}
 	for i := range logins {
 		logins[i].Password = demoPassword()
+		if logins[i].Role == roleOperator {
+			if _, err := accounts.MakeOperator(ctx, a.cfg.DatabaseURL, hasher, logins[i].Email, logins[i].Password); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		m := account.Member{Email: logins[i].Email, Password: logins[i].Password, Role: logins[i].Role}
 		if m.Role == account.RoleAuditor {
 			expires := a.clock.Now().Add(365 * 24 * time.Hour)
