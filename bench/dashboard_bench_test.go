@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/alexedwards/argon2id"
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -246,16 +247,9 @@ func signIn(b *testing.B, e *synctest.Env, base string) [][]*http.Cookie {
 func seedDashboard(b *testing.B, e *synctest.Env) {
 	b.Helper()
 	ctx := context.Background()
-	conn := e.Connect(b)
-	if _, err := e.Sync(b, conn); err != nil {
-		b.Fatal(err)
-	}
-	admin, err := pgxpool.New(ctx, e.DB.AdminURL)
-	if err != nil {
-		b.Fatal(err)
-	}
+	conn, admin := syncedConnection(b, e)
 	defer admin.Close()
-	err = pgx.BeginFunc(ctx, admin, func(tx pgx.Tx) error {
+	err := pgx.BeginFunc(ctx, admin, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, seedParams, e.Org.ID, conn, dashConnections, dashEvidence, dashOrgs, otherEvidence); err != nil {
 			return err
 		}
@@ -272,4 +266,20 @@ func seedDashboard(b *testing.B, e *synctest.Env) {
 	if _, err := admin.Exec(ctx, `VACUUM ANALYZE`); err != nil {
 		b.Fatal(err)
 	}
+}
+
+// syncedConnection connects and syncs one connection for real, the template
+// a benchmark's data is copied from, and opens a pool as the cluster's
+// administrator (row-level security does not apply) to copy it with.
+func syncedConnection(b *testing.B, e *synctest.Env) (uuid.UUID, *pgxpool.Pool) {
+	b.Helper()
+	conn := e.Connect(b)
+	if _, err := e.Sync(b, conn); err != nil {
+		b.Fatal(err)
+	}
+	admin, err := pgxpool.New(context.Background(), e.DB.AdminURL)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return conn, admin
 }

@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"github.com/attesthq/attest/internal/connector/entra"
 	"github.com/attesthq/attest/internal/synctest"
 )
@@ -101,16 +99,9 @@ func download(b *testing.B, url string, cookies []*http.Cookie) (records, size i
 func seedExport(b *testing.B, e *synctest.Env) {
 	b.Helper()
 	ctx := context.Background()
-	conn := e.Connect(b)
-	if _, err := e.Sync(b, conn); err != nil {
-		b.Fatal(err)
-	}
-	admin, err := pgxpool.New(ctx, e.DB.AdminURL)
-	if err != nil {
-		b.Fatal(err)
-	}
+	conn, admin := syncedConnection(b, e)
 	defer admin.Close()
-	_, err = admin.Exec(ctx, `
+	_, err := admin.Exec(ctx, `
 		WITH tmpl AS (
 			SELECT row_number() OVER (ORDER BY id) - 1 AS i, count(*) OVER () AS n, e.*
 			FROM evidence e WHERE connection_id = $1 AND kind = $2)
