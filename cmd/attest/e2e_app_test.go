@@ -28,6 +28,9 @@ const (
 	e2eOrg           = "acme"
 	e2eOwnerEmail    = "owner@acme.test"
 	e2eOwnerPassword = "correct horse battery staple"
+	// The platform operator (seedOperator), apart from every organization.
+	e2eOperatorEmail    = "operator@attest.test"
+	e2eOperatorPassword = "operator passphrase 2026"
 )
 
 // e2eStart is where every scenario's clock starts: a fixed moment, so pages
@@ -117,6 +120,17 @@ func seedE2EOrg(t *testing.T, a *app) {
 	hasher, err := auth.NewHasher(e2eCheapHashing)
 	require.NoError(t, err)
 	_, err = accounts.AddMember(ctx, hasher, org.ID, account.Member{Email: e2eOwnerEmail, Password: e2eOwnerPassword, Role: account.RoleOwner, DisplayName: "Olivia Owner"}, actor)
+	require.NoError(t, err)
+}
+
+// seedOperator makes the platform operator, as `attest operator create`
+// would.
+func (s *e2eServer) seedOperator(t *testing.T) {
+	t.Helper()
+	hasher, err := auth.NewHasher(e2eCheapHashing)
+	require.NoError(t, err)
+	accounts := &account.Service{Pool: s.app.pool, Clock: s.app.clock}
+	_, err = accounts.MakeOperator(context.Background(), s.app.cfg.DatabaseURL, hasher, e2eOperatorEmail, e2eOperatorPassword)
 	require.NoError(t, err)
 }
 

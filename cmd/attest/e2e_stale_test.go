@@ -38,4 +38,18 @@ func staleFlow(t *testing.T, chrome context.Context, axe string) {
 	tb.open(connPath)
 	require.Equal(t, "Stale", tb.text(`[data-testid="freshness"]`))
 	require.Contains(t, tb.text(`[data-testid="alert-banner"]`), "1 open alert", "the banner is on every page")
+
+	// A platform operator sees it too, from the console, in counts only.
+	ops := newTab(t, chrome, srv.URL, axe)
+	srv.seedOperator(t)
+	ops.open("/login")
+	ops.fill("#email", e2eOperatorEmail)
+	ops.fill("#password", e2eOperatorPassword)
+	ops.follow(`form[action="/login"] button[type=submit]`)
+	require.Equal(t, "/ops", ops.path())
+	acme := `[data-testid="ops-org"][data-org="` + e2eOrg + `"] `
+	require.Equal(t, "1", ops.text(acme+`[data-testid="count-stale"]`))
+	require.Equal(t, "0", ops.text(acme+`[data-testid="count-fresh"]`))
+	require.Equal(t, "1", ops.text(acme+`[data-testid="count-alerts"]`))
+	ops.mainPage("ops-health")
 }

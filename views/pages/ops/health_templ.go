@@ -199,7 +199,7 @@ func HealthPage(h Health) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "<div class=\"table-wrap\"><table data-testid=\"ops-health\"><thead><tr><th scope=\"col\">Organization</th>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Organizations' connection health (scrolls sideways)\"><table data-testid=\"ops-health\" class=\"wrap-headers\"><thead><tr><th scope=\"col\">Organization</th>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
