@@ -8,6 +8,7 @@ import (
 
 	"github.com/attesthq/attest/db"
 	"github.com/attesthq/attest/db/dbsqlc"
+	"github.com/attesthq/attest/views/layout"
 	"github.com/attesthq/attest/views/pages/ops"
 )
 
@@ -26,7 +27,7 @@ func (s *Server) opsHealth(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h := ops.Health{Page: s.page(c, "Platform health", ""), Totals: map[string]int64{}}
+	h := ops.Health{Page: s.page(c, "Platform health", layout.NavOps), Totals: map[string]int64{}}
 	if s.JobsUI != nil {
 		h.JobsURL = JobsUIPrefix + "/"
 	}

@@ -94,6 +94,16 @@ var Nav = []NavItem{
 	{Key: "settings", Label: "Settings", Path: "/settings"},
 }
 
+// NavOps marks the operator console's pages: the sidebar then lists the
+// console instead of an organization's sections.
+const NavOps = "ops"
+
+// OpsNav is the operator console's sidebar.
+var OpsNav = []NavItem{
+	{Key: NavOps, Label: "Platform health", Path: "/ops"},
+	{Key: "ops-jobs", Label: "Jobs", Path: "/ops/jobs/"},
+}
+
 // Label returns the display name of the signed-in user.
 func (u *User) Label() string {
 	if u.DisplayName != "" {
