@@ -87,6 +87,7 @@ func (coll *collection[T]) answer(s *Simulator, c *graphCall, g *accessGrant, q 
 	f, faulted := t.faults.take(coll.dataset, q.page())
 	switch {
 	case faulted:
+		f.arrived()
 		if !sleep(c.r.Context(), f.Delay) {
 			return 0
 		}

@@ -51,6 +51,21 @@ type Fault struct {
 	// $skiptoken (the first page), N the page reached after following N
 	// nextLinks. Token requests are always page 0.
 	Page int
+	// Reached, when set, is sent a value (never blocking: give it a buffer)
+	// each time the fault applies, before its delay, so a test knows the
+	// request has arrived without watching the clock.
+	Reached chan<- struct{}
+}
+
+// arrived tells Reached that the fault applies now.
+func (f Fault) arrived() {
+	if f.Reached == nil {
+		return
+	}
+	select {
+	case f.Reached <- struct{}{}:
+	default:
+	}
 }
 
 // faultQueue holds a tenant's pending faults.

@@ -51,6 +51,7 @@ func (s *Simulator) token(w http.ResponseWriter, r *http.Request) {
 // the client went away during an injected delay).
 func (s *Simulator) tokenAnswer(w http.ResponseWriter, r *http.Request, t *Tenant) int {
 	if f, ok := t.faults.take(DatasetToken, 0); ok {
+		f.arrived()
 		if !sleep(r.Context(), f.Delay) {
 			return 0
 		}

@@ -225,7 +225,10 @@ func TestOneConnectionNeverSyncsTwiceAtOnce(t *testing.T) {
 	t.Parallel()
 	e := synctest.New(t, synctest.Options{})
 	conn := e.Connect(t)
-	e.Tenant().InjectFault(entrasim.Fault{Dataset: entrasim.DatasetPolicies, Delay: 500 * time.Millisecond, Times: 1})
+	// The first sync holds its lock while a policies request hangs; the
+	// second starts once that request has arrived.
+	reached := make(chan struct{}, 1)
+	e.Tenant().InjectFault(entrasim.Fault{Dataset: entrasim.DatasetPolicies, Delay: 3 * time.Second, Times: 1, Reached: reached})
 	var wg sync.WaitGroup
 	errs := make([]error, 2)
 	for i := range errs {
@@ -233,7 +236,7 @@ func TestOneConnectionNeverSyncsTwiceAtOnce(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			if i == 1 {
-				time.Sleep(100 * time.Millisecond)
+				<-reached
 			}
 			_, errs[i] = e.Sync(t, conn)
 		}()
@@ -248,9 +251,15 @@ func TestCancelledSyncRerunsToConsistentEvidence(t *testing.T) {
 	t.Parallel()
 	e := synctest.New(t, synctest.Options{})
 	conn := e.Connect(t)
-	e.Tenant().InjectFault(entrasim.Fault{Dataset: entrasim.DatasetUsers, Delay: 2 * time.Second, Times: 1})
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	// The users request hangs; the sync is cancelled once it is waiting on it.
+	reached := make(chan struct{}, 1)
+	e.Tenant().InjectFault(entrasim.Fault{Dataset: entrasim.DatasetUsers, Delay: time.Minute, Times: 1, Reached: reached})
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	go func() {
+		<-reached
+		cancel()
+	}()
 	out, err := e.Syncer.Run(ctx, syncer.Request{OrgID: e.Org.ID, ConnectionID: conn, Trigger: "manual"})
 	require.Error(t, err)
 	require.Equal(t, syncer.StatusFailed, out.Status)
