@@ -21,8 +21,6 @@ func (c *Connector) collectPolicies(ctx context.Context, g *graph, w connector.D
 	var sum CASummary
 	err := list(ctx, g, []family{familyProtection}, url, stats, func(policies []wirePolicy) error {
 		recs := make([]connector.Record, 0, len(policies))
-		st.mu.Lock()
-		defer st.mu.Unlock()
 		for _, p := range policies {
 			var op string
 			var controls []string

@@ -13,8 +13,6 @@ func (c *Connector) collectRegistrations(ctx context.Context, g *graph, w connec
 	fetched := 0
 	err := list(ctx, g, []family{familyReports}, url, stats, func(regs []wireRegistration) error {
 		recs := make([]connector.Record, 0, len(regs))
-		st.mu.Lock()
-		defer st.mu.Unlock()
 		for _, r := range regs {
 			rec, err := record(KindMFARegistration, r.ID, firstNonEmpty(r.UserPrincipalName, r.UserDisplayName, r.ID), req.Now, MFARegistration{
 				ID: r.ID, UserPrincipalName: r.UserPrincipalName, DisplayName: r.UserDisplayName, UserType: lower(r.UserType),
@@ -34,8 +32,6 @@ func (c *Connector) collectRegistrations(ctx context.Context, g *graph, w connec
 		return fetched, err
 	}
 	var sum MFASummary
-	st.mu.Lock()
-	defer st.mu.Unlock()
 	for _, r := range st.regs {
 		sum.Users++
 		if r.mfa {

@@ -18,8 +18,6 @@ func (c *Connector) collectRiskyUsers(ctx context.Context, g *graph, w connector
 	var sum RiskyUserSummary
 	err := list(ctx, g, []family{familyProtection}, g.root+"/v1.0/identityProtection/riskyUsers?$top=500", stats, func(users []wireRiskyUser) error {
 		recs := make([]connector.Record, 0, len(users))
-		st.mu.Lock()
-		defer st.mu.Unlock()
 		for _, u := range users {
 			if u.RiskLastUpdatedDateTime == nil {
 				return &graphError{Class: connector.ErrorMalformed, Message: "a risky user came without riskLastUpdatedDateTime"}
@@ -112,9 +110,7 @@ func (c *Connector) collectRiskySignIns(ctx context.Context, g *graph, w connect
 	if err != nil {
 		return fetched, "", err
 	}
-	st.mu.Lock()
 	st.signIns, st.windowStart = fetched, start
-	st.mu.Unlock()
 	return fetched, req.Now.UTC().Format(time.RFC3339), nil
 }
 

@@ -57,14 +57,10 @@ func (c *Connector) listUsers(ctx context.Context, g *graph, w connector.Dataset
 		url = g.root + "/v1.0/users?$select=" + userSelect + "&$top=999"
 		families = []family{familyDirectory}
 	}
-	st.mu.Lock()
 	st.activityVisible = withActivity
-	st.mu.Unlock()
 	fetched := 0
 	err := list(ctx, g, families, url, stats, func(users []wireUser) error {
 		recs := make([]connector.Record, 0, len(users))
-		st.mu.Lock()
-		defer st.mu.Unlock()
 		for _, u := range users {
 			if u.AccountEnabled == nil || u.CreatedDateTime == nil {
 				return &graphError{Class: connector.ErrorMalformed, Message: "a user came without accountEnabled or createdDateTime"}

@@ -1,16 +1,15 @@
 package entra
 
-import (
-	"sync"
-	"time"
-)
+import "time"
 
 // state is the compact picture of the tenant a sync builds as pages arrive;
 // the checks are evaluated on it, so they see exactly the data this sync
-// stored.
+// stored. It needs no lock: each field is written by one collector only
+// (users and activityVisible by the users collector, regs by the
+// registrations collector, and so on), and the checks read it after every
+// collector has returned. A shared lock would serialize the collectors'
+// page processing, which is most of a sync's CPU.
 type state struct {
-	mu sync.Mutex
-
 	users           map[string]userFacts
 	activityVisible bool
 	regs            map[string]regFacts
