@@ -14,7 +14,6 @@ import (
 	"time"
 
 	jsonv2 "github.com/go-json-experiment/json"
-	"github.com/go-json-experiment/json/jsontext"
 	"golang.org/x/time/rate"
 
 	"github.com/attesthq/attest/internal/connector"
@@ -138,57 +137,50 @@ type counters struct {
 }
 
 // list reads a collection, following @odata.nextLink verbatim until it is
-// absent, and hands each page to fn. The next page is fetched while fn
-// processes the current one.
+// absent, and hands each page to fn. The next page is fetched and decoded
+// while fn processes the current one.
 func list[T any](ctx context.Context, g *graph, families []family, url string, stats *counters, fn func([]T) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	pages := make(chan rawPage, 1)
-	go g.prefetch(ctx, families, url, stats, pages)
+	pages := make(chan page[T], 1)
+	go prefetch(ctx, g, families, url, stats, pages)
 	for p := range pages {
 		if p.err != nil {
 			return p.err
 		}
-		var items []T
-		if err := jsonv2.Unmarshal(p.value, &items); err != nil {
-			return &graphError{Class: connector.ErrorMalformed, Status: http.StatusOK,
-				Message: "Graph returned a page that is not valid JSON of the expected shape: " + err.Error()}
-		}
-		if err := fn(items); err != nil {
+		if err := fn(p.Value); err != nil {
 			return err
 		}
 	}
 	return ctx.Err()
 }
 
-// rawPage is one fetched page, its items still encoded.
-type rawPage struct {
-	value jsontext.Value
-	err   error
+// page is one page of a Graph collection, decoded in a single pass.
+type page[T any] struct {
+	NextLink string `json:"@odata.nextLink"`
+	Value    []T    `json:"value"`
+	err      error
 }
 
-// prefetch fetches pages in order, one ahead of the consumer, and closes
-// pages after the last one or the first error.
-func (g *graph) prefetch(ctx context.Context, families []family, url string, stats *counters, pages chan<- rawPage) {
+// prefetch fetches and decodes pages in order, one ahead of the consumer,
+// and closes pages after the last one or the first error.
+func prefetch[T any](ctx context.Context, g *graph, families []family, url string, stats *counters, pages chan<- page[T]) {
 	defer close(pages)
 	for url != "" {
-		var p struct {
-			NextLink string         `json:"@odata.nextLink"`
-			Value    jsontext.Value `json:"value"`
+		var p page[T]
+		p.err = g.get(ctx, families, url, stats, &p)
+		if p.err == nil && p.NextLink != "" && !strings.HasPrefix(p.NextLink, "https://") && !strings.HasPrefix(p.NextLink, "http://") {
+			p.err = &graphError{Class: connector.ErrorMalformed, Message: "Graph returned a nextLink that is not an absolute URL"}
 		}
-		err := g.get(ctx, families, url, stats, &p)
-		if err == nil && p.NextLink != "" && !strings.HasPrefix(p.NextLink, "https://") && !strings.HasPrefix(p.NextLink, "http://") {
-			err = &graphError{Class: connector.ErrorMalformed, Message: "Graph returned a nextLink that is not an absolute URL"}
-		}
-		if err == nil && len(p.Value) == 0 {
-			err = &graphError{Class: connector.ErrorMalformed, Status: http.StatusOK, Message: "Graph returned a page without a value array"}
+		if p.err == nil && p.Value == nil {
+			p.err = &graphError{Class: connector.ErrorMalformed, Status: http.StatusOK, Message: "Graph returned a page without a value array"}
 		}
 		select {
-		case pages <- rawPage{value: p.Value, err: err}:
+		case pages <- p:
 		case <-ctx.Done():
 			return
 		}
-		if err != nil {
+		if p.err != nil {
 			return
 		}
 		url = p.NextLink
