@@ -163,7 +163,13 @@ func record(kind, subject, label string, observed time.Time, v any) (connector.R
 	if subject == "" {
 		return connector.Record{}, errMissingID
 	}
-	b, err := jsonv2.Marshal(v)
+	var b []byte
+	var err error
+	if e, ok := v.(encoder); ok {
+		b, err = e.encode()
+	} else {
+		b, err = jsonv2.Marshal(v)
+	}
 	if err != nil {
 		return connector.Record{}, err
 	}
