@@ -8,17 +8,24 @@ import (
 	"github.com/attesthq/attest/internal/connector"
 )
 
+// fingerprintDomain opens every fingerprinted message.
+const fingerprintDomain = "attest-evidence-v1"
+
 // Fingerprint is SHA-256 over a length-prefixed encoding of the record's
 // kind, schema version, subject and canonical payload.
 func Fingerprint(r connector.Record) [32]byte {
-	h := sha256.New()
-	for _, part := range [][]byte{[]byte("attest-evidence-v1"), []byte(r.Kind), []byte(strconv.Itoa(r.SchemaVersion)), []byte(r.SubjectKey), r.Payload} {
-		var n [8]byte
-		binary.BigEndian.PutUint64(n[:], uint64(len(part)))
-		h.Write(n[:])
-		h.Write(part)
-	}
-	var out [32]byte
-	h.Sum(out[:0])
-	return out
+	var digits [20]byte
+	var buf [512]byte // most records fit, so the message is built without allocating
+	msg := appendPart(buf[:0], fingerprintDomain)
+	msg = appendPart(msg, r.Kind)
+	msg = appendPart(msg, strconv.AppendInt(digits[:0], int64(r.SchemaVersion), 10))
+	msg = appendPart(msg, r.SubjectKey)
+	msg = appendPart(msg, r.Payload)
+	return sha256.Sum256(msg)
+}
+
+// appendPart appends p preceded by its length as a big-endian uint64.
+func appendPart[T string | []byte](msg []byte, p T) []byte {
+	msg = binary.BigEndian.AppendUint64(msg, uint64(len(p)))
+	return append(msg, p...)
 }
