@@ -46,8 +46,12 @@ type Writer struct {
 	runID   uuid.UUID
 	dataset connector.Dataset
 	now     time.Time
-	current map[subjectKey][32]byte
-	seen    map[subjectKey]struct{}
+	// stored are the dataset's subjects in the current state when it began,
+	// indexed by current; added are the subjects this sync saw that were
+	// not among them. An unchanged subject costs one map lookup.
+	stored  []storedSubject
+	current map[subjectKey]int
+	added   map[subjectKey]struct{}
 	counts  Counts
 	// fresh: the connection holds no evidence of the dataset's kinds yet (a
 	// first sync), so nothing written can collide with a stored record or a
@@ -63,6 +67,14 @@ type Writer struct {
 
 type subjectKey struct{ kind, subject string }
 
+// storedSubject is a subject of the current state with its fingerprint, and
+// whether this sync has seen it.
+type storedSubject struct {
+	key  subjectKey
+	fp   [32]byte
+	seen bool
+}
+
 // Begin opens the dataset's transaction and reads the subjects' current
 // fingerprints.
 func (s *Store) Begin(ctx context.Context, orgID, connID, runID uuid.UUID, ds connector.Dataset, now time.Time) (*Writer, error) {
@@ -71,7 +83,7 @@ func (s *Store) Begin(ctx context.Context, orgID, connID, runID uuid.UUID, ds co
 		return nil, fmt.Errorf("evidence: begin %s: %w", ds.Key, err)
 	}
 	w := &Writer{tx: tx, orgID: orgID, connID: connID, runID: runID, dataset: ds, now: now,
-		current: map[subjectKey][32]byte{}, seen: map[subjectKey]struct{}{},
+		added: map[subjectKey]struct{}{},
 		batches: make(chan [][]any, 8), done: make(chan error, 1), failed: make(chan struct{})}
 	if err := w.prepare(ctx); err != nil {
 		_ = tx.Rollback(context.WithoutCancel(ctx))
@@ -93,10 +105,14 @@ func (w *Writer) prepare(ctx context.Context) error {
 	var k subjectKey
 	var fp []byte
 	if _, err = pgx.ForEachRow(rows, []any{&k.kind, &k.subject, &fp}, func() error {
-		w.current[k] = [32]byte(fp)
+		w.stored = append(w.stored, storedSubject{key: k, fp: [32]byte(fp)})
 		return nil
 	}); err != nil {
 		return err
+	}
+	w.current = make(map[subjectKey]int, len(w.stored))
+	for i, s := range w.stored {
+		w.current[s.key] = i
 	}
 	return w.tx.QueryRow(ctx, `SELECT NOT EXISTS (SELECT 1 FROM evidence WHERE connection_id = $1 AND kind = ANY($2))`,
 		w.connID, w.dataset.Kinds).Scan(&w.fresh)
@@ -139,14 +155,13 @@ var errWriterFailed = errors.New("evidence: writing the dataset failed")
 func (w *Writer) Put(ctx context.Context, records []connector.Record) error {
 	rows := make([][]any, 0, len(records))
 	for _, r := range records {
-		k := subjectKey{r.Kind, r.SubjectKey}
-		if _, dup := w.seen[k]; dup {
+		first, stored := w.sight(subjectKey{r.Kind, r.SubjectKey})
+		if !first {
 			continue
 		}
-		w.seen[k] = struct{}{}
 		w.counts.Received++
 		fp := Fingerprint(r)
-		if cur, ok := w.current[k]; ok && cur == fp {
+		if stored != nil && stored.fp == fp {
 			w.counts.Unchanged++
 			continue
 		}
@@ -163,6 +178,21 @@ func (w *Writer) Put(ctx context.Context, records []connector.Record) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// sight marks a subject seen by this sync. It reports whether this is the
+// first sighting, and the subject's stored state if it has one.
+func (w *Writer) sight(k subjectKey) (first bool, stored *storedSubject) {
+	if i, ok := w.current[k]; ok {
+		s := &w.stored[i]
+		first, s.seen = !s.seen, true
+		return first, s
+	}
+	if _, dup := w.added[k]; dup {
+		return false, nil
+	}
+	w.added[k] = struct{}{}
+	return true, nil
 }
 
 // finishLoop stops the background goroutine and returns its error.
@@ -303,7 +333,7 @@ func (w *Writer) summarize(ctx context.Context) error {
 	}
 	w.counts.Received++
 	fp := Fingerprint(rec)
-	if w.current[subjectKey{rec.Kind, rec.SubjectKey}] == fp {
+	if i, ok := w.current[subjectKey{rec.Kind, rec.SubjectKey}]; ok && w.stored[i].fp == fp {
 		w.counts.Unchanged++
 		return nil
 	}
@@ -328,9 +358,9 @@ func (w *Writer) removeGone(ctx context.Context) error {
 			w.connID, w.dataset.Kinds, w.now.Add(-EventRetention), w.runID, w.now)
 	} else {
 		var kinds, subjects []string
-		for k := range w.current {
-			if _, ok := w.seen[k]; !ok {
-				kinds, subjects = append(kinds, k.kind), append(subjects, k.subject)
+		for _, s := range w.stored {
+			if !s.seen {
+				kinds, subjects = append(kinds, s.key.kind), append(subjects, s.key.subject)
 			}
 		}
 		if len(kinds) == 0 {
