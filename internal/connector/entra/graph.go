@@ -1,6 +1,7 @@
 package entra
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -273,20 +275,27 @@ func (g *graph) do(ctx context.Context, url, token string, out any) (int, http.H
 	if resp.StatusCode != http.StatusOK {
 		return resp.StatusCode, resp.Header, decodeGraphError(resp.StatusCode, body)
 	}
-	raw, err := io.ReadAll(body)
-	if err != nil {
+	buf := pageBuffers.Get().(*bytes.Buffer)
+	defer pageBuffers.Put(buf)
+	buf.Reset()
+	if _, err := buf.ReadFrom(body); err != nil {
 		return 0, nil, &graphError{Class: connector.ErrorTransient, Message: "reading a Graph page failed: " + err.Error()}
 	}
-	if int64(len(raw)) > g.retry.MaxPageBytes {
+	if int64(buf.Len()) > g.retry.MaxPageBytes {
 		return http.StatusOK, resp.Header, &graphError{Class: connector.ErrorMalformed, Status: http.StatusOK,
 			Message: fmt.Sprintf("a Graph page exceeded %d bytes", g.retry.MaxPageBytes)}
 	}
-	if err := jsonv2.Unmarshal(raw, out); err != nil {
+	if err := jsonv2.Unmarshal(buf.Bytes(), out); err != nil {
 		return http.StatusOK, resp.Header, &graphError{Class: connector.ErrorMalformed, Status: http.StatusOK,
 			Message: "Graph returned a page that is not valid JSON of the expected shape: " + err.Error()}
 	}
 	return http.StatusOK, resp.Header, nil
 }
+
+// pageBuffers hold page bodies while they are decoded (the decoded values
+// copy what they keep), so a sync reuses a few buffers instead of
+// allocating and growing one per page.
+var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // decodeGraphError classifies a Graph error answer. Microsoft says to branch
 // on the code, never the message.
