@@ -18,10 +18,23 @@ type Connector struct {
 	observer GraphObserver
 }
 
-// New returns the connector with the clouds opts allows.
+// idleConnsPerHost keeps connections to Graph and the identity platform
+// open between pages: a sync reads five datasets at once, and several syncs
+// run side by side. (Go's default keeps two, so the others would open a new
+// TLS connection for every page.)
+const idleConnsPerHost = 32
+
+// tokenTimeout bounds a request to the identity platform's token endpoint.
+const tokenTimeout = time.Minute
+
+// New returns the connector with the clouds opts allows. A nil client means
+// one of its own; every request it sends carries its own deadline (the
+// retry policy's RequestTimeout for Graph pages, a minute for tokens).
 func New(opts Options, client *http.Client) *Connector {
 	if client == nil {
-		client = &http.Client{Timeout: 30 * time.Second}
+		transport := http.DefaultTransport.(*http.Transport).Clone()
+		transport.MaxIdleConnsPerHost = idleConnsPerHost
+		client = &http.Client{Transport: transport}
 	}
 	clouds := append([]Cloud{}, nationalClouds...)
 	if opts.CustomLoginRoot != "" && opts.CustomGraphRoot != "" {

@@ -79,7 +79,8 @@ func (c *Connector) Exchange(ctx context.Context, raw json.RawMessage, clientSec
 	if err != nil {
 		return connector.Grant{}, err
 	}
-	ctx = context.WithValue(ctx, oauth2.HTTPClient, c.http)
+	ctx, cancel := context.WithTimeout(context.WithValue(ctx, oauth2.HTTPClient, c.http), tokenTimeout)
+	defer cancel()
 	tok, err := s.oauthConfig(clientSecret.Reveal(), redirectURI).Exchange(ctx, code, oauth2.VerifierOption(verifier))
 	if err != nil {
 		return connector.Grant{}, fmt.Errorf("entra: redeem authorization code: %w", err)

@@ -65,7 +65,7 @@ func (t *tokenSource) refreshLocked(ctx context.Context) error {
 		"scope":         {strings.Join(RequestedScopes(t.settings.GraphRoot), " ")},
 	}
 	endpoint := strings.TrimSuffix(t.settings.LoginRoot, "/") + "/" + url.PathEscape(t.settings.Tenant) + "/oauth2/v2.0/token"
-	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, tokenTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader(form.Encode()))
 	if err != nil {
