@@ -83,7 +83,7 @@ func (s *Store) Begin(ctx context.Context, orgID, connID, runID uuid.UUID, ds co
 		return nil, fmt.Errorf("evidence: begin %s: %w", ds.Key, err)
 	}
 	w := &Writer{tx: tx, orgID: orgID, connID: connID, runID: runID, dataset: ds, now: now,
-		added: map[subjectKey]struct{}{},
+		added:   map[subjectKey]struct{}{},
 		batches: make(chan [][]any, 8), done: make(chan error, 1), failed: make(chan struct{})}
 	if err := w.prepare(ctx); err != nil {
 		_ = tx.Rollback(context.WithoutCancel(ctx))
