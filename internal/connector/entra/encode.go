@@ -18,7 +18,8 @@ type encoder interface {
 }
 
 func (u User) encode() ([]byte, error) {
-	o := newObject(192 + len(u.DisplayName) + 2*len(u.UserPrincipalName) + len(u.Mail))
+	o := newObject(210 + len(u.ID) + len(u.DisplayName) + len(u.UserPrincipalName) + len(u.Mail) + len(u.UserType) +
+		len(u.CreatedAt) + len(u.LastSignIn) + len(u.LastSuccessfulSignIn))
 	o.str("id", u.ID)
 	o.str("display_name", u.DisplayName)
 	o.str("user_principal_name", u.UserPrincipalName)
@@ -33,7 +34,11 @@ func (u User) encode() ([]byte, error) {
 }
 
 func (r MFARegistration) encode() ([]byte, error) {
-	o := newObject(320 + len(r.UserPrincipalName) + len(r.DisplayName))
+	size := 260 + len(r.ID) + len(r.UserPrincipalName) + len(r.DisplayName) + len(r.UserType) + len(r.PreferredMethod)
+	for _, m := range r.MethodsRegistered {
+		size += len(m) + 3
+	}
+	o := newObject(size)
 	o.str("id", r.ID)
 	o.str("user_principal_name", r.UserPrincipalName)
 	o.str("display_name", r.DisplayName)
@@ -47,6 +52,10 @@ func (r MFARegistration) encode() ([]byte, error) {
 	o.str("preferred_method", r.PreferredMethod)
 	return o.end()
 }
+
+// The sizes given to newObject are the members' names and punctuation plus
+// their values, so the buffer is allocated once (unless a value needs
+// escaping).
 
 // jsonObject appends a JSON object one member at a time, in jsonv2's
 // default encoding: no insignificant space, strings quoted by
