@@ -15,7 +15,7 @@ const fingerprintDomain = "attest-evidence-v1"
 // kind, schema version, subject and canonical payload.
 func Fingerprint(r connector.Record) [32]byte {
 	var digits [20]byte
-	var buf [512]byte // most records fit, so the message is built without allocating
+	var buf [1024]byte // most records fit, so the message is built without allocating
 	msg := appendPart(buf[:0], fingerprintDomain)
 	msg = appendPart(msg, r.Kind)
 	msg = appendPart(msg, strconv.AppendInt(digits[:0], int64(r.SchemaVersion), 10))
