@@ -10,6 +10,9 @@ import (
 
 // evaluate runs every check on the state this sync built. A check whose
 // datasets were not all read is unknown: a read error is never a pass.
+// A failing subject's detail states dates, never a count of days, so it
+// changes only when the subject does: hourly syncs then leave the stored
+// list of failing subjects (and its digest) alone.
 func evaluate(st *state, results map[string]connector.DatasetResult, params map[string]int, now time.Time) []connector.CheckResult {
 	out := make([]connector.CheckResult, 0, len(checks))
 	for _, chk := range checks {
@@ -148,7 +151,7 @@ func checkInactive(st *state, days int, now time.Time) connector.CheckResult {
 		}
 		detail := "never signed in; created " + u.created.UTC().Format(time.DateOnly)
 		if u.lastSignIn != nil {
-			detail = fmt.Sprintf("last sign-in %s (%d days ago)", u.lastSignIn.UTC().Format(time.DateOnly), int(now.Sub(*u.lastSignIn).Hours()/24))
+			detail = "last sign-in " + u.lastSignIn.UTC().Format(time.DateOnly)
 		}
 		failing = append(failing, connector.Subject{Key: id, Label: u.label, Detail: detail})
 	}
@@ -161,7 +164,7 @@ func checkRiskyUsers(st *state, now time.Time) connector.CheckResult {
 	for _, r := range st.riskyUsers {
 		if r.level == "high" && r.state == "atRisk" && r.updated.Before(now.Add(-riskyUserWindow)) {
 			failing = append(failing, connector.Subject{Key: r.id, Label: r.label,
-				Detail: fmt.Sprintf("high risk since %s (%d days)", r.updated.UTC().Format(time.DateOnly), int(now.Sub(r.updated).Hours()/24))})
+				Detail: "high risk since " + r.updated.UTC().Format(time.DateOnly)})
 		}
 	}
 	return verdict(len(st.riskyUsers), failing, "No high-risk user has been at risk for more than 7 days.",
