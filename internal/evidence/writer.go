@@ -118,6 +118,9 @@ func (w *Writer) prepare(ctx context.Context) error {
 	for i, s := range w.stored {
 		w.current[s.key] = i
 	}
+	if len(w.stored) > 0 { // the usual resync: subjects are current, so the dataset is not fresh
+		return nil
+	}
 	return w.tx.QueryRow(ctx, `SELECT NOT EXISTS (SELECT 1 FROM evidence WHERE connection_id = $1 AND kind = ANY($2))`,
 		w.connID, w.dataset.Kinds).Scan(&w.fresh)
 }
