@@ -45,6 +45,13 @@ type Dataset struct {
 // it fails.
 type DatasetWriter interface {
 	Put(ctx context.Context, records []Record) error
+	// Finish says the dataset was read completely. The writer then does the
+	// rest of its work (gone subjects, an event dataset's summary) while
+	// other datasets are still being read; the dataset still lands only
+	// when the run ends, if it succeeded. A connector calls it at most
+	// once, after its last Put, and never for a failed dataset; an error
+	// fails the dataset.
+	Finish(ctx context.Context) error
 }
 
 // Dataset statuses.

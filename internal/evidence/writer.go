@@ -64,6 +64,9 @@ type Writer struct {
 	closeMu  sync.Once
 	failOnce sync.Once
 	failed   chan struct{}
+
+	finishOnce sync.Once
+	finishErr  error
 }
 
 type subjectKey struct{ kind, subject string }
@@ -218,18 +221,32 @@ func (w *Writer) Abort(ctx context.Context) {
 	_ = w.tx.Rollback(context.WithoutCancel(ctx))
 }
 
-// Commit writes what is still queued, takes gone subjects out of the
-// current state, writes an event dataset's summary, and commits.
+// Finish is called once the dataset was read completely: it writes what is
+// still queued, takes gone subjects out of the current state and writes an
+// event dataset's summary, leaving the transaction open for Commit or
+// Abort. It runs once; later calls return its error.
+func (w *Writer) Finish(ctx context.Context) error {
+	w.finishOnce.Do(func() {
+		if err := w.finishLoop(); err != nil {
+			w.finishErr = err
+			return
+		}
+		if err := w.removeGone(ctx); err != nil {
+			w.finishErr = fmt.Errorf("evidence: remove gone %s: %w", w.dataset.Key, err)
+			return
+		}
+		if err := w.summarize(ctx); err != nil {
+			w.finishErr = fmt.Errorf("evidence: summarize %s: %w", w.dataset.Key, err)
+		}
+	})
+	return w.finishErr
+}
+
+// Commit finishes the dataset if Finish was not called, and commits.
 func (w *Writer) Commit(ctx context.Context) (Counts, error) {
 	defer w.tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // a no-op after Commit
-	if err := w.finishLoop(); err != nil {
+	if err := w.Finish(ctx); err != nil {
 		return Counts{}, err
-	}
-	if err := w.removeGone(ctx); err != nil {
-		return Counts{}, fmt.Errorf("evidence: remove gone %s: %w", w.dataset.Key, err)
-	}
-	if err := w.summarize(ctx); err != nil {
-		return Counts{}, fmt.Errorf("evidence: summarize %s: %w", w.dataset.Key, err)
 	}
 	if err := w.tx.Commit(ctx); err != nil {
 		return Counts{}, fmt.Errorf("evidence: commit %s: %w", w.dataset.Key, err)

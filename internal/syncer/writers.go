@@ -15,7 +15,8 @@ import (
 // writerSet opens one evidence writer per dataset, all at once when the
 // sync starts (each reads its dataset's current fingerprints while the
 // connector authenticates and fetches the first pages), and commits or
-// aborts them when the connector is done.
+// aborts them when the connector is done. The connector finishes each
+// dataset as soon as it is read, so little is left for the commit.
 type writerSet struct {
 	store   *evidence.Store
 	conn    dbsqlc.Connection
@@ -48,15 +49,27 @@ func newWriterSet(ctx context.Context, store *evidence.Store, conn dbsqlc.Connec
 type dataWriter struct{ p *pendingWriter }
 
 func (d dataWriter) Put(ctx context.Context, records []connector.Record) error {
+	if err := d.wait(ctx); err != nil {
+		return err
+	}
+	return d.p.w.Put(ctx, records)
+}
+
+func (d dataWriter) Finish(ctx context.Context) error {
+	if err := d.wait(ctx); err != nil {
+		return err
+	}
+	return d.p.w.Finish(ctx)
+}
+
+// wait waits for the writer to open and returns the error it opened with.
+func (d dataWriter) wait(ctx context.Context) error {
 	select {
 	case <-d.p.ready:
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	if d.p.err != nil {
-		return d.p.err
-	}
-	return d.p.w.Put(ctx, records)
+	return d.p.err
 }
 
 func (w *writerSet) get(dataset string) connector.DatasetWriter {

@@ -58,6 +58,9 @@ func (c *Connector) collect(ctx context.Context, g *graph, d connector.Dataset, 
 	case DatasetRiskySignIns:
 		fetched, cursor, err = c.collectRiskySignIns(ctx, g, w, stats, st, req)
 	}
+	if err == nil {
+		err = w.Finish(ctx)
+	}
 	r := connector.DatasetResult{Dataset: d.Key, Status: connector.DatasetOK, Fetched: fetched, Cursor: cursor,
 		Requests: int(stats.requests.Load()), Throttled: int(stats.throttled.Load()), Retries: int(stats.retries.Load())}
 	if err == nil {
