@@ -5,7 +5,6 @@ import (
 	"github.com/google/uuid"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/labstack/echo/v4"
@@ -38,8 +37,8 @@ func (s *Server) requireSession(next echo.HandlerFunc) echo.HandlerFunc {
 
 func (s *Server) toLogin(c echo.Context) error {
 	target := "/login"
-	if c.Request().Method == http.MethodGet && c.Request().URL.Path != "/" {
-		target += "?next=" + url.QueryEscape(c.Request().URL.RequestURI())
+	if uri := c.Request().URL.RequestURI(); c.Request().Method == http.MethodGet && uri != "/" && isLocalPath(uri) {
+		target += "?next=" + url.QueryEscape(uri)
 	}
 	if isHTMX(c) {
 		c.Response().Header().Set("HX-Redirect", target)
@@ -170,12 +169,4 @@ func (s *Server) deny(c echo.Context, reason string) error {
 
 func isHTMX(c echo.Context) bool {
 	return c.Request().Header.Get("HX-Request") == "true"
-}
-
-// safeNext accepts only a local path as a post-login destination.
-func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/"
-	}
-	return next
 }
