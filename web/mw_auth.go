@@ -21,18 +21,31 @@ import (
 // sign-in page (remembering where they were going).
 func (s *Server) requireSession(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		token, _ := cookieSession(c).Values[keySessionID].([]byte)
-		sess, err := s.Auth.Lookup(c.Request().Context(), token)
-		if errors.Is(err, auth.ErrNoSession) {
-			delete(cookieSession(c).Values, keySessionID)
-			return s.toLogin(c)
-		}
+		signedIn, err := s.signIn(c)
 		if err != nil {
 			return err
 		}
-		c.Set(ctxUser, sess)
+		if !signedIn {
+			return s.toLogin(c)
+		}
 		return next(c)
 	}
+}
+
+// signIn puts the cookie's live session on the request and reports whether
+// there was one; a dead session's id is dropped from the cookie.
+func (s *Server) signIn(c echo.Context) (bool, error) {
+	token, _ := cookieSession(c).Values[keySessionID].([]byte)
+	sess, err := s.Auth.Lookup(c.Request().Context(), token)
+	if errors.Is(err, auth.ErrNoSession) {
+		delete(cookieSession(c).Values, keySessionID)
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	c.Set(ctxUser, sess)
+	return true, nil
 }
 
 func (s *Server) toLogin(c echo.Context) error {

@@ -27,8 +27,9 @@ var sessionRoutes = map[string]bool{
 //	            and an auditor limited to one assessment sees only it
 //	            (limitToAssessment)
 //	ops         /ops/... the platform operators' console, apart from every
-//	            organization: the operator check runs before anything else can
-//	            answer, so everyone else gets a plain 404 (requireOperator)
+//	            organization: the session and operator check run before
+//	            anything else can answer, so everyone else, signed in or not,
+//	            gets a plain 404 (requireOperator)
 func (s *Server) routes() {
 	e := s.echo
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: 308,
@@ -98,7 +99,7 @@ func (s *Server) routes() {
 	org.POST("/assessments/:assessment/delete", s.assessmentStep(s.assessmentDelete))
 	org.POST("/assessments/:assessment/evidence/:evidence/remove", s.assessmentDetach)
 
-	ops := e.Group("/ops", s.loadCookie, s.requireSession, s.requireOperator)
+	ops := e.Group("/ops", s.loadCookie, s.requireOperator)
 	ops.GET("", s.opsHealth)
 	if s.JobsUI != nil {
 		// The River UI's own pages and JSON API, with its own paths below
