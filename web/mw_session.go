@@ -62,7 +62,8 @@ func csrfToken(c echo.Context) string {
 }
 
 // checkCSRF refuses unsafe requests that come from another site or do not
-// carry the session's CSRF token, in a form field or (for htmx) a header.
+// carry the session's CSRF token, in a field of the form body or (for htmx)
+// a header.
 func (s *Server) checkCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		switch c.Request().Method {
@@ -75,7 +76,10 @@ func (s *Server) checkCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 		want := csrfToken(c)
 		got := c.Request().Header.Get("X-CSRF-Token")
 		if got == "" {
-			got = c.FormValue("_csrf")
+			// The body only (url-encoded or multipart), never the query
+			// string: a token in a URL leaks through logs, history and
+			// Referer. Echo's FormValue would read the query too.
+			got = c.Request().PostFormValue("_csrf")
 		}
 		if want == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
 			return echo.NewHTTPError(http.StatusForbidden, errCSRF)
