@@ -25,28 +25,30 @@ var stateProblems = map[string]errpage.Problem{
 
 // oauthCallback is the redirect URI: Microsoft sends the browser here with a
 // code or an error after the consent screen (or admin consent).
+//
+// The state names its organization. A caller not signed into it (no live
+// membership) is told the state is not valid before anything is looked up,
+// so an outsider replaying someone's callback writes nothing into that
+// organization's audit log.
 func (s *Server) oauthCallback(c echo.Context) error {
-	key := c.Param("connector")
-	out, err := s.Connections.Complete(c.Request().Context(), key, s.actingUser(c), c.QueryParams())
+	ok, err := s.enterStateOrg(c)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return s.stateProblem(c, connection.StateUnknown)
+	}
+	out, err := s.Connections.Complete(c.Request().Context(), c.Param("connector"), s.actingUser(c), c.QueryParams())
 	var stateErr *connection.StateError
 	switch {
 	case errors.As(err, &stateErr):
-		p := stateProblems[stateErr.Reason]
-		p.Status, p.RequestID, p.SignedIn = http.StatusBadRequest, requestID(c), true
-		return s.render(c, http.StatusBadRequest, errpage.Page(p))
+		return s.stateProblem(c, stateErr.Reason)
 	case errors.Is(err, connection.ErrRevoked):
 		return echo.NewHTTPError(http.StatusGone, "This connection was revoked before the authorization finished.")
 	case errors.Is(err, connection.ErrNotFound):
 		return echo.ErrNotFound
 	case err != nil:
 		return err
-	}
-	ok, err := s.enterOrg(c, func(o dbsqlc.OrgListForUserRow) bool { return o.Organization.ID == out.OrgID })
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return echo.ErrNotFound
 	}
 	connURL := orgPath(c, "/connections/"+out.ConnectionID.String())
 	if out.Problem == nil {
@@ -75,4 +77,22 @@ func (s *Server) oauthCallback(c echo.Context) error {
 		}
 	}
 	return s.render(c, http.StatusOK, integrations.OutcomePage(view))
+}
+
+// enterStateOrg scopes the request to the organization the callback's state
+// names, and reports false when the state names none or one the user is not
+// signed into.
+func (s *Server) enterStateOrg(c echo.Context) (bool, error) {
+	orgID, ok := connection.StateOrg(c.QueryParam("state"))
+	if !ok {
+		return false, nil
+	}
+	return s.enterOrg(c, func(o dbsqlc.OrgListForUserRow) bool { return o.Organization.ID == orgID })
+}
+
+// stateProblem answers 400 with the page explaining a refused state.
+func (s *Server) stateProblem(c echo.Context, reason string) error {
+	p := stateProblems[reason]
+	p.Status, p.RequestID, p.SignedIn = http.StatusBadRequest, requestID(c), true
+	return s.render(c, http.StatusBadRequest, errpage.Page(p))
 }

@@ -36,6 +36,15 @@ func parseState(state string) (uuid.UUID, []byte, error) {
 	return org, h[:], nil
 }
 
+// StateOrg is the organization a callback's state names, if the state is
+// well formed. It proves nothing about the state: the caller uses it only to
+// refuse, before Complete, a state of an organization the user is not
+// signed into, so that nothing is written there.
+func StateOrg(state string) (uuid.UUID, bool) {
+	org, _, err := parseState(state)
+	return org, err == nil
+}
+
 func hashState(state string) []byte {
 	h := sha256.Sum256([]byte(state))
 	return h[:]
