@@ -42,6 +42,9 @@ func (s *Server) login(c echo.Context) error {
 	case errors.As(err, &throttled):
 		c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(throttled.RetryAfter.Seconds()))))
 		form.Error = fmt.Sprintf("Too many failed sign-in attempts. Try again in %s.", waitText(throttled.RetryAfter))
+		if throttled.Busy {
+			form.Error = fmt.Sprintf("Too many sign-ins at once. Try again in %s.", waitText(throttled.RetryAfter))
+		}
 		return s.render(c, http.StatusTooManyRequests, authpage.Login(form))
 	case errors.Is(err, auth.ErrAccessExpired):
 		form.Error = "Your access has expired or been revoked. Ask the organization's owner for a new invitation."

@@ -10,6 +10,22 @@ import (
 	"time"
 )
 
+const loginAttemptLock = `-- name: LoginAttemptLock :exec
+SELECT pg_advisory_xact_lock(hashtext('attest.login_attempts.' || $1::text), hashtext($2::text))
+`
+
+type LoginAttemptLockParams struct {
+	Scope string
+	Key   string
+}
+
+// Serialises sign-in attempts on one key (scope 'email' or 'ip') until the
+// transaction ends. Callers take the email lock before the ip lock.
+func (q *Queries) LoginAttemptLock(ctx context.Context, db DBTX, arg LoginAttemptLockParams) error {
+	_, err := db.Exec(ctx, loginAttemptLock, arg.Scope, arg.Key)
+	return err
+}
+
 const loginAttemptRecord = `-- name: LoginAttemptRecord :exec
 INSERT INTO login_attempts (email, ip, succeeded, attempted_at)
 VALUES ($1, $2, $3, $4)
@@ -29,6 +45,37 @@ func (q *Queries) LoginAttemptRecord(ctx context.Context, db DBTX, arg LoginAtte
 		arg.Succeeded,
 		arg.AttemptedAt,
 	)
+	return err
+}
+
+const loginAttemptReserve = `-- name: LoginAttemptReserve :one
+INSERT INTO login_attempts (email, ip, succeeded, attempted_at)
+VALUES ($1, $2, false, $3)
+RETURNING id
+`
+
+type LoginAttemptReserveParams struct {
+	Email       string
+	IP          string
+	AttemptedAt time.Time
+}
+
+// Counts an attempt as failed before its password is checked, so that
+// concurrent attempts see it; a success or an attempt never evaluated takes
+// it back (LoginAttemptWithdraw).
+func (q *Queries) LoginAttemptReserve(ctx context.Context, db DBTX, arg LoginAttemptReserveParams) (int64, error) {
+	row := db.QueryRow(ctx, loginAttemptReserve, arg.Email, arg.IP, arg.AttemptedAt)
+	var id int64
+	err := row.Scan(&id)
+	return id, err
+}
+
+const loginAttemptWithdraw = `-- name: LoginAttemptWithdraw :exec
+DELETE FROM login_attempts WHERE id = $1 AND NOT succeeded
+`
+
+func (q *Queries) LoginAttemptWithdraw(ctx context.Context, db DBTX, id int64) error {
+	_, err := db.Exec(ctx, loginAttemptWithdraw, id)
 	return err
 }
 

@@ -24,18 +24,27 @@ var ErrInvalidCredentials = errors.New("auth: invalid email or password")
 var ErrAccessExpired = errors.New("auth: access has expired")
 
 // ThrottledError means the attempt was not evaluated: the account or the
-// client address must wait, or is locked.
+// client address must wait, or is locked, or (Busy) every hashing slot was
+// taken.
 type ThrottledError struct {
 	RetryAfter time.Duration
 	Locked     bool
+	Busy       bool
 }
 
 func (e *ThrottledError) Error() string {
-	if e.Locked {
+	switch {
+	case e.Busy:
+		return fmt.Sprintf("auth: sign-in busy, retry in %s", e.RetryAfter.Round(time.Second))
+	case e.Locked:
 		return fmt.Sprintf("auth: sign-in locked for %s", e.RetryAfter.Round(time.Second))
 	}
 	return fmt.Sprintf("auth: sign-in slowed down for %s", e.RetryAfter.Round(time.Second))
 }
+
+// busyRetryAfter is the wait suggested to an attempt turned away because
+// every hashing slot was taken.
+const busyRetryAfter = time.Second
 
 // Login checks the credentials and opens a new session.
 func (s *Service) Login(ctx context.Context, rawEmail, password string, client Client) (*Session, error) {
@@ -49,21 +58,40 @@ func (s *Service) Login(ctx context.Context, rawEmail, password string, client C
 // Authenticate checks an email and password under the sign-in throttle and
 // returns the account. Failures are counted and audited as for sign-in, and
 // every one gets ErrInvalidCredentials (or a *ThrottledError).
+//
+// The attempt is reserved before the password is hashed: under a lock on
+// the account and on the address it is judged against the failures so far
+// and, if allowed, written as a failure, so concurrent attempts count it.
+// Only then does it queue for a hashing slot. A success, or an attempt that
+// found no slot, takes the reservation back.
 func (s *Service) Authenticate(ctx context.Context, rawEmail, password string, client Client) (dbsqlc.User, error) {
 	now := s.Clock.Now()
 	email := strings.ToLower(strings.TrimSpace(rawEmail))
-	user, found, before, err := s.prepare(ctx, email, client, now)
+	r, err := s.reserve(ctx, email, client, now)
 	if err != nil {
 		return dbsqlc.User{}, err
 	}
 	var hash *string
-	if found {
-		hash = user.PasswordHash
+	if r.found {
+		hash = r.user.PasswordHash
 	}
-	if len(password) > MaxPasswordLen || !s.Hasher.Check(password, hash) {
-		return dbsqlc.User{}, s.fail(ctx, email, user, found, before, client, now)
+	ok := false
+	if len(password) <= MaxPasswordLen {
+		ok, err = s.Hasher.Check(ctx, password, hash)
 	}
-	return user, nil
+	switch {
+	case errors.Is(err, ErrBusy):
+		if err := s.withdraw(ctx, r.id); err != nil {
+			return dbsqlc.User{}, err
+		}
+		return dbsqlc.User{}, &ThrottledError{RetryAfter: busyRetryAfter, Busy: true}
+	case !ok:
+		return dbsqlc.User{}, s.fail(ctx, r, client, now)
+	}
+	if err := s.withdraw(ctx, r.id); err != nil {
+		return dbsqlc.User{}, err
+	}
+	return r.user, nil
 }
 
 // StartSession opens a new session for an account whose identity the caller
@@ -124,13 +152,28 @@ type failureCounts struct {
 	account, ip int
 }
 
-// prepare applies the throttle and finds the user.
-func (s *Service) prepare(ctx context.Context, email string, client Client, now time.Time) (dbsqlc.User, bool, failureCounts, error) {
-	var user dbsqlc.User
-	var found bool
-	var counts failureCounts
+// reservation is an attempt the throttle let through, counted as a failure
+// until it proves otherwise.
+type reservation struct {
+	id     int64
+	user   dbsqlc.User
+	found  bool
+	before failureCounts
+}
+
+// reserve judges the attempt against the failures counted so far and, if
+// the throttle allows it, records it as a failure and finds the user, all
+// under transaction-scoped locks on the email and on the address: attempts
+// on either are serialised from the count to the reservation.
+func (s *Service) reserve(ctx context.Context, email string, client Client, now time.Time) (reservation, error) {
+	var r reservation
 	var throttled *ThrottledError
 	err := db.Tx(ctx, s.Pool, func(tx pgx.Tx) error {
+		for _, lock := range []dbsqlc.LoginAttemptLockParams{{Scope: "email", Key: email}, {Scope: "ip", Key: client.IP}} {
+			if err := q.LoginAttemptLock(ctx, tx, lock); err != nil {
+				return fmt.Errorf("auth: lock attempts: %w", err)
+			}
+		}
 		since := now.Add(-s.Throttle.Window)
 		acct, err := q.LoginFailuresForEmail(ctx, tx, dbsqlc.LoginFailuresForEmailParams{Email: email, Since: since})
 		if err != nil {
@@ -140,9 +183,9 @@ func (s *Service) prepare(ctx context.Context, email string, client Client, now 
 		if err != nil {
 			return fmt.Errorf("auth: count failures: %w", err)
 		}
-		counts = failureCounts{account: int(acct.Failures), ip: int(ip.Failures)}
-		va := s.Throttle.judge(counts.account, s.Throttle.AccountSlowAfter, s.Throttle.AccountLockAfter, acct.LastFailure, now)
-		vi := s.Throttle.judge(counts.ip, s.Throttle.IPSlowAfter, s.Throttle.IPLockAfter, ip.LastFailure, now)
+		r.before = failureCounts{account: int(acct.Failures), ip: int(ip.Failures)}
+		va := s.Throttle.judge(r.before.account, s.Throttle.AccountSlowAfter, s.Throttle.AccountLockAfter, acct.LastFailure, now)
+		vi := s.Throttle.judge(r.before.ip, s.Throttle.IPSlowAfter, s.Throttle.IPLockAfter, ip.LastFailure, now)
 		for _, v := range []verdict{va, vi} {
 			if v.retryAfter > 0 && (throttled == nil || v.retryAfter > throttled.RetryAfter) {
 				throttled = &ThrottledError{RetryAfter: v.retryAfter, Locked: v.locked}
@@ -151,34 +194,43 @@ func (s *Service) prepare(ctx context.Context, email string, client Client, now 
 		if throttled != nil {
 			return nil
 		}
-		user, err = q.UserGetByEmail(ctx, tx, email)
+		r.id, err = q.LoginAttemptReserve(ctx, tx, dbsqlc.LoginAttemptReserveParams{Email: email, IP: client.IP, AttemptedAt: now})
+		if err != nil {
+			return fmt.Errorf("auth: reserve attempt: %w", err)
+		}
+		r.user, err = q.UserGetByEmail(ctx, tx, email)
 		switch {
 		case errors.Is(err, pgx.ErrNoRows):
 			return nil
 		case err != nil:
 			return fmt.Errorf("auth: find user: %w", err)
 		}
-		found = true
+		r.found = true
 		return nil
 	})
 	if err == nil && throttled != nil {
 		err = throttled
 	}
-	return user, found, counts, err
+	return r, err
 }
 
-// fail records a failed attempt, audits it (and a lockout it causes) in each
-// organization of the account, and returns the generic error.
-func (s *Service) fail(ctx context.Context, email string, user dbsqlc.User, found bool, before failureCounts, client Client, now time.Time) error {
-	err := db.Tx(ctx, s.Pool, func(tx pgx.Tx) error {
-		return q.LoginAttemptRecord(ctx, tx, dbsqlc.LoginAttemptRecordParams{Email: email, IP: client.IP, Succeeded: false, AttemptedAt: now})
-	})
-	if err != nil {
-		return fmt.Errorf("auth: record attempt: %w", err)
+// withdraw takes back a reservation: the attempt succeeded, or was never
+// evaluated. It runs even when the request was cancelled.
+func (s *Service) withdraw(ctx context.Context, id int64) error {
+	if err := q.LoginAttemptWithdraw(context.WithoutCancel(ctx), s.Pool, id); err != nil {
+		return fmt.Errorf("auth: withdraw attempt: %w", err)
 	}
-	if !found {
+	return nil
+}
+
+// fail audits a failed attempt, already recorded by its reservation (and a
+// lockout it causes), in each organization of the account, and returns the
+// generic error.
+func (s *Service) fail(ctx context.Context, r reservation, client Client, now time.Time) error {
+	if !r.found {
 		return ErrInvalidCredentials
 	}
+	user := r.user
 	memberships, err := s.activeMemberships(ctx, user.ID, time.Time{})
 	if err != nil {
 		return err
@@ -187,7 +239,7 @@ func (s *Service) fail(ctx context.Context, email string, user dbsqlc.User, foun
 	for _, l := range []struct {
 		scope         string
 		count, lockAt int
-	}{{"account", before.account + 1, s.Throttle.AccountLockAfter}, {"address", before.ip + 1, s.Throttle.IPLockAfter}} {
+	}{{"account", r.before.account + 1, s.Throttle.AccountLockAfter}, {"address", r.before.ip + 1, s.Throttle.IPLockAfter}} {
 		if l.count == l.lockAt {
 			s.auditEach(ctx, memberships, now, user, client, audit.Event{Action: "auth.lockout", Details: map[string]any{
 				"scope": l.scope, "failures": l.count, "until": now.Add(s.Throttle.LockFor).UTC().Format(time.RFC3339),
