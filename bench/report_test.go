@@ -18,7 +18,13 @@ func resetPeakRSS() {
 }
 
 // peakRSS is the process's resident-set high-water mark in MiB.
-func peakRSS() float64 {
+func peakRSS() float64 { return procStatusMiB("VmHWM:") }
+
+// currentRSS is the process's resident set in MiB.
+func currentRSS() float64 { return procStatusMiB("VmRSS:") }
+
+// procStatusMiB reads one kB figure of /proc/self/status, in MiB.
+func procStatusMiB(field string) float64 {
 	f, err := os.Open("/proc/self/status")
 	if err != nil {
 		return 0
@@ -26,7 +32,7 @@ func peakRSS() float64 {
 	defer f.Close()
 	s := bufio.NewScanner(f)
 	for s.Scan() {
-		if rest, ok := strings.CutPrefix(s.Text(), "VmHWM:"); ok {
+		if rest, ok := strings.CutPrefix(s.Text(), field); ok {
 			kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
 			return kb / 1024
 		}
