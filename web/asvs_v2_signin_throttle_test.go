@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -21,19 +22,19 @@ type burstResult struct {
 	err        error
 }
 
-// signInBurst sends n sign-ins for email at once, each with the form token
-// of one loaded sign-in page, and returns the answers.
-func signInBurst(t *testing.T, b *bundle, n int, email, password string) []burstResult {
+// signInBurst sends n sign-ins at once, the i-th for email(i), each with
+// the form token of one loaded sign-in page, and returns the answers.
+func signInBurst(t *testing.T, b *bundle, n int, email func(i int) string, password string) []burstResult {
 	t.Helper()
 	c := b.client(t)
 	c.Get("/login")
-	form := url.Values{"_csrf": {c.CSRF}, "email": {email}, "password": {password}}.Encode()
 	cookies := c.Cookies()
 	results := make([]burstResult, n)
 	start := make(chan struct{})
 	var wg sync.WaitGroup
 	for i := range results {
 		wg.Go(func() {
+			form := url.Values{"_csrf": {c.CSRF}, "email": {email(i)}, "password": {password}}.Encode()
 			req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, b.srv.URL+"/login", strings.NewReader(form))
 			if err != nil {
 				results[i].err = err
@@ -59,9 +60,9 @@ func signInBurst(t *testing.T, b *bundle, n int, email, password string) []burst
 }
 
 // requireBoundedBurst checks a burst's answers: no more evaluated (401) than
-// the lock threshold, exactly one hash per evaluated attempt, and every
-// other attempt a 429 with a Retry-After of at least a second.
-func requireBoundedBurst(t *testing.T, results []burstResult, hashes int64) int {
+// lockAfter, exactly one hash per evaluated attempt, and every other attempt
+// a 429 with a Retry-After of at least a second.
+func requireBoundedBurst(t *testing.T, results []burstResult, hashes int64, lockAfter int) int {
 	t.Helper()
 	evaluated := 0
 	for _, r := range results {
@@ -78,7 +79,7 @@ func requireBoundedBurst(t *testing.T, results []burstResult, hashes int64) int 
 		}
 	}
 	require.Positive(t, evaluated)
-	require.LessOrEqual(t, evaluated, auth.DefaultThrottle.AccountLockAfter)
+	require.LessOrEqual(t, evaluated, lockAfter)
 	require.Equal(t, int64(evaluated), hashes, "one hash per evaluated attempt, none for the refused")
 	return evaluated
 }
@@ -92,8 +93,8 @@ func TestConcurrentWrongPasswordsAreThrottledBeforeHashing(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	before := b.hasher.Checks()
-	results := signInBurst(t, b, 40, ownerEmail, "wrong guess, sent 40 times")
-	evaluated := requireBoundedBurst(t, results, b.hasher.Checks()-before)
+	results := signInBurst(t, b, 40, func(int) string { return ownerEmail }, "wrong guess, sent 40 times")
+	evaluated := requireBoundedBurst(t, results, b.hasher.Checks()-before, auth.DefaultThrottle.AccountLockAfter)
 	// Each evaluated attempt is recorded and audited once, none more.
 	require.Equal(t, evaluated, countOf(b.auditActions(t, b.org.ID), "auth.login_failed"))
 	var failures int
@@ -118,6 +119,18 @@ func TestConcurrentSignInsForAnUnknownEmailAreThrottledBeforeHashing(t *testing.
 	t.Parallel()
 	b := setup(t)
 	before := b.hasher.Checks()
-	results := signInBurst(t, b, 40, "nobody@acme.test", "wrong guess, sent 40 times")
-	requireBoundedBurst(t, results, b.hasher.Checks()-before)
+	results := signInBurst(t, b, 40, func(int) string { return "nobody@acme.test" }, "wrong guess, sent 40 times")
+	requireBoundedBurst(t, results, b.hasher.Checks()-before, auth.DefaultThrottle.AccountLockAfter)
+}
+
+// ASVS 2.2.1: the per-address limit holds under concurrency too: 80
+// sign-ins for 80 different emails from one address, sent at once, are
+// evaluated no further than the address threshold allows.
+func TestConcurrentSignInsFromOneAddressAreThrottledBeforeHashing(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	before := b.hasher.Checks()
+	results := signInBurst(t, b, 80, func(i int) string { return fmt.Sprintf("guess%d@acme.test", i) }, "wrong guess")
+	evaluated := requireBoundedBurst(t, results, b.hasher.Checks()-before, auth.DefaultThrottle.IPLockAfter)
+	require.LessOrEqual(t, evaluated, auth.DefaultThrottle.IPSlowAfter)
 }
