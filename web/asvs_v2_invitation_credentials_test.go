@@ -8,6 +8,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -203,4 +204,32 @@ func TestNewAccountFromAnInvitationAuditsItsPassword(t *testing.T) {
 	require.Equal(t, http.StatusSeeOther, r.StatusCode, r.Text())
 	require.Equal(t, 1, b.passwordSets(t, b.org, "newcomer@firm.test"), "the new account's password is audited where it was chosen")
 	require.NotEmpty(t, b.passwordHash(t, "newcomer@firm.test"))
+}
+
+// A regression guard rather than a fix: guessing an account's password
+// through an invitation is throttled exactly as on the sign-in page, and the
+// two share one count.
+func TestInvitationPasswordGuessesShareTheSignInThrottle(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	_, attacker := b.globex(t)
+	link := b.invite(t, attacker, "globex", ownerEmail, 30, "")
+	holder := b.client(t)
+	holder.Get(link)
+	var throttled *webtest.Response
+	for i := 0; i < 12 && throttled == nil; i++ {
+		guess := fmt.Sprintf("guess number %02d of many", i)
+		if r := holder.Post(link, url.Values{"password": {guess}, "confirm": {guess}}); r.StatusCode == http.StatusTooManyRequests {
+			throttled = r
+		} else {
+			requireCredentialsRefused(t, r)
+		}
+	}
+	require.NotNil(t, throttled, "the guesses are throttled")
+	require.NotEmpty(t, throttled.Header.Get("Retry-After"))
+
+	// The account's own sign-in is held back by the same count.
+	fresh := b.client(t)
+	fresh.Get("/login")
+	require.Equal(t, http.StatusTooManyRequests, fresh.Post("/login", url.Values{"email": {ownerEmail}, "password": {ownerPassword}}).StatusCode)
 }
