@@ -94,10 +94,10 @@ func (s *Service) Invitation(ctx context.Context, orgID uuid.UUID, token string)
 // tells them nothing about the email until they prove who they are:
 //
 //  1. The password is checked against the new-password policy and its
-//     confirmation, for everyone. Every stored password passed the same
-//     policy when it was set, so an existing account's own password always
-//     passes: a policy error means "not a usable password" for anyone and
-//     reveals nothing.
+//     confirmation, for everyone, before anything depends on the account.
+//     Every path that stores a password applies the same policy, so an
+//     existing account's own password passes it: a policy error means "not
+//     a usable password" whoever asks, and reveals nothing.
 //  2. If the email has an account, the password must open it (verify, the
 //     sign-in throttle included). A wrong password and an account without
 //     a password (which cannot sign in, so cannot accept) get the one
