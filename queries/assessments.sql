@@ -98,11 +98,18 @@ LIMIT sqlc.arg(max_rows);
 SELECT EXISTS (SELECT 1 FROM assessment_evidence
                WHERE assessment_id = sqlc.arg(assessment_id) AND evidence_id = sqlc.arg(evidence_id) AND included);
 
+-- name: AssessmentIncludedAmong :many
+-- Which of the records are included in the assessment.
+SELECT evidence_id FROM assessment_evidence
+WHERE assessment_id = sqlc.arg(assessment_id) AND evidence_id = ANY(sqlc.arg(evidence_ids)::bigint[]) AND included;
+
 -- name: AssessmentsHolding :many
--- The assessments a record is attached to.
+-- The assessments a record is attached to. A caller limited to one
+-- assessment passes it as only_assessment and sees no other.
 SELECT a.id, a.name, a.status
 FROM assessment_evidence ae JOIN assessments a ON a.id = ae.assessment_id
 WHERE ae.evidence_id = sqlc.arg(evidence_id) AND ae.included
+  AND (sqlc.narg(only_assessment)::uuid IS NULL OR a.id = sqlc.narg(only_assessment)::uuid)
 ORDER BY a.created_at DESC;
 
 -- name: AssessmentChecks :many

@@ -56,7 +56,16 @@ func (s *Server) evidenceShow(c echo.Context) error {
 		if versions, err = q.EvidenceHistory(ctx, tx, dbsqlc.EvidenceHistoryParams{ConnectionID: rec.ConnectionID, Kind: rec.Kind, SubjectKey: rec.SubjectKey}); err != nil {
 			return err
 		}
-		if holding, err = q.AssessmentsHolding(ctx, tx, rec.ID); err != nil {
+		// An auditor limited to one assessment is shown that one only, and
+		// only the versions of the record that it includes.
+		holdingParams := dbsqlc.AssessmentsHoldingParams{EvidenceID: rec.ID}
+		if limit, ok := assessmentLimit(c); ok {
+			holdingParams.OnlyAssessment = &limit
+			if versions, err = versionsIncluded(ctx, tx, limit, versions); err != nil {
+				return err
+			}
+		}
+		if holding, err = q.AssessmentsHolding(ctx, tx, holdingParams); err != nil {
 			return err
 		}
 		if account.CanWrite(currentRole(c)) {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -10,6 +11,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
+	"github.com/attesthq/attest/db/dbsqlc"
 	"github.com/attesthq/attest/internal/account"
 	"github.com/attesthq/attest/internal/auth"
 	"github.com/attesthq/attest/views/layout"
@@ -27,8 +29,10 @@ func (s *Server) invitationShow(c echo.Context) error {
 }
 
 // invitationAccept accepts an invitation and signs the auditor in, with the
-// same kind of session as the sign-in page. A person whose email already has
-// an account proves it with that password, under the sign-in throttle.
+// same kind of session as the sign-in page. The form is the same for
+// everyone; account.Service.Accept decides whether the password must open
+// an existing account (checked by Authenticate, under the sign-in throttle)
+// or becomes a new one's, and never sets an existing account's password.
 func (s *Server) invitationAccept(c echo.Context) error {
 	inv, err := s.openInvitation(c)
 	if err != nil {
@@ -36,29 +40,24 @@ func (s *Server) invitationAccept(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	client := auth.Client{IP: c.RealIP(), UserAgent: c.Request().UserAgent(), RequestID: requestID(c)}
-	a := account.Acceptance{NewPassword: c.FormValue("password"), Confirm: c.FormValue("confirm")}
-	if inv.HasPassword {
-		user, err := s.Auth.Authenticate(ctx, inv.Email, c.FormValue("password"), client)
-		var throttled *auth.ThrottledError
-		switch {
-		case errors.Is(err, auth.ErrInvalidCredentials):
-			return s.acceptRefused(c, inv, http.StatusUnauthorized, &account.FieldError{Field: "password", Message: "Incorrect password."})
-		case errors.As(err, &throttled):
-			c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(throttled.RetryAfter.Seconds()))))
-			msg := fmt.Sprintf("Too many failed sign-in attempts. Try again in %s.", waitText(throttled.RetryAfter))
-			return s.acceptRefused(c, inv, http.StatusTooManyRequests, &account.FieldError{Message: msg})
-		case err != nil:
-			return err
-		}
-		a = account.Acceptance{VerifiedID: user.ID}
+	verify := func(ctx context.Context, email, password string) (dbsqlc.User, error) {
+		return s.Auth.Authenticate(ctx, email, password, client)
 	}
 	accounts := &account.Service{Pool: s.Pool, Clock: s.Clock}
-	accepted, err := accounts.Accept(ctx, s.Auth.Hasher, inv.OrgID, c.Param("token"), a)
+	accepted, err := accounts.Accept(ctx, s.Auth.Hasher, verify, inv.OrgID, c.Param("token"),
+		account.Acceptance{Password: c.FormValue("password"), Confirm: c.FormValue("confirm")})
 	var fe *account.FieldError
-	if errors.As(err, &fe) {
+	var throttled *auth.ThrottledError
+	switch {
+	case errors.As(err, &fe):
 		return s.acceptRefused(c, inv, http.StatusUnprocessableEntity, fe)
-	}
-	if err != nil {
+	case errors.Is(err, account.ErrCredentials):
+		return s.acceptRefused(c, inv, http.StatusUnauthorized, &account.FieldError{Field: "password", Message: acceptCredentialsMessage})
+	case errors.As(err, &throttled):
+		c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(throttled.RetryAfter.Seconds()))))
+		msg := fmt.Sprintf("Too many failed sign-in attempts. Try again in %s.", waitText(throttled.RetryAfter))
+		return s.acceptRefused(c, inv, http.StatusTooManyRequests, &account.FieldError{Message: msg})
+	case err != nil:
 		return s.invitationUnusable(c, err)
 	}
 	sess, err := s.Auth.StartSession(ctx, accepted.User, client)
@@ -71,6 +70,11 @@ func (s *Server) invitationAccept(c echo.Context) error {
 	flash(c, layout.FlashSuccess, "Welcome. You have read-only access to "+inv.OrgName+".")
 	return c.Redirect(http.StatusSeeOther, "/o/"+accepted.OrgSlug+"/")
 }
+
+// acceptCredentialsMessage is the one answer when the invited email has an
+// account the password does not open (wrong, or the account has none).
+const acceptCredentialsMessage = "The invitation could not be accepted with this password. " +
+	"If you already use attest, enter the password you sign in with."
 
 // openedInvitation is a usable invitation and the organization it is for.
 type openedInvitation struct {
@@ -109,5 +113,5 @@ func (s *Server) acceptRefused(c echo.Context, inv openedInvitation, status int,
 
 func invitationForm(c echo.Context, inv openedInvitation) authpage.InvitationForm {
 	return authpage.InvitationForm{Action: account.InvitationPath(inv.OrgID, c.Param("token")), OrgName: inv.OrgName, Email: inv.Email,
-		AccessEnds: inv.AccessExpiresAt, Assessment: inv.Assessment, Existing: inv.HasPassword}
+		AccessEnds: inv.AccessExpiresAt, Assessment: inv.Assessment}
 }

@@ -1,7 +1,10 @@
 package web
 
 import (
+	"context"
+	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -64,4 +67,19 @@ func orNext(err error, next echo.HandlerFunc, c echo.Context) error {
 		return err
 	}
 	return next(c)
+}
+
+// versionsIncluded keeps the versions of a record that the assessment
+// includes: a limited auditor is not shown the others, which they cannot
+// open.
+func versionsIncluded(ctx context.Context, tx pgx.Tx, assessmentID uuid.UUID, versions []dbsqlc.EvidenceHistoryRow) ([]dbsqlc.EvidenceHistoryRow, error) {
+	ids := make([]int64, len(versions))
+	for i, v := range versions {
+		ids[i] = v.ID
+	}
+	included, err := q.AssessmentIncludedAmong(ctx, tx, dbsqlc.AssessmentIncludedAmongParams{AssessmentID: assessmentID, EvidenceIds: ids})
+	if err != nil {
+		return nil, fmt.Errorf("web: versions in the assessment: %w", err)
+	}
+	return slices.DeleteFunc(versions, func(v dbsqlc.EvidenceHistoryRow) bool { return !slices.Contains(included, v.ID) }), nil
 }

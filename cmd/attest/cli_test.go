@@ -37,14 +37,14 @@ func TestOperatorCommands(t *testing.T) {
 
 	_, _, err = run(t, env, "short\n", "user", "create", "--email", "bob@initech.example", "--org", orgID, "--role", "admin", "--password-stdin")
 	require.ErrorContains(t, err, "at least 12 characters")
-	_, _, err = run(t, env, "", "user", "create", "--email", "bob@initech.example", "--org", "nope", "--role", "admin")
+	_, _, err = run(t, env, "a long enough password\n", "user", "create", "--email", "bob@initech.example", "--org", "nope", "--role", "admin", "--password-stdin")
 	require.ErrorContains(t, err, "no such organization")
-	_, _, err = run(t, env, "", "user", "create", "--email", "bob@initech.example", "--org", orgID, "--role", "root")
+	_, _, err = run(t, env, "a long enough password\n", "user", "create", "--email", "bob@initech.example", "--org", orgID, "--role", "root", "--password-stdin")
 	require.ErrorContains(t, err, "role must be owner, admin or auditor")
 
 	out, _, err := run(t, env, "", "audit", "verify")
 	require.NoError(t, err)
-	require.Contains(t, out, orgID+": ok, 2 entries")
+	require.Contains(t, out, orgID+": ok, 3 entries", "the organization, the member and the password set")
 
 	// Alter a row behind the application's back: verify names the first break.
 	conn, err := pgx.Connect(context.Background(), tdb.AdminURL)
@@ -62,6 +62,65 @@ func TestOperatorCommands(t *testing.T) {
 	require.Error(t, err)
 	require.Equal(t, 1, exitCode(err))
 	require.Contains(t, out, "BROKEN at entry 2")
+}
+
+func TestUserCreateRefusesAnAccountWithoutAPassword(t *testing.T) {
+	t.Parallel()
+	tdb := testdb.New(t)
+	env := map[string]string{"DATABASE_URL": tdb.URL}
+	_, _, err := run(t, env, "", "org", "create", "--name", "Initech Corp")
+	require.NoError(t, err)
+
+	_, _, err = run(t, env, "", "user", "create", "--email", "peter@initech.example", "--org", "initech-corp", "--role", "owner")
+	require.ErrorContains(t, err, "--password-stdin is required")
+	_, _, err = run(t, env, "\n", "user", "create", "--email", "peter@initech.example", "--org", "initech-corp", "--role", "owner", "--password-stdin")
+	require.ErrorContains(t, err, "standard input held no password")
+
+	var users int
+	require.NoError(t, tdb.Pool.QueryRow(context.Background(), `SELECT count(*) FROM users`).Scan(&users))
+	require.Zero(t, users, "no account was created")
+}
+
+func TestUserCreatePasswordIsAuditedInEveryOrganization(t *testing.T) {
+	t.Parallel()
+	tdb := testdb.New(t)
+	env := map[string]string{"DATABASE_URL": tdb.URL}
+	var orgs []string
+	for _, name := range []string{"Initech Corp", "Globex"} {
+		id, _, err := run(t, env, "", "org", "create", "--name", name)
+		require.NoError(t, err)
+		orgs = append(orgs, strings.TrimSpace(id))
+	}
+	_, _, err := run(t, env, "a long enough password\n", "user", "create", "--email", "peter@initech.example", "--org", "initech-corp", "--role", "owner", "--password-stdin")
+	require.NoError(t, err)
+	// Added to a second organization with a new password: the change opens
+	// both, so both logs record it.
+	_, _, err = run(t, env, "another long password\n", "user", "create", "--email", "peter@initech.example", "--org", "globex", "--role", "admin", "--password-stdin")
+	require.NoError(t, err)
+
+	require.Equal(t, 2, passwordSets(t, tdb, orgs[0], "peter@initech.example"))
+	require.Equal(t, 1, passwordSets(t, tdb, orgs[1], "peter@initech.example"))
+
+	// Promoting the account to operator with a new password is a change too.
+	_, _, err = run(t, env, "a third long password\n", "operator", "create", "--email", "peter@initech.example", "--password-stdin")
+	require.NoError(t, err)
+	require.Equal(t, 3, passwordSets(t, tdb, orgs[0], "peter@initech.example"))
+	require.Equal(t, 2, passwordSets(t, tdb, orgs[1], "peter@initech.example"))
+	out, _, err := run(t, env, "", "audit", "verify")
+	require.NoError(t, err)
+	require.NotContains(t, out, "BROKEN")
+}
+
+// passwordSets counts the organization's password-set audit rows for email.
+func passwordSets(t *testing.T, tdb *testdb.DB, org, email string) int {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), tdb.AdminURL)
+	require.NoError(t, err)
+	defer conn.Close(context.Background())
+	var n int
+	require.NoError(t, conn.QueryRow(context.Background(), `SELECT count(*) FROM audit_log
+		WHERE org_id = $1 AND action = 'user.password_set' AND details->>'email' = $2`, org, email).Scan(&n))
+	return n
 }
 
 func TestConfigurationErrorsNameTheVariable(t *testing.T) {

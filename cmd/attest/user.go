@@ -23,19 +23,21 @@ func (c *cli) user(ctx context.Context, args []string) error {
 	role := fs.String("role", "", "owner, admin or auditor (required)")
 	name := fs.String("name", "", "display name")
 	expires := fs.Duration("expires", 0, "auditor access lasts this long, e.g. 720h (auditors only)")
-	pwStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input")
+	pwStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input (required)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
 	if *email == "" || *orgRef == "" || *role == "" {
 		return fmt.Errorf("user create: --email, --org and --role are required")
 	}
-	password := ""
-	if *pwStdin {
-		var err error
-		if password, err = readPassword(c.stdin); err != nil {
-			return err
-		}
+	// No account is created without a password: a passwordless account
+	// would wait for whoever first chose one for it.
+	if !*pwStdin {
+		return fmt.Errorf("user create: --password-stdin is required: every account gets its password when it is created")
+	}
+	password, err := readPassword(c.stdin)
+	if err != nil {
+		return err
 	}
 	env, err := c.openDB(ctx)
 	if err != nil {

@@ -482,6 +482,37 @@ func (q *Queries) AssessmentGetForUpdate(ctx context.Context, db DBTX, id uuid.U
 	return i, err
 }
 
+const assessmentIncludedAmong = `-- name: AssessmentIncludedAmong :many
+SELECT evidence_id FROM assessment_evidence
+WHERE assessment_id = $1 AND evidence_id = ANY($2::bigint[]) AND included
+`
+
+type AssessmentIncludedAmongParams struct {
+	AssessmentID uuid.UUID
+	EvidenceIds  []int64
+}
+
+// Which of the records are included in the assessment.
+func (q *Queries) AssessmentIncludedAmong(ctx context.Context, db DBTX, arg AssessmentIncludedAmongParams) ([]int64, error) {
+	rows, err := db.Query(ctx, assessmentIncludedAmong, arg.AssessmentID, arg.EvidenceIds)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []int64{}
+	for rows.Next() {
+		var evidence_id int64
+		if err := rows.Scan(&evidence_id); err != nil {
+			return nil, err
+		}
+		items = append(items, evidence_id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const assessmentIncludes = `-- name: AssessmentIncludes :one
 SELECT EXISTS (SELECT 1 FROM assessment_evidence
                WHERE assessment_id = $1 AND evidence_id = $2 AND included)
@@ -670,8 +701,14 @@ const assessmentsHolding = `-- name: AssessmentsHolding :many
 SELECT a.id, a.name, a.status
 FROM assessment_evidence ae JOIN assessments a ON a.id = ae.assessment_id
 WHERE ae.evidence_id = $1 AND ae.included
+  AND ($2::uuid IS NULL OR a.id = $2::uuid)
 ORDER BY a.created_at DESC
 `
+
+type AssessmentsHoldingParams struct {
+	EvidenceID     int64
+	OnlyAssessment *uuid.UUID
+}
 
 type AssessmentsHoldingRow struct {
 	ID     uuid.UUID
@@ -679,9 +716,10 @@ type AssessmentsHoldingRow struct {
 	Status string
 }
 
-// The assessments a record is attached to.
-func (q *Queries) AssessmentsHolding(ctx context.Context, db DBTX, evidenceID int64) ([]AssessmentsHoldingRow, error) {
-	rows, err := db.Query(ctx, assessmentsHolding, evidenceID)
+// The assessments a record is attached to. A caller limited to one
+// assessment passes it as only_assessment and sees no other.
+func (q *Queries) AssessmentsHolding(ctx context.Context, db DBTX, arg AssessmentsHoldingParams) ([]AssessmentsHoldingRow, error) {
+	rows, err := db.Query(ctx, assessmentsHolding, arg.EvidenceID, arg.OnlyAssessment)
 	if err != nil {
 		return nil, err
 	}

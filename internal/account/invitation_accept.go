@@ -29,6 +29,8 @@ func (e *InvalidInvitationError) Error() string {
 }
 
 // OpenInvitation is what the accept page shows about a usable invitation.
+// It deliberately says nothing about whether the email already has an
+// account: the page is the same for everyone who holds the link.
 type OpenInvitation struct {
 	ID              uuid.UUID
 	OrgName         string
@@ -37,21 +39,26 @@ type OpenInvitation struct {
 	AccessExpiresAt time.Time
 	// Assessment names the assessment the auditor will be limited to.
 	Assessment string
-	// HasPassword means the email already has an account with a password
-	// (an auditor of another organization): the person proves it is theirs
-	// instead of choosing a new password.
-	HasPassword bool
 }
 
-// Acceptance is how the invited person proves who they are: a new password,
-// twice, for a new account; or, for an account that already has a password,
-// that account's id once the caller has checked the password
-// (auth.Service.Authenticate, under the sign-in throttle).
+// Acceptance is what the invited person typed: one password, twice. It is
+// the password of their existing account, or the one they choose for a new
+// account; the form does not ask which.
 type Acceptance struct {
-	NewPassword string
-	Confirm     string
-	VerifiedID  uuid.UUID
+	Password string
+	Confirm  string
 }
+
+// Verifier checks the password of an existing account exactly as signing in
+// does (auth.Service.Authenticate: under the sign-in throttle, failures
+// counted and audited) and returns the account.
+type Verifier func(ctx context.Context, email, password string) (dbsqlc.User, error)
+
+// ErrCredentials means the email has an account and the password typed does
+// not open it (or the account has no password and cannot sign in at all).
+// It is one answer for both, and it is only reachable for an email that has
+// an account, after the same checks every acceptance goes through.
+var ErrCredentials = errors.New("account: accept: the password does not open the invited account")
 
 // Accepted is the outcome of an acceptance.
 type Accepted struct {
@@ -71,27 +78,88 @@ func (s *Service) Invitation(ctx context.Context, orgID uuid.UUID, token string)
 			}
 			out.Assessment = name
 		}
-		user, err := q.UserGetByEmail(ctx, tx, inv.Email)
-		switch {
-		case errors.Is(err, pgx.ErrNoRows):
-		case err != nil:
-			return fmt.Errorf("account: invitation: find user: %w", err)
-		default:
-			out.HasPassword = hasPassword(user)
-		}
 		return nil
 	})
 	return out, err
 }
 
-// Accept uses an invitation, once: it creates the account (or finds it),
-// creates or renews the auditor membership with the invitation's expiry and
-// assessment, and marks the invitation accepted, in one audited transaction.
-func (s *Service) Accept(ctx context.Context, hasher *auth.Hasher, orgID uuid.UUID, token string, a Acceptance) (Accepted, error) {
+// Accept uses an invitation, once: it signs in the existing account or
+// creates the account, creates or renews the auditor membership with the
+// invitation's expiry and assessment, and marks the invitation accepted, in
+// one audited transaction.
+//
+// An invitation never sets or changes the credentials of an existing
+// account. Whoever holds the link gets one form (the invited email, a
+// password typed twice) and the decision is made here, in an order that
+// tells them nothing about the email until they prove who they are:
+//
+//  1. The password is checked against the new-password policy and its
+//     confirmation, for everyone, before anything depends on the account.
+//     Every path that stores a password applies the same policy, so an
+//     existing account's own password passes it: a policy error means "not
+//     a usable password" whoever asks, and reveals nothing.
+//  2. If the email has an account, the password must open it (verify, the
+//     sign-in throttle included). A wrong password and an account without
+//     a password (which cannot sign in, so cannot accept) get the one
+//     ErrCredentials; verify's throttle errors pass through unchanged.
+//     Nothing is written to the account.
+//  3. Otherwise the password becomes the new account's, and that password
+//     set is audited in the inviting organization.
+//
+// The outcome itself (accepted or ErrCredentials) is what says the email
+// had an account, and only to someone who typed a password that the policy
+// accepts; an existing account's password is guessed no faster here than on
+// the sign-in page.
+func (s *Service) Accept(ctx context.Context, hasher *auth.Hasher, verify Verifier, orgID uuid.UUID, token string, a Acceptance) (Accepted, error) {
+	var email string
+	var existing bool
+	err := s.withInvitation(ctx, orgID, token, func(tx pgx.Tx, inv dbsqlc.Invitation, _ dbsqlc.Organization) error {
+		email = inv.Email
+		_, err := q.UserGetByEmail(ctx, tx, inv.Email)
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("account: accept: find user: %w", err)
+		}
+		existing = err == nil
+		return nil
+	})
+	if err != nil {
+		return Accepted{}, err
+	}
+	if err := checkNewPassword(a.Password, a.Confirm, email); err != nil {
+		return Accepted{}, err
+	}
+	// The password is proved or hashed before the invitation is locked
+	// again: hashing takes a while and must not hold a connection.
+	var p proof
+	if existing {
+		user, err := verify(ctx, email, a.Password)
+		if errors.Is(err, auth.ErrInvalidCredentials) {
+			return Accepted{}, ErrCredentials
+		}
+		if err != nil {
+			return Accepted{}, err
+		}
+		p.verified = user.ID
+	} else if p.newHash, err = hasher.Hash(a.Password); err != nil {
+		return Accepted{}, err
+	}
+	return s.accept(ctx, orgID, token, p)
+}
+
+// proof is how the invitee proved who they are: the id of the existing
+// account whose password they entered, or the hash of the password chosen
+// for a new account.
+type proof struct {
+	verified uuid.UUID
+	newHash  string
+}
+
+// accept does the acceptance's writes once the invitee is proved.
+func (s *Service) accept(ctx context.Context, orgID uuid.UUID, token string, p proof) (Accepted, error) {
 	var out Accepted
 	now := s.Clock.Now()
 	err := s.withInvitation(ctx, orgID, token, func(tx pgx.Tx, inv dbsqlc.Invitation, org dbsqlc.Organization) error {
-		user, created, err := s.invitee(ctx, tx, hasher, inv.Email, a, now)
+		user, created, err := invitee(ctx, tx, inv.Email, p, now)
 		if err != nil {
 			return err
 		}
@@ -107,61 +175,59 @@ func (s *Service) Accept(ctx context.Context, hasher *auth.Hasher, orgID uuid.UU
 		} else if n != 1 {
 			return &InvalidInvitationError{Reason: "used", InvitationID: inv.ID}
 		}
+		actor := audit.UserActor(user.ID, user.Email)
+		if created {
+			if err := recordPasswordSet(ctx, tx, []uuid.UUID{orgID}, orgID, now, actor, user, "invitation"); err != nil {
+				return err
+			}
+		}
 		details := map[string]any{"email": inv.Email, "invitation_id": inv.ID.String(), "new_user": created,
 			"access_expires_at": inv.AccessExpiresAt.UTC().Format(time.RFC3339)}
 		if inv.AssessmentID != nil {
 			details["assessment_id"] = inv.AssessmentID.String()
 		}
 		out = Accepted{User: user, OrgSlug: org.Slug}
-		return audit.Record(ctx, tx, orgID, now, audit.UserActor(user.ID, user.Email), audit.Event{
+		return audit.Record(ctx, tx, orgID, now, actor, audit.Event{
 			Action: "auditor.invitation_accept", TargetType: "user", TargetID: user.ID.String(), Details: details,
 		})
 	})
 	return out, err
 }
 
-// invitee finds or creates the invited account according to a, and reports
-// whether it was created.
-func (s *Service) invitee(ctx context.Context, tx pgx.Tx, hasher *auth.Hasher, email string, a Acceptance, now time.Time) (dbsqlc.User, bool, error) {
+// invitee finds the proved account or creates the new one, and reports
+// whether it was created. The email is read again under the invitation's
+// lock: an account that appeared since the proof was made is refused, never
+// given the chosen password.
+func invitee(ctx context.Context, tx pgx.Tx, email string, p proof, now time.Time) (dbsqlc.User, bool, error) {
 	user, err := q.UserGetByEmail(ctx, tx, email)
-	exists := err == nil
-	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+	switch {
+	case err == nil && p.verified == user.ID:
+		return user, false, nil
+	case err == nil:
+		return dbsqlc.User{}, false, ErrCredentials
+	case !errors.Is(err, pgx.ErrNoRows):
 		return dbsqlc.User{}, false, fmt.Errorf("account: accept: find user: %w", err)
+	case p.newHash == "":
+		return dbsqlc.User{}, false, ErrCredentials
 	}
-	if exists && hasPassword(user) {
-		if a.VerifiedID != user.ID {
-			return dbsqlc.User{}, false, &FieldError{Field: "password", Message: "Enter the password of your existing attest account."}
-		}
-		return user, false, nil
-	}
-	hash, err := newPasswordHash(hasher, email, a)
-	if err != nil {
-		return dbsqlc.User{}, false, err
-	}
-	if exists {
-		if err := q.UserSetPassword(ctx, tx, dbsqlc.UserSetPasswordParams{ID: user.ID, PasswordHash: &hash, ChangedAt: &now}); err != nil {
-			return dbsqlc.User{}, false, fmt.Errorf("account: accept: set password: %w", err)
-		}
-		return user, false, nil
-	}
-	user, err = q.UserCreate(ctx, tx, dbsqlc.UserCreateParams{Email: email, PasswordHash: &hash, PasswordChangedAt: &now})
+	user, err = q.UserCreate(ctx, tx, dbsqlc.UserCreateParams{Email: email, PasswordHash: &p.newHash, PasswordChangedAt: &now})
 	if err != nil {
 		return dbsqlc.User{}, false, fmt.Errorf("account: accept: create user: %w", err)
 	}
 	return user, true, nil
 }
 
-// newPasswordHash checks a new password against the policy and its
-// confirmation, and hashes it.
-func newPasswordHash(hasher *auth.Hasher, email string, a Acceptance) (string, error) {
-	if err := auth.ValidatePassword(a.NewPassword, email); err != nil {
+// checkNewPassword checks a password against the policy and its
+// confirmation, as a form's field errors.
+func checkNewPassword(password, confirm, email string) error {
+	if err := auth.ValidatePassword(password, email); err != nil {
 		msg := err.Error()
-		return "", &FieldError{Field: "password", Message: strings.ToUpper(msg[:1]) + msg[1:] + "."}
+		return &FieldError{Field: "password", Message: strings.ToUpper(msg[:1]) + msg[1:] + "."}
 	}
-	if a.Confirm != a.NewPassword {
-		return "", &FieldError{Field: "confirm", Message: "The two passwords do not match."}
+	if confirm != password {
+		return &FieldError{Field: "confirm", Message: "The two passwords do not match."}
 	}
-	return hasher.Hash(a.NewPassword)
+	return nil
 }
 
 // withInvitation runs fn in the organization's transaction with the usable

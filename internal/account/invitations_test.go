@@ -3,6 +3,7 @@ package account_test
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -24,9 +25,14 @@ import (
 
 var q = dbsqlc.New()
 
+// existingPassword is the password of the accounts fixture.add creates.
+const existingPassword = "an existing passphrase"
+
 type fixture struct {
 	svc    *account.Service
 	hasher *auth.Hasher
+	// verify checks passwords as the sign-in page does.
+	verify account.Verifier
 	clock  *clock.Fake
 	org    dbsqlc.Organization
 	owner  audit.Actor
@@ -38,7 +44,11 @@ func setup(t *testing.T) *fixture {
 	clk := clock.NewFake(time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC))
 	hasher, err := auth.NewHasher(argon2id.Params{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32})
 	require.NoError(t, err)
-	f := &fixture{svc: &account.Service{Pool: tdb.Pool, Clock: clk}, hasher: hasher, clock: clk}
+	signIn := &auth.Service{Pool: tdb.Pool, Clock: clk, Hasher: hasher, Throttle: auth.DefaultThrottle, Log: slog.New(slog.DiscardHandler)}
+	verify := func(ctx context.Context, email, password string) (dbsqlc.User, error) {
+		return signIn.Authenticate(ctx, email, password, auth.Client{IP: "192.0.2.1"})
+	}
+	f := &fixture{svc: &account.Service{Pool: tdb.Pool, Clock: clk}, hasher: hasher, verify: verify, clock: clk}
 	f.org, err = f.svc.CreateOrg(context.Background(), "Acme Corp", "acme", audit.SystemActor("test"))
 	require.NoError(t, err)
 	owner := f.add(t, "owner@acme.test", account.RoleOwner)
@@ -54,7 +64,7 @@ func (f *fixture) add(t *testing.T, email, role string) dbsqlc.User {
 		expires = &e
 	}
 	u, err := f.svc.AddMember(context.Background(), f.hasher, f.org.ID, account.Member{
-		Email: email, Password: "an existing passphrase", Role: role, ExpiresAt: expires,
+		Email: email, Password: existingPassword, Role: role, ExpiresAt: expires,
 	}, audit.SystemActor("test"))
 	require.NoError(t, err)
 	return u
@@ -100,8 +110,8 @@ func TestAcceptIsSingleUseUnderConcurrency(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, errs[i] = f.svc.Accept(context.Background(), f.hasher, f.org.ID, inv.Token,
-				account.Acceptance{NewPassword: "a long enough passphrase", Confirm: "a long enough passphrase"})
+			_, errs[i] = f.svc.Accept(context.Background(), f.hasher, f.verify, f.org.ID, inv.Token,
+				account.Acceptance{Password: "a long enough passphrase", Confirm: "a long enough passphrase"})
 		}()
 	}
 	wg.Wait()
@@ -125,12 +135,10 @@ func TestAcceptRenewsAnAuditorButNeverDemotesAManager(t *testing.T) {
 	f := setup(t)
 	auditor := f.add(t, "returning@firm.test", account.RoleAuditor)
 	inv := f.invite(t, auditor.Email)
-	_, err := f.svc.Accept(context.Background(), f.hasher, f.org.ID, inv.Token, account.Acceptance{NewPassword: "a new passphrase here", Confirm: "a new passphrase here"})
-	var fe *account.FieldError
-	require.ErrorAs(t, err, &fe, "an existing account must prove its password, not replace it")
-	require.Equal(t, "password", fe.Field)
+	_, err := f.svc.Accept(context.Background(), f.hasher, f.verify, f.org.ID, inv.Token, account.Acceptance{Password: "a new passphrase here", Confirm: "a new passphrase here"})
+	require.ErrorIs(t, err, account.ErrCredentials, "an existing account must prove its password, not replace it")
 
-	accepted, err := f.svc.Accept(context.Background(), f.hasher, f.org.ID, inv.Token, account.Acceptance{VerifiedID: auditor.ID})
+	accepted, err := f.svc.Accept(context.Background(), f.hasher, f.verify, f.org.ID, inv.Token, account.Acceptance{Password: existingPassword, Confirm: existingPassword})
 	require.NoError(t, err)
 	require.Equal(t, "acme", accepted.OrgSlug)
 	m := f.membership(t, auditor.ID)
@@ -140,7 +148,8 @@ func TestAcceptRenewsAnAuditorButNeverDemotesAManager(t *testing.T) {
 	// Someone invited as an auditor who became an admin meanwhile stays admin.
 	later := f.invite(t, "promoted@firm.test")
 	admin := f.add(t, "promoted@firm.test", account.RoleAdmin)
-	_, err = f.svc.Accept(context.Background(), f.hasher, f.org.ID, later.Token, account.Acceptance{VerifiedID: admin.ID})
+	_, err = f.svc.Accept(context.Background(), f.hasher, f.verify, f.org.ID, later.Token, account.Acceptance{Password: existingPassword, Confirm: existingPassword})
+	var fe *account.FieldError
 	require.ErrorAs(t, err, &fe)
 	require.True(t, strings.Contains(fe.Message, "already an owner or admin"), fe.Message)
 	require.Equal(t, account.RoleAdmin, f.membership(t, admin.ID).Role)
@@ -172,7 +181,7 @@ func TestInvitationEventsKeepTheAuditChainValid(t *testing.T) {
 	ctx := context.Background()
 	f.invite(t, "twice@firm.test")
 	second := f.invite(t, "twice@firm.test") // replaces the first
-	accepted, err := f.svc.Accept(ctx, f.hasher, f.org.ID, second.Token, account.Acceptance{NewPassword: "a long enough passphrase", Confirm: "a long enough passphrase"})
+	accepted, err := f.svc.Accept(ctx, f.hasher, f.verify, f.org.ID, second.Token, account.Acceptance{Password: "a long enough passphrase", Confirm: "a long enough passphrase"})
 	require.NoError(t, err)
 	f.invite(t, "twice@firm.test") // a renewal, pending
 	require.NoError(t, f.svc.RevokeAuditor(ctx, f.org.ID, f.owner, accepted.User.ID))
@@ -192,4 +201,40 @@ func TestInvitationEventsKeepTheAuditChainValid(t *testing.T) {
 	}))
 	require.Zero(t, pending, "revoking the auditor withdrew their pending renewal")
 	require.Nil(t, rep.Break)
+}
+
+func TestNoMemberIsAddedWithoutAPassword(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	_, err := f.svc.AddMember(context.Background(), f.hasher, f.org.ID, account.Member{Email: "nopass@acme.test", Role: account.RoleOwner}, audit.SystemActor("test"))
+	require.ErrorIs(t, err, account.ErrPasswordRequired)
+	_, err = f.svc.AddMember(context.Background(), f.hasher, f.org.ID, account.Member{Email: "owner@acme.test", Role: account.RoleOwner}, audit.SystemActor("test"))
+	require.ErrorIs(t, err, account.ErrPasswordRequired, "nor is an existing account's membership changed without one")
+	var users int
+	require.NoError(t, db.Tx(context.Background(), f.svc.Pool, func(tx pgx.Tx) error {
+		return tx.QueryRow(context.Background(), `SELECT count(*) FROM users WHERE email = 'nopass@acme.test'`).Scan(&users)
+	}))
+	require.Zero(t, users)
+}
+
+func TestAnAccountWithoutAPasswordCannotAcceptAnInvitation(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	ctx := context.Background()
+	var user dbsqlc.User
+	require.NoError(t, db.Tx(ctx, f.svc.Pool, func(tx pgx.Tx) error {
+		var err error
+		user, err = q.UserCreate(ctx, tx, dbsqlc.UserCreateParams{Email: "legacy@firm.test"})
+		return err
+	}))
+	inv := f.invite(t, user.Email)
+	_, err := f.svc.Accept(ctx, f.hasher, f.verify, f.org.ID, inv.Token, account.Acceptance{Password: "a chosen passphrase", Confirm: "a chosen passphrase"})
+	require.ErrorIs(t, err, account.ErrCredentials)
+	require.NoError(t, db.Tx(ctx, f.svc.Pool, func(tx pgx.Tx) error {
+		user, err = q.UserGet(ctx, tx, user.ID)
+		return err
+	}))
+	require.Nil(t, user.PasswordHash, "the invitation set no password")
+	_, err = f.svc.Invitation(ctx, f.org.ID, inv.Token)
+	require.NoError(t, err, "the invitation is still pending")
 }

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/attesthq/attest/db"
 	"github.com/attesthq/attest/db/dbsqlc"
+	"github.com/attesthq/attest/internal/audit"
 	"github.com/attesthq/attest/internal/auth"
 )
 
@@ -21,7 +23,8 @@ type OperatorGrant struct {
 }
 
 // MakeOperator finds or creates the user by email, sets the password when
-// one is given (a new user needs one), and marks the user a platform
+// one is given (a new user needs one; a changed password is audited in every
+// organization the account belongs to), and marks the user a platform
 // operator: an account that runs attest itself, apart from any
 // organization's roles. It runs in one transaction on the schema owner's
 // connection (ownerURL), because the application role may only read the
@@ -59,6 +62,15 @@ func (s *Service) MakeOperator(ctx context.Context, ownerURL string, hasher *aut
 		case hash != nil:
 			if err := q.UserSetPassword(ctx, tx, dbsqlc.UserSetPasswordParams{ID: g.User.ID, PasswordHash: hash, ChangedAt: &now}); err != nil {
 				return fmt.Errorf("account: set password: %w", err)
+			}
+			// A new operator belongs to no organization yet; an existing
+			// account's new password is recorded wherever it opens.
+			orgs, err := memberOrgs(ctx, tx, g.User.ID)
+			if err != nil {
+				return err
+			}
+			if err := recordPasswordSet(ctx, tx, orgs, uuid.Nil, now, audit.SystemActor("operator command"), g.User, "operator add"); err != nil {
+				return err
 			}
 		case !hasPassword(g.User):
 			return fmt.Errorf("account: %s has no password yet: give the operator one", email)

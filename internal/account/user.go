@@ -31,15 +31,21 @@ func NormalizeEmail(raw string) (string, error) {
 type Member struct {
 	Email       string
 	DisplayName string
-	// Password, when set, becomes the user's password.
+	// Password becomes the user's password. It is required: no account is
+	// ever created, or given a membership, without one.
 	Password string
 	Role     string
 	// ExpiresAt ends an auditor's access.
 	ExpiresAt *time.Time
 }
 
-// AddMember finds or creates the user by email, sets the password when one is
-// given, and grants the membership in org, auditing both.
+// ErrPasswordRequired refuses to add a member without a password.
+var ErrPasswordRequired = errors.New("account: a password is required")
+
+// AddMember finds or creates the user by email, sets the password, and
+// grants the membership in org, auditing both: the membership in org, the
+// password set in every organization the user belongs to (it opens them
+// all).
 func (s *Service) AddMember(ctx context.Context, hasher *auth.Hasher, orgID uuid.UUID, m Member, actor audit.Actor) (dbsqlc.User, error) {
 	email, err := NormalizeEmail(m.Email)
 	if err != nil {
@@ -52,16 +58,15 @@ func (s *Service) AddMember(ctx context.Context, hasher *auth.Hasher, orgID uuid
 	if role != RoleAuditor && m.ExpiresAt != nil {
 		return dbsqlc.User{}, fmt.Errorf("account: only auditor access can expire")
 	}
-	var hash *string
-	if m.Password != "" {
-		if err := auth.ValidatePassword(m.Password, email); err != nil {
-			return dbsqlc.User{}, fmt.Errorf("account: %w", err)
-		}
-		h, err := hasher.Hash(m.Password)
-		if err != nil {
-			return dbsqlc.User{}, err
-		}
-		hash = &h
+	if m.Password == "" {
+		return dbsqlc.User{}, ErrPasswordRequired
+	}
+	if err := auth.ValidatePassword(m.Password, email); err != nil {
+		return dbsqlc.User{}, fmt.Errorf("account: %w", err)
+	}
+	hash, err := hasher.Hash(m.Password)
+	if err != nil {
+		return dbsqlc.User{}, err
 	}
 	now := s.Clock.Now()
 	var user dbsqlc.User
@@ -71,7 +76,7 @@ func (s *Service) AddMember(ctx context.Context, hasher *auth.Hasher, orgID uuid
 		switch {
 		case errors.Is(err, pgx.ErrNoRows):
 			user, err = q.UserCreate(ctx, tx, dbsqlc.UserCreateParams{
-				Email: email, DisplayName: strings.TrimSpace(m.DisplayName), PasswordHash: hash, PasswordChangedAt: timeIf(hash != nil, now),
+				Email: email, DisplayName: strings.TrimSpace(m.DisplayName), PasswordHash: &hash, PasswordChangedAt: &now,
 			})
 			if err != nil {
 				return fmt.Errorf("account: create user: %w", err)
@@ -79,8 +84,8 @@ func (s *Service) AddMember(ctx context.Context, hasher *auth.Hasher, orgID uuid
 			created = true
 		case err != nil:
 			return fmt.Errorf("account: find user: %w", err)
-		case hash != nil:
-			if err := q.UserSetPassword(ctx, tx, dbsqlc.UserSetPasswordParams{ID: user.ID, PasswordHash: hash, ChangedAt: &now}); err != nil {
+		default:
+			if err := q.UserSetPassword(ctx, tx, dbsqlc.UserSetPasswordParams{ID: user.ID, PasswordHash: &hash, ChangedAt: &now}); err != nil {
 				return fmt.Errorf("account: set password: %w", err)
 			}
 		}
@@ -89,20 +94,20 @@ func (s *Service) AddMember(ctx context.Context, hasher *auth.Hasher, orgID uuid
 		}); err != nil {
 			return fmt.Errorf("account: grant membership: %w", err)
 		}
-		details := map[string]any{"email": email, "role": role, "new_user": created, "password_set": hash != nil}
+		details := map[string]any{"email": email, "role": role, "new_user": created, "password_set": true}
 		if m.ExpiresAt != nil {
 			details["expires_at"] = m.ExpiresAt.UTC().Format(time.RFC3339)
 		}
-		return audit.Record(ctx, tx, orgID, now, actor, audit.Event{
+		if err := audit.Record(ctx, tx, orgID, now, actor, audit.Event{
 			Action: "member.add", TargetType: "user", TargetID: user.ID.String(), Details: details,
-		})
+		}); err != nil {
+			return err
+		}
+		orgs, err := memberOrgs(ctx, tx, user.ID)
+		if err != nil {
+			return err
+		}
+		return recordPasswordSet(ctx, tx, orgs, orgID, now, actor, user, "member add")
 	})
 	return user, err
-}
-
-func timeIf(ok bool, t time.Time) *time.Time {
-	if !ok {
-		return nil
-	}
-	return &t
 }
