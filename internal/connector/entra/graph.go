@@ -205,7 +205,9 @@ func (g *graph) get(ctx context.Context, d demand, url string, stats *counters, 
 			wait, paused = until.Sub(at), true
 		case status == http.StatusServiceUnavailable || status == http.StatusGatewayTimeout:
 			stats.throttled.Add(1)
-			wait = g.backoff(attempt)
+			if wait = retryAfter(header); wait < 0 {
+				wait = g.backoff(attempt)
+			}
 		case status >= 500:
 			wait = g.backoff(attempt)
 		default:
