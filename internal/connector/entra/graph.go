@@ -115,7 +115,7 @@ func list[T any](ctx context.Context, g *graph, d demand, url string, stats *cou
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	pages := make(chan page[T], 1)
-	go prefetch(ctx, g, d, url, stats, pages)
+	go prefetch(ctx, g, g.pacer.open(d), url, stats, pages)
 	for p := range pages {
 		if p.err != nil {
 			return p.err
@@ -135,12 +135,14 @@ type page[T any] struct {
 }
 
 // prefetch fetches and decodes pages in order, one ahead of the consumer,
-// and closes pages after the last one or the first error.
-func prefetch[T any](ctx context.Context, g *graph, d demand, url string, stats *counters, pages chan<- page[T]) {
+// and closes pages (and the pacer's lane) after the last one or the first
+// error.
+func prefetch[T any](ctx context.Context, g *graph, l *lane, url string, stats *counters, pages chan<- page[T]) {
 	defer close(pages)
+	defer g.pacer.close(l)
 	for url != "" {
 		var p page[T]
-		p.err = g.get(ctx, d, url, stats, &p)
+		p.err = g.get(ctx, l, url, stats, &p)
 		if p.err == nil && p.NextLink != "" && !strings.HasPrefix(p.NextLink, "https://") && !strings.HasPrefix(p.NextLink, "http://") {
 			p.err = &graphError{Class: connector.ErrorMalformed, Message: "Graph returned a nextLink that is not an absolute URL"}
 		}
@@ -159,11 +161,12 @@ func prefetch[T any](ctx context.Context, g *graph, d demand, url string, stats 
 	}
 }
 
-// get fetches one page into out, paced in every family of d, refreshing the
-// token once on 401, and retrying 429, 503, 504 and other server errors
-// within the retry policy. A 429, or a 503 with Retry-After, pauses the whole
-// family, not only this request.
-func (g *graph) get(ctx context.Context, d demand, url string, stats *counters, out any) error {
+// get fetches one page into out, paced in every family of l's demand,
+// refreshing the token once on 401, and retrying 429, 503, 504 and other
+// server errors within the retry policy. A 429, or a 503 with Retry-After,
+// pauses the whole family, not only this request.
+func (g *graph) get(ctx context.Context, l *lane, url string, stats *counters, out any) error {
+	d := l.d
 	refreshed := false
 	label := d.label()
 	for attempt := 0; ; attempt++ {
@@ -171,7 +174,7 @@ func (g *graph) get(ctx context.Context, d demand, url string, stats *counters, 
 		if err != nil {
 			return err
 		}
-		if _, err := g.pacer.wait(ctx, d); err != nil {
+		if _, err := g.pacer.wait(ctx, l); err != nil {
 			return err
 		}
 		stats.requests.Add(1)

@@ -109,28 +109,35 @@ type pacer struct {
 
 	mu       sync.Mutex
 	families [familyCount]familyPace
+	lanes    map[*lane]struct{} // open lanes of demands in several families
 }
 
 func newPacer(c pacerClock, limits Limits, retry RetryPolicy) *pacer {
-	p := &pacer{clock: c, margin: limits.Margin, retry: retry, jitter: rand.N[time.Duration]}
+	p := &pacer{clock: c, margin: limits.Margin, retry: retry, jitter: rand.N[time.Duration], lanes: map[*lane]struct{}{}}
 	for f := range familyCount {
 		p.families[f].window = limits.Windows[f]
 	}
 	return p
 }
 
-// wait blocks until a request of d may be sent in every family it counts
-// in, then counts it in all of them at once and returns the instant it was
-// counted at (the request must be sent right away).
-func (p *pacer) wait(ctx context.Context, d demand) (time.Time, error) {
+// wait blocks until the next request of l may be sent in every family it
+// counts in, then counts it in all of them at once and returns the instant
+// it was counted at (the request must be sent right away).
+func (p *pacer) wait(ctx context.Context, l *lane) (time.Time, error) {
+	d := l.d
 	for {
 		p.mu.Lock()
 		now := p.clock.Now()
 		at := now
+		var next [familyCount]time.Time
 		for _, f := range d.families {
-			if next := p.next(f, d.cost(f), now); next.After(at) {
-				at = next
+			next[f] = p.next(f, d.cost(f), now)
+			if next[f].After(at) {
+				at = next[f]
 			}
+		}
+		if !at.After(now) {
+			at = p.yieldTo(l, now)
 		}
 		if !at.After(now) {
 			for _, f := range d.families {
@@ -139,9 +146,14 @@ func (p *pacer) wait(ctx context.Context, d demand) (time.Time, error) {
 					fp.sends = append(fp.sends, send{at: now, cost: d.cost(f)})
 				}
 			}
+			for _, f := range d.families {
+				next[f] = p.next(f, d.cost(f), now)
+			}
+			p.claim(l, next, now) // the lane's next request
 			p.mu.Unlock()
 			return now, nil
 		}
+		p.claim(l, next, now)
 		p.mu.Unlock()
 		if err := p.clock.SleepUntil(ctx, at); err != nil {
 			return time.Time{}, err

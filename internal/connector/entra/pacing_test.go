@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/require"
@@ -26,6 +27,13 @@ func (c *virtualClock) Now() time.Time {
 	defer c.mu.Unlock()
 	c.now = c.now.Add(time.Nanosecond)
 	return c.now
+}
+
+// Advance moves the clock forward by d.
+func (c *virtualClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
 }
 
 func (c *virtualClock) SleepUntil(ctx context.Context, t time.Time) error {
@@ -51,7 +59,7 @@ func TestPacerHoldsTheSixthReportsRequestUntilTheFirstLeavesTheWindowAndMargin(t
 	ctx := context.Background()
 	var sent []time.Time
 	for range 6 {
-		at, err := p.wait(ctx, demandReports)
+		at, err := p.wait(ctx, p.open(demandReports))
 		require.NoError(t, err)
 		sent = append(sent, at)
 	}
@@ -66,16 +74,16 @@ func TestPacerReservesEveryFamilyOfARequestOrNone(t *testing.T) {
 	limits.Windows[familySignInActivity] = Window{N: 1, W: time.Minute}
 	p, _ := newTestPacer(limits, 1)
 	ctx := context.Background()
-	first, err := p.wait(ctx, demandActivity)
+	first, err := p.wait(ctx, p.open(demandActivity))
 	require.NoError(t, err)
 	// The second signInActivity request must wait a minute; while it waits
 	// it holds no reports slot, so four reports requests still go at once.
 	for range 4 {
-		at, err := p.wait(ctx, demandReports)
+		at, err := p.wait(ctx, p.open(demandReports))
 		require.NoError(t, err)
 		require.Less(t, at.Sub(first), time.Millisecond)
 	}
-	second, err := p.wait(ctx, demandActivity)
+	second, err := p.wait(ctx, p.open(demandActivity))
 	require.NoError(t, err)
 	require.GreaterOrEqual(t, second.Sub(first), time.Minute+limits.Margin)
 }
@@ -84,16 +92,16 @@ func TestPacerPausesTheWholeFamilyForRetryAfterAndBacksOffWithoutOne(t *testing.
 	t.Parallel()
 	p, _ := newTestPacer(DocumentedLimits, 1)
 	ctx := context.Background()
-	_, err := p.wait(ctx, demandReports)
+	_, err := p.wait(ctx, p.open(demandReports))
 	require.NoError(t, err)
 	got, until := p.throttled(demandActivity, 5550*time.Millisecond)
 	require.Equal(t, got.Add(5550*time.Millisecond), until)
 	// Another collector of the reports family is held back too.
-	at, err := p.wait(ctx, demandReports)
+	at, err := p.wait(ctx, p.open(demandReports))
 	require.NoError(t, err)
 	require.False(t, at.Before(until))
 	// Other families are not.
-	other, err := p.wait(ctx, demandProtection)
+	other, err := p.wait(ctx, p.open(demandProtection))
 	require.NoError(t, err)
 	require.Less(t, other.Sub(at), time.Millisecond)
 
@@ -103,7 +111,7 @@ func TestPacerPausesTheWholeFamilyForRetryAfterAndBacksOffWithoutOne(t *testing.
 	for range 4 {
 		got, until := p.throttled(demandProtection, -1)
 		pauses = append(pauses, until.Sub(got))
-		_, err := p.wait(ctx, demandProtection)
+		_, err := p.wait(ctx, p.open(demandProtection))
 		require.NoError(t, err)
 	}
 	for i, d := range pauses {
@@ -160,8 +168,10 @@ func TestPacerPropertyNoWindowOverflowsAndNoRequestStartsInsideAPause(t *testing
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
+					l := p.open(d)
+					defer p.close(l)
 					for page := 0; page < pages; {
-						at, err := p.wait(context.Background(), d)
+						at, err := p.wait(context.Background(), l)
 						if !assertNoError(t, err) {
 							return
 						}
@@ -249,4 +259,74 @@ func checkPauses(t *testing.T, sends []pacedSend, pauses []pause) {
 			}
 		}
 	}
+}
+
+func TestPacerLetsTheUsersLaneGoFirstInTheReportsWindow(t *testing.T) {
+	t.Parallel()
+	p, c := newTestPacer(DocumentedLimits, 1)
+	ctx := context.Background()
+	users, regs := p.open(demandActivity), p.open(demandReports)
+	defer p.close(users)
+	defer p.close(regs)
+	mayGo := func() bool {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		now := c.Now()
+		return !p.yieldTo(regs, now).After(now)
+	}
+	_, err := p.wait(ctx, users)
+	require.NoError(t, err)
+	// Four reports slots are left and the users lane, its answer in flight,
+	// can use them all (signInActivity has nine left): registrations wait.
+	require.False(t, mayGo())
+	for range 4 {
+		_, err := p.wait(ctx, users)
+		require.NoError(t, err)
+	}
+	c.Advance(10*time.Second + DocumentedLimits.Margin)
+	for range 4 {
+		_, err := p.wait(ctx, users)
+		require.NoError(t, err)
+	}
+	require.False(t, mayGo(), "one slot left, and the users lane can use it")
+	_, err = p.wait(ctx, users)
+	require.NoError(t, err)
+	// The users lane has spent its signInActivity minute: its next turn is
+	// a minute away, and registrations take the reports slots meanwhile.
+	c.Advance(10*time.Second + DocumentedLimits.Margin)
+	require.True(t, mayGo())
+}
+
+// TestPacerKeepsALargeSyncWithinTenPercentOfTheWindowBound runs the
+// collectors of a 50,000-user sync (100 pages of users with signInActivity,
+// 100 of registration details, a page of sign-ins, policies and risky
+// users) in a synctest bubble, where time is virtual: the users lane, in
+// two families, goes first, so the sync takes little more than the 540 s
+// that 100 signInActivity requests at 10 per minute need.
+func TestPacerKeepsALargeSyncWithinTenPercentOfTheWindowBound(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		p := newPacer(realClock{}, DocumentedLimits, DefaultRetry)
+		start := time.Now()
+		var wg sync.WaitGroup
+		collect := func(d demand, pages int, latency time.Duration) {
+			wg.Go(func() {
+				l := p.open(d)
+				defer p.close(l)
+				for range pages {
+					_, err := p.wait(context.Background(), l)
+					assertNoError(t, err)
+					time.Sleep(latency) // the answer, on the bubble's clock
+				}
+			})
+		}
+		collect(demandActivity, 100, 150*time.Millisecond)
+		collect(demandReports, 100, 80*time.Millisecond)
+		collect(demandReports, 1, 80*time.Millisecond)
+		collect(demandProtection, 1, 50*time.Millisecond)
+		collect(demandProtection, 1, 50*time.Millisecond)
+		wg.Wait()
+		bound := 9 * time.Minute
+		require.Less(t, time.Since(start), bound+bound/10, "the windows allow %s", bound)
+	})
 }
