@@ -148,44 +148,6 @@ func durations(ds []time.Duration) string {
 	return strings.Join(parts, ", ")
 }
 
-// BenchmarkSyncThrottled syncs a 5,000-user tenant against a simulator that
-// enforces Graph's documented limits, pacing with the production limiter.
-func BenchmarkSyncThrottled(b *testing.B) {
-	e, sim := syncEnv(b, 5_000, true, &entra.DocumentedLimits)
-	conn := e.Connect(b)
-	b.ResetTimer()
-	for range b.N {
-		var out syncer.Outcome
-		took := timed(func() { out = mustSync(b, e, conn) })
-		st := sim.stats(b)
-		tooMany := 0
-		for _, f := range st.Families {
-			tooMany += f.TooManyRequests
-		}
-		reports := st.Families[entrasim.FamilyReports].Requests
-		users := st.Datasets[entrasim.DatasetUsers]
-		protection := st.Families[entrasim.FamilyProtection].Requests
-		allowed := max(
-			time.Duration(max(0, reports-5))*2*time.Second,  // 5 per 10 s
-			time.Duration(max(0, users-10))*6*time.Second,   // signInActivity: 10 per minute
-			time.Duration(max(0, protection-1))*time.Second, // 1 per second
-		)
-		ratio := took.Seconds() / allowed.Seconds()
-		b.ReportMetric(took.Seconds(), "s")
-		b.ReportMetric(float64(tooMany), "429s")
-		b.ReportMetric(ratio, "x-allowed")
-		report(b, "Sync with throttling: 5,000-user tenant at Graph's documented limits", []string{
-			"| measure | value | target |",
-			"|---|---|---|",
-			fmt.Sprintf("| requests | %d reports family, %d users (signInActivity), %d identity protection / CA | |", reports, users, protection),
-			fmt.Sprintf("| run | %s, %d new rows | |", out.Status, out.NewRows),
-			fmt.Sprintf("| 429 responses | %d | 0: %s |", tooMany, verdict(tooMany == 0)),
-			fmt.Sprintf("| wall time | %.1f s (the documented limits allow %.1f s) | |", took.Seconds(), allowed.Seconds()),
-			fmt.Sprintf("| ratio to the allowed time | %.2fx | ≤ 1.25x: %s |", ratio, verdict(ratio <= 1.25)),
-		})
-	}
-}
-
 func mustSync(b *testing.B, e *synctest.Env, conn uuid.UUID) syncer.Outcome {
 	b.Helper()
 	out, err := e.Syncer.Run(context.Background(), syncer.Request{OrgID: e.Org.ID, ConnectionID: conn, Trigger: "manual", Attempt: 1})

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/attesthq/attest/internal/alert"
 	"github.com/attesthq/attest/internal/clock"
@@ -127,10 +128,16 @@ func (q *Queue) EnqueueSync(ctx context.Context, tx pgx.Tx, orgID, connID uuid.U
 	return err
 }
 
-// SyncNow queues a sync and reports false when one is already queued or
-// running for the connection.
+// SyncNow queues a sync and reports false when one is already queued for
+// the connection. While a sync is running, one further sync queues behind
+// it, so a "Sync now" pressed as a sync finishes is not lost.
 func (q *Queue) SyncNow(ctx context.Context, tx pgx.Tx, orgID, connID uuid.UUID, trigger string) (bool, error) {
-	res, err := q.Client.InsertTx(ctx, tx, SyncConnectionArgs{OrgID: orgID, ConnectionID: connID, Trigger: trigger}, nil)
+	args := SyncConnectionArgs{OrgID: orgID, ConnectionID: connID, Trigger: trigger}
+	res, err := q.Client.InsertTx(ctx, tx, args, nil)
+	if err == nil && res.UniqueSkippedAsDuplicate && res.Job.State == rivertype.JobStateRunning {
+		args.Behind = true
+		res, err = q.Client.InsertTx(ctx, tx, args, nil)
+	}
 	if err != nil {
 		return false, fmt.Errorf("jobs: enqueue sync: %w", err)
 	}

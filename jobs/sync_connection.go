@@ -18,12 +18,19 @@ const QueueSync = "sync"
 
 // SyncConnectionArgs asks for one sync of one connection. It is unique per
 // connection while a sync is queued, scheduled, running or waiting to
-// retry; a completed sync does not block the next.
+// retry; a completed sync does not block the next. One further sync, marked
+// Behind, may queue behind a running one.
 type SyncConnectionArgs struct {
 	OrgID        uuid.UUID `json:"org_id"`
 	ConnectionID uuid.UUID `json:"connection_id" river:"unique"`
 	// Trigger is "schedule", "manual" or "first".
 	Trigger string `json:"trigger"`
+	// Behind marks a sync asked for while another was running: that one may
+	// have read the tenant already, or be finishing (its run shows done
+	// before River marks its job completed). It is unique apart from the
+	// others, so at most one waits; the sync lock holds it back until the
+	// running one ends.
+	Behind bool `json:"behind,omitempty" river:"unique"`
 }
 
 // Kind names the job.

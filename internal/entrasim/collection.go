@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 // demands are what a list request needs: the scopes, licence and throttling
@@ -73,12 +74,16 @@ func (coll *collection[T]) serve(s *Simulator, c *graphCall, g *accessGrant) {
 	q, qerr := coll.parseQuery(s, t, c.r)
 	d := coll.demands(q.queryShape)
 	t.stats.request(d.family, coll.dataset)
-	t.stats.answered(d.family, coll.answer(s, c, g, &q, qerr, d))
+	at := s.mono()
+	status := coll.answer(s, c, g, &q, qerr, d, at)
+	t.stats.answered(d.family, Request{At: at, Dataset: coll.dataset, Families: d.families(), Status: status,
+		RetryAfter: c.w.Header().Get("Retry-After")})
 }
 
-// answer writes the answer to a list request and returns its status (0 when
-// the client went away during an injected delay).
-func (coll *collection[T]) answer(s *Simulator, c *graphCall, g *accessGrant, q *listQuery[T], qerr *graphError, d demands) int {
+// answer writes the answer to a list request that arrived at the monotonic
+// instant at and returns its status (0 when the client went away during an
+// injected delay).
+func (coll *collection[T]) answer(s *Simulator, c *graphCall, g *accessGrant, q *listQuery[T], qerr *graphError, d demands, at time.Time) int {
 	t := g.tenant
 	if g.perms&d.perms != d.perms {
 		c.fail(errDenied)
@@ -103,7 +108,7 @@ func (coll *collection[T]) answer(s *Simulator, c *graphCall, g *accessGrant, q 
 			return f.Status
 		}
 	case s.throttle:
-		v := t.limits.admit(d, g.clientID, t.id, s.mono())
+		v := t.limits.admit(d, g.clientID, t.id, at)
 		for k, val := range v.headers {
 			c.w.Header().Set(k, val)
 		}

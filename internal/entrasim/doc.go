@@ -102,15 +102,19 @@
 //
 // # Throttling
 //
-// With Options.Throttle the documented limits are enforced as token buckets on
-// real monotonic time: identity and access reports (userRegistrationDetails,
-// signIns and /users with signInActivity) 5 requests per 10 s per app per
-// tenant, and signInActivity also 10 per 60 s, answering 429 with a fractional
-// Retry-After; identity protection and Conditional Access 1 request per second
-// per tenant for all apps, answering 429 without Retry-After; /users without
-// signInActivity in resource units (3,500, 5,000 or 8,000 per 10 s by tenant
-// size; cost 2, less 1 with $select and less 1 with $top under 20) with the
-// x-ms-resource-unit header. Global and cross-tenant limits are not modelled.
+// With Options.Throttle the documented limits are enforced as they read, on
+// real monotonic time. "N requests per W" is a sliding window that never
+// admits more than N in any W: identity and access reports
+// (userRegistrationDetails, signIns and /users with signInActivity) 5
+// requests per 10 s per app per tenant, and signInActivity also 10 per 60 s,
+// answering 429 with a fractional Retry-After (the time until the window has
+// room); identity protection and Conditional Access 1 request per second per
+// tenant for all apps, answering 429 without Retry-After; /users without
+// signInActivity in a token bucket of resource units (3,500, 5,000 or 8,000
+// per 10 s by tenant size; cost 2, less 1 with $select and less 1 with $top
+// under 20) with the x-ms-resource-unit header. Global and cross-tenant
+// limits are not modelled. Stats records every request (arrival,
+// families, status, Retry-After) so tests can assert on the schedule.
 //
 // # Test control
 //

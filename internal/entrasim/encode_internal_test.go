@@ -76,7 +76,7 @@ func TestAppendString(t *testing.T) {
 	require.Equal(t, `"<a&b>"`, string(appendString(nil, "<a&b>")), "Graph does not HTML-escape")
 }
 
-func TestLimiterBuckets(t *testing.T) {
+func TestLimiterCountsExactlyNPerSlidingWindow(t *testing.T) {
 	t.Parallel()
 	l := newLimiter(10000)
 	t0 := time.Unix(1_000_000, 0)
@@ -88,23 +88,23 @@ func TestLimiterBuckets(t *testing.T) {
 	}
 	v := l.admit(reports, "app", "tid", t0)
 	require.False(t, v.ok)
-	require.Equal(t, "2.000", v.retryAfter)
+	require.Equal(t, "10.000", v.retryAfter, "the window has room when the first request leaves it")
 	require.True(t, l.admit(reports, "other-app", "tid", t0).ok, "the reports limit is per app")
+	v = l.admit(reports, "app", "tid", t0.Add(10*time.Second-time.Millisecond))
+	require.False(t, v.ok, "a token bucket would have refilled 5 by now; a window has not")
+	require.Equal(t, "0.001", v.retryAfter)
 
-	// While the reports bucket refills 5 per 10 s, signInActivity's own bucket
-	// (10, refilled 10 per 60 s) runs dry: 5+5+3 pass in 20 s, then it waits.
+	// The reports window frees up every 10 s, but signInActivity's own window
+	// (10 per 60 s) runs dry: 5+5 pass in 10 s, then it waits until t0+60 s.
 	t1 := t0.Add(10 * time.Second)
 	for range 5 {
 		require.True(t, l.admit(activity, "app", "tid", t1).ok)
 	}
 	t2 := t1.Add(10 * time.Second)
-	for range 3 {
-		require.True(t, l.admit(activity, "app", "tid", t2).ok)
-	}
 	v = l.admit(activity, "app", "tid", t2)
 	require.False(t, v.ok)
-	require.Equal(t, "4.000", v.retryAfter, "a third of a token left, one every 6 s")
-	require.True(t, l.admit(reports, "app", "tid", t2).ok, "a denied request charges no bucket")
+	require.Equal(t, "40.000", v.retryAfter)
+	require.True(t, l.admit(reports, "app", "tid", t2).ok, "a denied request charges no window")
 
 	protection := demands{family: FamilyProtection}
 	require.True(t, l.admit(protection, "app", "tid", t0).ok)

@@ -3,7 +3,9 @@ package entrasim
 import (
 	"maps"
 	"net/http"
+	"slices"
 	"sync"
+	"time"
 )
 
 // Family is a group of endpoints that Microsoft throttles together.
@@ -21,7 +23,28 @@ const (
 	// FamilyProtection is identity protection and Conditional Access:
 	// riskyUsers and conditionalAccess policies.
 	FamilyProtection Family = "protection"
+	// FamilySignInActivity is /users requests that select signInActivity,
+	// which count in FamilyReports as well. Only Request.Families names it.
+	FamilySignInActivity Family = "signInActivity"
 )
+
+// Request is one request a tenant received: a Graph list request or a
+// token request (FamilyLogin).
+type Request struct {
+	// At is when it arrived, on the throttling clock (real time).
+	At time.Time
+	// Dataset is the collection it read.
+	Dataset Dataset
+	// Families are every throttling family it counts in.
+	Families []Family
+	// Status is the answer's status (0 when the client went away first).
+	Status int
+	// RetryAfter is the answer's Retry-After header ("" for none).
+	RetryAfter string
+}
+
+// maxRequests bounds the request log; older requests are forgotten.
+const maxRequests = 100_000
 
 // FamilyStats counts the requests of one endpoint family.
 type FamilyStats struct {
@@ -39,6 +62,9 @@ type Stats struct {
 	Families map[Family]FamilyStats
 	// Datasets holds the number of requests per dataset.
 	Datasets map[Dataset]int
+	// Requests are the last requests in arrival order (at most 100,000), so
+	// a test can assert on the schedule.
+	Requests []Request
 }
 
 // statsCounter accumulates a tenant's Stats.
@@ -46,6 +72,7 @@ type statsCounter struct {
 	mu       sync.Mutex
 	families map[Family]FamilyStats
 	datasets map[Dataset]int
+	requests []Request
 }
 
 func newStatsCounter() *statsCounter {
@@ -61,13 +88,18 @@ func (c *statsCounter) request(f Family, d Dataset) {
 	c.datasets[d]++
 }
 
-// answered records the status of an answer to a request of family f.
-func (c *statsCounter) answered(f Family, status int) {
+// answered records the answer to a request of family f.
+func (c *statsCounter) answered(f Family, r Request) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.requests) == maxRequests {
+		c.requests = slices.Delete(c.requests, 0, maxRequests/10)
+	}
+	c.requests = append(c.requests, r)
+	status := r.Status
 	if status != http.StatusTooManyRequests && status != http.StatusServiceUnavailable {
 		return
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	fs := c.families[f]
 	if status == http.StatusTooManyRequests {
 		fs.TooManyRequests++
@@ -80,5 +112,5 @@ func (c *statsCounter) answered(f Family, status int) {
 func (c *statsCounter) snapshot() Stats {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return Stats{Families: maps.Clone(c.families), Datasets: maps.Clone(c.datasets)}
+	return Stats{Families: maps.Clone(c.families), Datasets: maps.Clone(c.datasets), Requests: slices.Clone(c.requests)}
 }

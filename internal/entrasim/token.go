@@ -44,7 +44,10 @@ func (s *Simulator) token(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	t.stats.request(FamilyLogin, DatasetToken)
-	t.stats.answered(FamilyLogin, s.tokenAnswer(w, r, t))
+	at := s.mono()
+	status := s.tokenAnswer(w, r, t)
+	t.stats.answered(FamilyLogin, Request{At: at, Dataset: DatasetToken, Families: []Family{FamilyLogin}, Status: status,
+		RetryAfter: w.Header().Get("Retry-After")})
 }
 
 // tokenAnswer answers a token request for t and returns the status (0 when

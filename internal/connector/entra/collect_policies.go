@@ -19,7 +19,7 @@ func (c *Connector) collectPolicies(ctx context.Context, g *graph, w connector.D
 	url := g.root + "/v1.0/identity/conditionalAccess/policies"
 	fetched := 0
 	var sum CASummary
-	err := list(ctx, g, []family{familyProtection}, url, stats, func(policies []wirePolicy) error {
+	err := list(ctx, g, demandProtection, url, stats, func(policies []wirePolicy) error {
 		recs := make([]connector.Record, 0, len(policies))
 		for _, p := range policies {
 			var op string

@@ -11,7 +11,7 @@ import (
 func (c *Connector) collectRegistrations(ctx context.Context, g *graph, w connector.DatasetWriter, stats *counters, st *state, req connector.SyncRequest) (int, error) {
 	url := g.root + "/v1.0/reports/authenticationMethods/userRegistrationDetails"
 	fetched := 0
-	err := list(ctx, g, []family{familyReports}, url, stats, func(regs []wireRegistration) error {
+	err := list(ctx, g, demandReports, url, stats, func(regs []wireRegistration) error {
 		recs := make([]connector.Record, 0, len(regs))
 		for _, r := range regs {
 			rec, err := record(KindMFARegistration, r.ID, firstNonEmpty(r.UserPrincipalName, r.UserDisplayName, r.ID), req.Now, MFARegistration{

@@ -16,7 +16,7 @@ const riskyUserWindow = 7 * 24 * time.Hour
 func (c *Connector) collectRiskyUsers(ctx context.Context, g *graph, w connector.DatasetWriter, stats *counters, st *state, req connector.SyncRequest) (int, error) {
 	fetched := 0
 	var sum RiskyUserSummary
-	err := list(ctx, g, []family{familyProtection}, g.root+"/v1.0/identityProtection/riskyUsers?$top=500", stats, func(users []wireRiskyUser) error {
+	err := list(ctx, g, demandProtection, g.root+"/v1.0/identityProtection/riskyUsers?$top=500", stats, func(users []wireRiskyUser) error {
 		recs := make([]connector.Record, 0, len(users))
 		for _, u := range users {
 			if u.RiskLastUpdatedDateTime == nil {
@@ -78,7 +78,7 @@ func (c *Connector) collectRiskySignIns(ctx context.Context, g *graph, w connect
 	filter := "riskState eq 'atRisk' and createdDateTime ge " + start.UTC().Format(time.RFC3339)
 	u := g.root + "/v1.0/auditLogs/signIns?$filter=" + url.QueryEscape(filter) + "&$top=1000"
 	fetched := 0
-	err := list(ctx, g, []family{familyReports}, u, stats, func(events []wireSignIn) error {
+	err := list(ctx, g, demandReports, u, stats, func(events []wireSignIn) error {
 		recs := make([]connector.Record, 0, len(events))
 		for _, e := range events {
 			if e.CreatedDateTime == nil {

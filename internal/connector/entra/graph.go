@@ -16,7 +16,6 @@ import (
 	"time"
 
 	jsonv2 "github.com/go-json-experiment/json"
-	"golang.org/x/time/rate"
 
 	"github.com/attesthq/attest/internal/connector"
 )
@@ -54,31 +53,6 @@ type noObserver struct{}
 func (noObserver) GraphRequest(string)   {}
 func (noObserver) GraphThrottled(string) {}
 func (noObserver) GraphRetry(string)     {}
-
-// Limits is the client-side pacing, set below Microsoft's documented limits
-// so a well-behaved tenant sees no 429 at all.
-type Limits struct {
-	Rate  [familyCount]rate.Limit
-	Burst [familyCount]int
-}
-
-// DocumentedLimits paces each family at 90% of its documented rate, with one
-// request of headroom below the documented burst, which absorbs network
-// jitter between our clock and Microsoft's.
-var DocumentedLimits = Limits{
-	Rate: [familyCount]rate.Limit{
-		familyDirectory:      100,
-		familyReports:        0.9 * 5 / 10,
-		familySignInActivity: 0.9 * 10 / 60,
-		familyProtection:     0.9,
-	},
-	Burst: [familyCount]int{
-		familyDirectory:      10,
-		familyReports:        4,
-		familySignInActivity: 9,
-		familyProtection:     1,
-	},
-}
 
 // RetryPolicy bounds retries of throttled and failing requests.
 type RetryPolicy struct {
@@ -119,17 +93,13 @@ type graph struct {
 	http     *http.Client
 	root     string
 	token    *tokenSource
-	limiters [familyCount]*rate.Limiter
+	pacer    *pacer
 	retry    RetryPolicy
 	observer GraphObserver
 }
 
-func newGraph(client *http.Client, root string, token *tokenSource, limits Limits, retry RetryPolicy, observer GraphObserver) *graph {
-	g := &graph{http: client, root: strings.TrimSuffix(root, "/"), token: token, retry: retry, observer: observer}
-	for f := range familyCount {
-		g.limiters[f] = rate.NewLimiter(limits.Rate[f], limits.Burst[f])
-	}
-	return g
+func newGraph(client *http.Client, root string, token *tokenSource, p *pacer, retry RetryPolicy, observer GraphObserver) *graph {
+	return &graph{http: client, root: strings.TrimSuffix(root, "/"), token: token, pacer: p, retry: retry, observer: observer}
 }
 
 // counters are one dataset's request statistics.
@@ -141,11 +111,11 @@ type counters struct {
 // list reads a collection, following @odata.nextLink verbatim until it is
 // absent, and hands each page to fn. The next page is fetched and decoded
 // while fn processes the current one.
-func list[T any](ctx context.Context, g *graph, families []family, url string, stats *counters, fn func([]T) error) error {
+func list[T any](ctx context.Context, g *graph, d demand, url string, stats *counters, fn func([]T) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	pages := make(chan page[T], 1)
-	go prefetch(ctx, g, families, url, stats, pages)
+	go prefetch(ctx, g, g.pacer.open(d), url, stats, pages)
 	for p := range pages {
 		if p.err != nil {
 			return p.err
@@ -165,12 +135,14 @@ type page[T any] struct {
 }
 
 // prefetch fetches and decodes pages in order, one ahead of the consumer,
-// and closes pages after the last one or the first error.
-func prefetch[T any](ctx context.Context, g *graph, families []family, url string, stats *counters, pages chan<- page[T]) {
+// and closes pages (and the pacer's lane) after the last one or the first
+// error.
+func prefetch[T any](ctx context.Context, g *graph, l *lane, url string, stats *counters, pages chan<- page[T]) {
 	defer close(pages)
+	defer g.pacer.close(l)
 	for url != "" {
 		var p page[T]
-		p.err = g.get(ctx, families, url, stats, &p)
+		p.err = g.get(ctx, l, url, stats, &p)
 		if p.err == nil && p.NextLink != "" && !strings.HasPrefix(p.NextLink, "https://") && !strings.HasPrefix(p.NextLink, "http://") {
 			p.err = &graphError{Class: connector.ErrorMalformed, Message: "Graph returned a nextLink that is not an absolute URL"}
 		}
@@ -189,28 +161,30 @@ func prefetch[T any](ctx context.Context, g *graph, families []family, url strin
 	}
 }
 
-// get fetches one page into out, pacing by family, refreshing the token once
-// on 401, and retrying 429, 503, 504 and other server errors within the
-// retry policy.
-func (g *graph) get(ctx context.Context, families []family, url string, stats *counters, out any) error {
+// get fetches one page into out, paced in every family of l's demand,
+// refreshing the token once on 401, and retrying 429, 503, 504 and other
+// server errors within the retry policy. A 429, or a 503 with Retry-After,
+// pauses the whole family, not only this request.
+func (g *graph) get(ctx context.Context, l *lane, url string, stats *counters, out any) error {
+	d := l.d
 	refreshed := false
-	label := familyNames[families[len(families)-1]]
+	label := d.label()
 	for attempt := 0; ; attempt++ {
-		for _, f := range families {
-			if err := g.limiters[f].Wait(ctx); err != nil {
-				return err
-			}
-		}
 		token, err := g.token.access(ctx)
 		if err != nil {
+			return err
+		}
+		if _, err := g.pacer.wait(ctx, l); err != nil {
 			return err
 		}
 		stats.requests.Add(1)
 		g.observer.GraphRequest(label)
 		status, header, err := g.do(ctx, url, token, out)
 		var wait time.Duration
+		paused := false // the family's pause holds the retry back
 		switch {
 		case err == nil && status == http.StatusOK:
+			g.pacer.succeeded(d)
 			return nil
 		case err != nil && status == 0:
 			if ctx.Err() != nil {
@@ -225,13 +199,16 @@ func (g *graph) get(ctx context.Context, families []family, url string, stats *c
 				return err
 			}
 			continue
-		case status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable || status == http.StatusGatewayTimeout:
+		case status == http.StatusTooManyRequests || (status == http.StatusServiceUnavailable && retryAfter(header) >= 0):
 			stats.throttled.Add(1)
 			if status == http.StatusTooManyRequests {
 				g.observer.GraphThrottled(label)
 			}
-			wait = retryAfter(header)
-			if wait < 0 {
+			at, until := g.pacer.throttled(d, retryAfter(header))
+			wait, paused = until.Sub(at), true
+		case status == http.StatusServiceUnavailable || status == http.StatusGatewayTimeout:
+			stats.throttled.Add(1)
+			if wait = retryAfter(header); wait < 0 {
 				wait = g.backoff(attempt)
 			}
 		case status >= 500:
@@ -248,7 +225,10 @@ func (g *graph) get(ctx context.Context, families []family, url string, stats *c
 		}
 		stats.retries.Add(1)
 		g.observer.GraphRetry(label)
-		stats.waited.Add(int64(wait))
+		stats.waited.Add(int64(max(wait, 0)))
+		if paused {
+			continue
+		}
 		if err := sleep(ctx, wait); err != nil {
 			return err
 		}
@@ -346,13 +326,9 @@ func retryAfter(h http.Header) time.Duration {
 	return time.Duration(secs * float64(time.Second))
 }
 
-// backoff is exponential with full jitter.
+// backoff is this request's exponential backoff with jitter.
 func (g *graph) backoff(attempt int) time.Duration {
-	d := g.retry.BaseDelay << min(attempt, 20)
-	if d > g.retry.MaxDelay || d <= 0 {
-		d = g.retry.MaxDelay
-	}
-	return d/2 + rand.N(d/2+1)
+	return backoffDelay(g.retry, attempt, rand.N[time.Duration])
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

@@ -20,7 +20,7 @@ func (c *Connector) Sync(ctx context.Context, req connector.SyncRequest) (connec
 	if _, err := ts.access(ctx); err != nil {
 		return connector.SyncResult{}, err
 	}
-	g := newGraph(c.http, s.GraphRoot, ts, c.limits, c.retry, c.observer)
+	g := newGraph(c.http, s.GraphRoot, ts, newPacer(realClock{}, c.limits, c.retry), c.retry, c.observer)
 	st := newState()
 	results := make([]connector.DatasetResult, len(datasets))
 	var wg sync.WaitGroup

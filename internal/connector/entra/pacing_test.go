@@ -1,0 +1,332 @@
+package entra
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// virtualClock is a pacer clock that never sleeps: SleepUntil moves it to the
+// instant asked for (a goroutine may so wake late, never early), and every
+// Now is a nanosecond after the one before, so instants read under the
+// pacer's lock order its decisions.
+type virtualClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *virtualClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(time.Nanosecond)
+	return c.now
+}
+
+// Advance moves the clock forward by d.
+func (c *virtualClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+func (c *virtualClock) SleepUntil(ctx context.Context, t time.Time) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if t.After(c.now) {
+		c.now = t
+	}
+	return ctx.Err()
+}
+
+func newTestPacer(limits Limits, seed uint64) (*pacer, *virtualClock) {
+	c := &virtualClock{now: time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)}
+	p := newPacer(c, limits, RetryPolicy{BaseDelay: time.Second, MaxDelay: 30 * time.Second})
+	rng := rand.New(rand.NewPCG(seed, 0x7ace))
+	p.jitter = func(d time.Duration) time.Duration { return time.Duration(rng.Int64N(int64(d))) } // called under the pacer's lock
+	return p, c
+}
+
+func TestPacerHoldsTheSixthReportsRequestUntilTheFirstLeavesTheWindowAndMargin(t *testing.T) {
+	t.Parallel()
+	p, _ := newTestPacer(DocumentedLimits, 1)
+	ctx := context.Background()
+	var sent []time.Time
+	for range 6 {
+		at, err := p.wait(ctx, p.open(demandReports))
+		require.NoError(t, err)
+		sent = append(sent, at)
+	}
+	require.Less(t, sent[4].Sub(sent[0]), time.Millisecond, "five go at once")
+	require.GreaterOrEqual(t, sent[5].Sub(sent[0]), 10*time.Second+DocumentedLimits.Margin)
+	require.Less(t, sent[5].Sub(sent[0]), 10*time.Second+DocumentedLimits.Margin+time.Millisecond, "no later than the window allows")
+}
+
+func TestPacerReservesEveryFamilyOfARequestOrNone(t *testing.T) {
+	t.Parallel()
+	limits := DocumentedLimits
+	limits.Windows[familySignInActivity] = Window{N: 1, W: time.Minute}
+	p, _ := newTestPacer(limits, 1)
+	ctx := context.Background()
+	first, err := p.wait(ctx, p.open(demandActivity))
+	require.NoError(t, err)
+	// The second signInActivity request must wait a minute; while it waits
+	// it holds no reports slot, so four reports requests still go at once.
+	for range 4 {
+		at, err := p.wait(ctx, p.open(demandReports))
+		require.NoError(t, err)
+		require.Less(t, at.Sub(first), time.Millisecond)
+	}
+	second, err := p.wait(ctx, p.open(demandActivity))
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, second.Sub(first), time.Minute+limits.Margin)
+}
+
+func TestPacerPausesTheWholeFamilyForRetryAfterAndBacksOffWithoutOne(t *testing.T) {
+	t.Parallel()
+	p, _ := newTestPacer(DocumentedLimits, 1)
+	ctx := context.Background()
+	_, err := p.wait(ctx, p.open(demandReports))
+	require.NoError(t, err)
+	got, until := p.throttled(demandActivity, 5550*time.Millisecond)
+	require.Equal(t, got.Add(5550*time.Millisecond), until)
+	// Another collector of the reports family is held back too.
+	at, err := p.wait(ctx, p.open(demandReports))
+	require.NoError(t, err)
+	require.False(t, at.Before(until))
+	// Other families are not.
+	other, err := p.wait(ctx, p.open(demandProtection))
+	require.NoError(t, err)
+	require.Less(t, other.Sub(at), time.Millisecond)
+
+	// Without Retry-After the pause grows while the family keeps being
+	// throttled, and starts over after a success.
+	var pauses []time.Duration
+	for range 4 {
+		got, until := p.throttled(demandProtection, -1)
+		pauses = append(pauses, until.Sub(got))
+		_, err := p.wait(ctx, p.open(demandProtection))
+		require.NoError(t, err)
+	}
+	for i, d := range pauses {
+		step := time.Second << i
+		require.GreaterOrEqual(t, d, step/2, "pause %d", i)
+		require.LessOrEqual(t, d, step, "pause %d", i)
+	}
+	p.succeeded(demandProtection)
+	got, until = p.throttled(demandProtection, -1)
+	require.LessOrEqual(t, until.Sub(got), time.Second)
+}
+
+// pacedSend is one request the property test saw the pacer let through.
+type pacedSend struct {
+	at time.Time
+	d  demand
+}
+
+// pause is one throttling answer the property test gave and the pause the
+// pacer took for it.
+type pause struct {
+	d             demand
+	received, end time.Time
+	retryAfter    time.Duration // -1 for none
+}
+
+// TestPacerPropertyNoWindowOverflowsAndNoRequestStartsInsideAPause runs
+// random schedules of concurrent collectors across every family, answering
+// some requests with 429 (with and without Retry-After), and checks every
+// schedule: no window of W+margin of any family holds more than N, and no
+// request of a family starts after a 429 of that family was taken in and
+// before its Retry-After (or backoff) has passed.
+func TestPacerPropertyNoWindowOverflowsAndNoRequestStartsInsideAPause(t *testing.T) {
+	t.Parallel()
+	limits := DocumentedLimits
+	limits.Windows[familyDirectory] = Window{N: 7, W: 2 * time.Second} // small enough to be reached
+	demands := []demand{
+		demandReports, demandActivity, demandProtection,
+		{families: []family{familyDirectory}, units: 1}, {families: []family{familyDirectory}, units: 3},
+	}
+	for seed := range uint64(40) {
+		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
+			t.Parallel()
+			p, c := newTestPacer(limits, seed)
+			var mu sync.Mutex
+			var sends []pacedSend
+			var pauses []pause
+			var wg sync.WaitGroup
+			plan := rand.New(rand.NewPCG(seed, 1))
+			for collector := range 3 + plan.IntN(6) {
+				d := demands[plan.IntN(len(demands))]
+				pages := 1 + plan.IntN(25)
+				rng := rand.New(rand.NewPCG(seed, uint64(collector)+2))
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					l := p.open(d)
+					defer p.close(l)
+					for page := 0; page < pages; {
+						at, err := p.wait(context.Background(), l)
+						if !assertNoError(t, err) {
+							return
+						}
+						mu.Lock()
+						sends = append(sends, pacedSend{at: at, d: d})
+						mu.Unlock()
+						// The answer takes a while; other collectors go on.
+						_ = c.SleepUntil(context.Background(), at.Add(time.Duration(rng.IntN(300))*time.Millisecond))
+						if rng.IntN(6) > 0 {
+							p.succeeded(d)
+							page++
+							continue
+						}
+						ra := time.Duration(-1)
+						if d.families[0] != familyProtection && rng.IntN(3) > 0 {
+							ra = time.Duration(rng.IntN(8000)) * time.Millisecond
+						}
+						got, end := p.throttled(d, ra)
+						mu.Lock()
+						pauses = append(pauses, pause{d: d, received: got, end: end, retryAfter: ra})
+						mu.Unlock()
+					}
+				}()
+			}
+			wg.Wait()
+			require.NotEmpty(t, sends)
+			checkWindows(t, limits, sends)
+			checkPauses(t, sends, pauses)
+		})
+	}
+}
+
+// assertNoError reports err from a collector goroutine.
+func assertNoError(t *testing.T, err error) bool {
+	t.Helper()
+	if err != nil {
+		t.Errorf("wait: %v", err)
+		return false
+	}
+	return true
+}
+
+// checkWindows asserts that no window of W+margin in any family holds more
+// than N (requests, or resource units in the directory).
+func checkWindows(t *testing.T, limits Limits, sends []pacedSend) {
+	t.Helper()
+	slices.SortFunc(sends, func(a, b pacedSend) int { return a.at.Compare(b.at) })
+	for f := range familyCount {
+		w := limits.Windows[f]
+		span := w.W + limits.Margin
+		for i, first := range sends {
+			if !slices.Contains(first.d.families, f) {
+				continue
+			}
+			used := 0
+			for _, s := range sends[i:] {
+				if !s.at.Before(first.at.Add(span)) {
+					break
+				}
+				if slices.Contains(s.d.families, f) {
+					used += s.d.cost(f)
+				}
+			}
+			require.LessOrEqual(t, used, w.N, "family %s: %d in the %s from %s", familyNames[f], used, span, first.at.Format(time.StampMilli))
+		}
+	}
+}
+
+// checkPauses asserts that every pause lasts at least its Retry-After and
+// that no request of a paused family started inside it (requests in flight
+// when the 429 was taken in started before it).
+func checkPauses(t *testing.T, sends []pacedSend, pauses []pause) {
+	t.Helper()
+	for _, p := range pauses {
+		if p.retryAfter >= 0 {
+			require.False(t, p.end.Before(p.received.Add(p.retryAfter)), "the pause lasts the Retry-After")
+		} else {
+			require.True(t, p.end.After(p.received), "a 429 without Retry-After pauses too")
+		}
+		for _, s := range sends {
+			shared := slices.ContainsFunc(s.d.families, func(f family) bool { return slices.Contains(p.d.families, f) })
+			if shared && s.at.After(p.received) && s.at.Before(p.end) {
+				t.Fatalf("a %s request started at %s, inside the pause from %s to %s",
+					s.d.label(), s.at.Format(time.StampMilli), p.received.Format(time.StampMilli), p.end.Format(time.StampMilli))
+			}
+		}
+	}
+}
+
+func TestPacerLetsTheUsersLaneGoFirstInTheReportsWindow(t *testing.T) {
+	t.Parallel()
+	p, c := newTestPacer(DocumentedLimits, 1)
+	ctx := context.Background()
+	users, regs := p.open(demandActivity), p.open(demandReports)
+	defer p.close(users)
+	defer p.close(regs)
+	mayGo := func() bool {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		now := c.Now()
+		return !p.yieldTo(regs, now).After(now)
+	}
+	_, err := p.wait(ctx, users)
+	require.NoError(t, err)
+	// Four reports slots are left and the users lane, its answer in flight,
+	// can use them all (signInActivity has nine left): registrations wait.
+	require.False(t, mayGo())
+	for range 4 {
+		_, err := p.wait(ctx, users)
+		require.NoError(t, err)
+	}
+	c.Advance(10*time.Second + DocumentedLimits.Margin)
+	for range 4 {
+		_, err := p.wait(ctx, users)
+		require.NoError(t, err)
+	}
+	require.False(t, mayGo(), "one slot left, and the users lane can use it")
+	_, err = p.wait(ctx, users)
+	require.NoError(t, err)
+	// The users lane has spent its signInActivity minute: its next turn is
+	// a minute away, and registrations take the reports slots meanwhile.
+	c.Advance(10*time.Second + DocumentedLimits.Margin)
+	require.True(t, mayGo())
+}
+
+// TestPacerKeepsALargeSyncWithinTenPercentOfTheWindowBound runs the
+// collectors of a 50,000-user sync (100 pages of users with signInActivity,
+// 100 of registration details, a page of sign-ins, policies and risky
+// users) in a synctest bubble, where time is virtual: the users lane, in
+// two families, goes first, so the sync takes little more than the 540 s
+// that 100 signInActivity requests at 10 per minute need.
+func TestPacerKeepsALargeSyncWithinTenPercentOfTheWindowBound(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		p := newPacer(realClock{}, DocumentedLimits, DefaultRetry)
+		start := time.Now()
+		var wg sync.WaitGroup
+		collect := func(d demand, pages int, latency time.Duration) {
+			wg.Go(func() {
+				l := p.open(d)
+				defer p.close(l)
+				for range pages {
+					_, err := p.wait(context.Background(), l)
+					assertNoError(t, err)
+					time.Sleep(latency) // the answer, on the bubble's clock
+				}
+			})
+		}
+		collect(demandActivity, 100, 150*time.Millisecond)
+		collect(demandReports, 100, 80*time.Millisecond)
+		collect(demandReports, 1, 80*time.Millisecond)
+		collect(demandProtection, 1, 50*time.Millisecond)
+		collect(demandProtection, 1, 50*time.Millisecond)
+		wg.Wait()
+		bound := 9 * time.Minute
+		require.Less(t, time.Since(start), bound+bound/10, "the windows allow %s", bound)
+	})
+}
