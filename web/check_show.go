@@ -48,8 +48,10 @@ func (s *Server) renderCheck(c echo.Context, status int, formError, formSubject 
 	if err != nil {
 		return err
 	}
-	page, _ := strconv.Atoi(c.QueryParam("page"))
-	page = max(page, 1)
+	page, err := parsePage(c.QueryParam("page"), subjectsPerPage)
+	if err != nil {
+		return err
+	}
 	sortBy := checks.SortBySubject
 	if c.QueryParam("sort") == checks.SortBySince {
 		sortBy = checks.SortBySince

@@ -159,16 +159,6 @@ func (s *Server) evidenceList(c echo.Context) error {
 	return s.render(c, http.StatusOK, evidence.ListPage(view))
 }
 
-func parseCursor(s string) (int64, int64, bool) {
-	a, b, ok := strings.Cut(s, "_")
-	if !ok {
-		return 0, 0, false
-	}
-	micros, err1 := strconv.ParseInt(a, 10, 64)
-	id, err2 := strconv.ParseInt(b, 10, 64)
-	return micros, id, err1 == nil && err2 == nil
-}
-
 // kindTitles names every evidence kind of every connector.
 func (s *Server) kindTitles() map[string]string {
 	out := map[string]string{}
