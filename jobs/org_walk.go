@@ -23,6 +23,7 @@ type OrgFailures struct {
 	Errs []error
 }
 
+// Error names each failed organization and its error.
 func (f *OrgFailures) Error() string {
 	parts := make([]string, len(f.Orgs))
 	for i, org := range f.Orgs {

@@ -52,6 +52,7 @@ func (e *InvalidError) Error() string { return strings.Join(e.Problems, "; ") }
 // revoked. Revoking them first makes the draft deletable.
 type HeldError struct{ Invitations, Auditors []string }
 
+// Error names who holds the draft.
 func (e *HeldError) Error() string {
 	var parts []string
 	if len(e.Invitations) > 0 {
