@@ -16,6 +16,7 @@ import (
 	"github.com/attesthq/attest/internal/alert"
 	"github.com/attesthq/attest/internal/clock"
 	"github.com/attesthq/attest/internal/connector"
+	"github.com/attesthq/attest/internal/metrics"
 	"github.com/attesthq/attest/internal/syncer"
 )
 
@@ -44,6 +45,8 @@ type Deps struct {
 	Registry *connector.Registry
 	// Webhook, when set, receives alert events.
 	Webhook *alert.Webhook
+	// Metrics, when set, counts the organizations periodic jobs fail on.
+	Metrics *metrics.Set
 }
 
 // NewClient builds the River client with every worker and periodic job, and
@@ -53,9 +56,10 @@ func NewClient(d Deps, cfg Config) (*river.Client[pgx.Tx], *Queue, error) {
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &SyncConnectionWorker{Syncer: d.Syncer, MaxDuration: cfg.SyncTimeout})
 	river.AddWorker(workers, &SchedulerWorker{Pool: d.Pool, Clock: d.Clock})
-	river.AddWorker(workers, &SnapshotWorker{Pool: d.Pool, Clock: d.Clock, Registry: d.Registry})
-	river.AddWorker(workers, &StalenessWorker{Pool: d.Pool, Clock: d.Clock, Notify: queue})
-	river.AddWorker(workers, &PurgeWorker{Pool: d.Pool, Clock: d.Clock})
+	report := OrgWalkReport{Log: d.Log, Metrics: d.Metrics}
+	river.AddWorker(workers, &SnapshotWorker{Pool: d.Pool, Clock: d.Clock, Registry: d.Registry, Report: report})
+	river.AddWorker(workers, &StalenessWorker{Pool: d.Pool, Clock: d.Clock, Notify: queue, Report: report})
+	river.AddWorker(workers, &PurgeWorker{Pool: d.Pool, Clock: d.Clock, Report: report})
 	if d.Webhook != nil {
 		river.AddWorker(workers, &DeliverAlertWorker{Pool: d.Pool, Clock: d.Clock, Webhook: d.Webhook})
 	}

@@ -22,16 +22,19 @@ type PurgeWorker struct {
 	river.WorkerDefaults[PurgeArgs]
 	Pool  *pgxpool.Pool
 	Clock clock.Clock
+	// Report logs and counts the organizations that fail.
+	Report OrgWalkReport
 }
 
 // Work purges organization by organization.
 func (w *PurgeWorker) Work(ctx context.Context, _ *river.Job[PurgeArgs]) error {
 	_, err := PurgeAll(ctx, w.Pool, w.Clock)
-	return err
+	return w.Report.settle(ctx, err)
 }
 
 // PurgeAll purges every organization at the clock's time and returns how
-// many records went.
+// many records went; organizations that fail are returned as *OrgFailures
+// once the others are done.
 func PurgeAll(ctx context.Context, pool *pgxpool.Pool, clk clock.Clock) (int, error) {
 	now := clk.Now()
 	var orgs []uuid.UUID
@@ -39,12 +42,10 @@ func PurgeAll(ctx context.Context, pool *pgxpool.Pool, clk clock.Clock) (int, er
 		return 0, err
 	}
 	total := 0
-	for _, id := range orgs {
+	err := eachOrg(ctx, PurgeArgs{}.Kind(), orgs, func(id uuid.UUID) error {
 		n, err := retention.PurgeOrg(ctx, pool, id, now)
 		total += n
-		if err != nil {
-			return total, err
-		}
-	}
-	return total, nil
+		return err
+	})
+	return total, err
 }

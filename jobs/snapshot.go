@@ -27,22 +27,25 @@ type SnapshotWorker struct {
 	Pool     *pgxpool.Pool
 	Clock    clock.Clock
 	Registry *connector.Registry
+	// Report logs and counts the organizations that fail.
+	Report OrgWalkReport
 }
 
 // Work snapshots every organization.
 func (w *SnapshotWorker) Work(ctx context.Context, _ *river.Job[SnapshotArgs]) error {
-	return SnapshotAll(ctx, w.Pool, w.Registry, w.Clock)
+	return w.Report.settle(ctx, SnapshotAll(ctx, w.Pool, w.Registry, w.Clock))
 }
 
-// SnapshotAll records today's coverage of every organization.
+// SnapshotAll records today's coverage of every organization; those that
+// fail are returned as *OrgFailures once the others are done.
 func SnapshotAll(ctx context.Context, pool *pgxpool.Pool, registry *connector.Registry, clk clock.Clock) error {
 	now := clk.Now()
 	var orgs []uuid.UUID
 	if err := forEachID(ctx, pool, "organization", now, func(_, id uuid.UUID) { orgs = append(orgs, id) }); err != nil {
 		return err
 	}
-	for _, id := range orgs {
-		err := db.InOrg(ctx, pool, id, func(tx pgx.Tx) error {
+	return eachOrg(ctx, SnapshotArgs{}.Kind(), orgs, func(id uuid.UUID) error {
+		return db.InOrg(ctx, pool, id, func(tx pgx.Tx) error {
 			org, err := q.OrgGet(ctx, tx, id)
 			if err != nil {
 				return err
@@ -50,9 +53,5 @@ func SnapshotAll(ctx context.Context, pool *pgxpool.Pool, registry *connector.Re
 			_, err = coverage.Snapshot(ctx, tx, org, registry, now)
 			return err
 		})
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	})
 }

@@ -32,26 +32,36 @@ type StalenessWorker struct {
 	Pool   *pgxpool.Pool
 	Clock  clock.Clock
 	Notify alert.Notifier
+	// Report logs and counts the organizations that fail.
+	Report OrgWalkReport
 }
 
 // Work reconciles every live connection, one organization at a time.
 func (w *StalenessWorker) Work(ctx context.Context, _ *river.Job[StalenessArgs]) error {
 	_, err := ReconcileAlerts(ctx, w.Pool, w.Clock, w.Notify)
-	return err
+	return w.Report.settle(ctx, err)
 }
 
 // ReconcileAlerts reconciles the alerts of every live connection at the
-// clock's time and returns how many it opened.
+// clock's time and returns how many it opened; organizations that fail are
+// returned as *OrgFailures once the others are done.
 func ReconcileAlerts(ctx context.Context, pool *pgxpool.Pool, clk clock.Clock, notify alert.Notifier) (int, error) {
 	now := clk.Now()
 	byOrg := map[uuid.UUID][]uuid.UUID{}
-	if err := forEachID(ctx, pool, "live_connection", now, func(org, id uuid.UUID) { byOrg[org] = append(byOrg[org], id) }); err != nil {
+	var orgs []uuid.UUID
+	if err := forEachID(ctx, pool, "live_connection", now, func(org, id uuid.UUID) {
+		if _, seen := byOrg[org]; !seen {
+			orgs = append(orgs, org)
+		}
+		byOrg[org] = append(byOrg[org], id)
+	}); err != nil {
 		return 0, err
 	}
 	opened := 0
-	for org, conns := range byOrg {
+	err := eachOrg(ctx, StalenessArgs{}.Kind(), orgs, func(org uuid.UUID) error {
+		inOrg := 0
 		err := db.InOrg(ctx, pool, org, func(tx pgx.Tx) error {
-			for _, id := range conns {
+			for _, id := range byOrg[org] {
 				conn, err := q.ConnectionGet(ctx, tx, id)
 				if err != nil {
 					return fmt.Errorf("jobs: staleness: %w", err)
@@ -60,15 +70,16 @@ func ReconcileAlerts(ctx context.Context, pool *pgxpool.Pool, clk clock.Clock, n
 				if err != nil {
 					return err
 				}
-				opened += n
+				inOrg += n
 			}
 			return nil
 		})
-		if err != nil {
-			return opened, err
+		if err == nil {
+			opened += inOrg // a failed organization's transaction opened nothing
 		}
-	}
-	return opened, nil
+		return err
+	})
+	return opened, err
 }
 
 // forEachID pages through the ids system_ids lists for kind at now.

@@ -74,6 +74,28 @@ RETURNING *;
 -- name: AssessmentDelete :execrows
 DELETE FROM assessments WHERE id = sqlc.arg(id) AND status = 'draft';
 
+-- name: AssessmentHolders :many
+-- Who is limited to the assessment and would lose what they were granted if
+-- it went: invitations whose link still works and auditors not revoked
+-- (expired ones included: renewing them keeps the limit).
+SELECT 'invitation'::text AS holder, i.email FROM invitations i
+WHERE i.assessment_id = sqlc.arg(id)::uuid AND i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.link_expires_at > sqlc.arg(now)
+UNION ALL
+SELECT 'auditor'::text AS holder, u.email FROM memberships m JOIN users u ON u.id = m.user_id
+WHERE m.assessment_id = sqlc.arg(id)::uuid AND m.revoked_at IS NULL
+ORDER BY holder, email;
+
+-- name: AssessmentReleaseInvitations :execrows
+-- Unlinks the invitations that can no longer be used (accepted, revoked or
+-- expired) from an assessment about to be deleted.
+UPDATE invitations SET assessment_id = NULL
+WHERE assessment_id = sqlc.arg(id)::uuid AND (accepted_at IS NOT NULL OR revoked_at IS NOT NULL OR link_expires_at <= sqlc.arg(now));
+
+-- name: AssessmentReleaseMemberships :execrows
+-- Unlinks revoked memberships from an assessment about to be deleted.
+UPDATE memberships SET assessment_id = NULL
+WHERE assessment_id = sqlc.arg(id)::uuid AND revoked_at IS NOT NULL;
+
 -- name: AssessmentKindCounts :many
 -- How many included records of each kind the assessment holds.
 SELECT e.kind, count(*)::integer AS records

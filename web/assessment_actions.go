@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
@@ -29,11 +30,15 @@ func (s *Server) assessmentStep(step stepFunc) echo.HandlerFunc {
 		u := currentUser(c)
 		message, err := step(c.Request().Context(), currentOrg(c).ID, audit.UserActor(u.UserID, u.Email), id)
 		back := orgPath(c, "/assessments/"+id.String())
+		var held *assessment.HeldError
 		switch {
 		case errors.Is(err, assessment.ErrNotFound):
 			return echo.ErrNotFound
 		case errors.Is(err, assessment.ErrState):
 			flash(c, layout.FlashError, "Not done: the assessment's status does not allow that step. Reload to see where it stands.")
+			return seeOther(c, back)
+		case errors.As(err, &held):
+			flash(c, layout.FlashError, heldMessage(held))
 			return seeOther(c, back)
 		case err != nil:
 			return err
@@ -75,6 +80,19 @@ func (s *Server) assessmentApprove(ctx context.Context, org uuid.UUID, actor aud
 // assessmentDelete discards a draft.
 func (s *Server) assessmentDelete(ctx context.Context, org uuid.UUID, actor audit.Actor, id uuid.UUID) (string, error) {
 	return "", s.Assessments.Delete(ctx, org, actor, id)
+}
+
+// heldMessage explains why a draft was not deleted and what to do first.
+func heldMessage(h *assessment.HeldError) string {
+	var who []string
+	if n := len(h.Invitations); n > 0 {
+		who = append(who, components.Count(int64(n), "pending invitation", "pending invitations")+" ("+strings.Join(h.Invitations, ", ")+")")
+	}
+	if n := len(h.Auditors); n > 0 {
+		who = append(who, components.Count(int64(n), "auditor", "auditors")+" ("+strings.Join(h.Auditors, ", ")+")")
+	}
+	return "Not deleted: " + strings.Join(who, " and ") + " can see only this assessment. " +
+		"Revoke them on the Auditors page first, then delete the draft."
 }
 
 // assessmentAttach adds a record to the draft chosen in the form on the

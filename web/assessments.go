@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"slices"
 	"time"
 
@@ -57,21 +58,17 @@ func (s *Server) renderAssessments(c echo.Context, status int, form assessments.
 
 // assessmentCreate starts a draft and attaches its period's evidence.
 func (s *Server) assessmentCreate(c echo.Context) error {
-	form := assessments.NewForm{Name: c.FormValue("name"), PeriodStart: c.FormValue("period_start"), PeriodEnd: c.FormValue("period_end")}
 	params, err := c.FormParams()
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest)
 	}
-	categories := params["categories"]
-	start, errStart := time.Parse(time.DateOnly, form.PeriodStart)
-	end, errEnd := time.Parse(time.DateOnly, form.PeriodEnd)
-	if errStart != nil || errEnd != nil {
-		form.Error = "Not created: enter the period's first and last day as dates."
-		return s.renderAssessments(c, http.StatusUnprocessableEntity, form, categories)
+	form, draft := parseAssessmentForm(params)
+	if form.Error != "" {
+		return s.renderAssessments(c, http.StatusUnprocessableEntity, form, draft.Categories)
 	}
+	categories := draft.Categories
 	u := currentUser(c)
-	a, attached, err := s.Assessments.Create(c.Request().Context(), currentOrg(c).ID, audit.UserActor(u.UserID, u.Email),
-		assessment.Draft{Name: form.Name, PeriodStart: start, PeriodEnd: end, Categories: categories})
+	a, attached, err := s.Assessments.Create(c.Request().Context(), currentOrg(c).ID, audit.UserActor(u.UserID, u.Email), draft)
 	var invalid *assessment.InvalidError
 	if errors.As(err, &invalid) {
 		form.Error = "Not created: " + invalid.Error() + "."
@@ -82,6 +79,22 @@ func (s *Server) assessmentCreate(c echo.Context) error {
 	}
 	flash(c, layout.FlashSuccess, "Draft created with "+countRecords(attached)+" from its period. Review them, then submit it for review.")
 	return seeOther(c, orgPath(c, "/assessments/"+a.ID.String()))
+}
+
+// parseAssessmentForm reads the new-assessment form: the form to show
+// again and the draft it asks for. form.Error is set when the period's days
+// are not dates; the rest is checked by the assessment service.
+func parseAssessmentForm(params url.Values) (form assessments.NewForm, draft assessment.Draft) {
+	form = assessments.NewForm{Name: params.Get("name"), PeriodStart: params.Get("period_start"), PeriodEnd: params.Get("period_end")}
+	draft = assessment.Draft{Name: form.Name, Categories: params["categories"]}
+	start, errStart := time.Parse(time.DateOnly, form.PeriodStart)
+	end, errEnd := time.Parse(time.DateOnly, form.PeriodEnd)
+	if errStart != nil || errEnd != nil {
+		form.Error = "Not created: enter the period's first and last day as dates."
+		return form, draft
+	}
+	draft.PeriodStart, draft.PeriodEnd = start, end
+	return form, draft
 }
 
 func period(start, end time.Time) string {

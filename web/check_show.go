@@ -48,8 +48,10 @@ func (s *Server) renderCheck(c echo.Context, status int, formError, formSubject 
 	if err != nil {
 		return err
 	}
-	page, _ := strconv.Atoi(c.QueryParam("page"))
-	page = max(page, 1)
+	page, err := parsePage(c.QueryParam("page"), subjectsPerPage)
+	if err != nil {
+		return err
+	}
 	sortBy := checks.SortBySubject
 	if c.QueryParam("sort") == checks.SortBySince {
 		sortBy = checks.SortBySince
@@ -116,23 +118,46 @@ func (s *Server) exclusionCreate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	subject := c.FormValue("subject")
-	expires, perr := time.Parse(time.DateOnly, c.FormValue("expires"))
-	if perr != nil {
-		return s.renderCheck(c, http.StatusUnprocessableEntity, "Choose the date the exclusion ends.", subject)
+	form, err := c.FormParams()
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest)
+	}
+	ex, problem := parseExclusionForm(form)
+	if problem != "" {
+		return s.renderCheck(c, http.StatusUnprocessableEntity, problem, ex.subject)
 	}
 	u := currentUser(c)
 	err = s.Exclusions.Create(c.Request().Context(), conn.OrgID, conn.ID, audit.UserActor(u.UserID, u.Email), u.UserID,
-		chk.Key, subject, c.FormValue("reason"), expires.Add(24*time.Hour-time.Second))
+		chk.Key, ex.subject, ex.reason, ex.ends)
 	switch {
 	case errors.Is(err, exclusion.ErrReason), errors.Is(err, exclusion.ErrExpiry), errors.Is(err, exclusion.ErrNotFailing):
 		msg := err.Error()
-		return s.renderCheck(c, http.StatusUnprocessableEntity, "Not excluded: "+msg+".", subject)
+		return s.renderCheck(c, http.StatusUnprocessableEntity, "Not excluded: "+msg+".", ex.subject)
 	case err != nil:
 		return err
 	}
 	flash(c, layout.FlashSuccess, "Excluded. The check and your coverage reflect it now; the exclusion is visible to auditors and in exports.")
 	return seeOther(c, orgPath(c, "/connections/"+conn.ID.String()+"/checks/"+url.PathEscape(chk.Key)))
+}
+
+// exclusionForm is a parsed exclusion form.
+type exclusionForm struct {
+	subject, reason string
+	// ends is the last second of the day the form names.
+	ends time.Time
+}
+
+// parseExclusionForm reads the exclusion form; problem is the form's
+// message when the end date is not a date. The reason, the subject and the
+// date's range are checked by the exclusion service.
+func parseExclusionForm(form url.Values) (ex exclusionForm, problem string) {
+	ex = exclusionForm{subject: form.Get("subject"), reason: form.Get("reason")}
+	day, err := time.Parse(time.DateOnly, form.Get("expires"))
+	if err != nil {
+		return ex, "Choose the date the exclusion ends."
+	}
+	ex.ends = day.Add(24*time.Hour - time.Second)
+	return ex, ""
 }
 
 // exclusionRevoke ends an exclusion.

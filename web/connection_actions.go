@@ -67,12 +67,11 @@ func (s *Server) connectionSettings(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	hours, err1 := strconv.Atoi(c.FormValue("stale_hours"))
-	days, err2 := strconv.Atoi(c.FormValue("inactive_days"))
-	if err1 != nil || err2 != nil {
-		return s.renderConnection(c, http.StatusUnprocessableEntity, conn, "Enter whole numbers of hours and days.")
+	staleAfter, days, problem := parseThresholds(c.FormValue("stale_hours"), c.FormValue("inactive_days"))
+	if problem != "" {
+		return s.renderConnection(c, http.StatusUnprocessableEntity, conn, problem)
 	}
-	err = s.Connections.SetThresholds(c.Request().Context(), conn.OrgID, s.actingUser(c), conn.ID, time.Duration(hours)*time.Hour, days)
+	err = s.Connections.SetThresholds(c.Request().Context(), conn.OrgID, s.actingUser(c), conn.ID, staleAfter, days)
 	if errors.Is(err, connection.ErrThresholds) {
 		return s.renderConnection(c, http.StatusUnprocessableEntity, conn, "Not saved: "+err.Error()+".")
 	}
@@ -81,4 +80,21 @@ func (s *Server) connectionSettings(c echo.Context) error {
 	}
 	flash(c, layout.FlashSuccess, "Thresholds saved.")
 	return seeOther(c, orgPath(c, "/connections/"+conn.ID.String()))
+}
+
+// parseThresholds reads the thresholds form: whole hours and days, each
+// checked against its range before it is turned into a duration (hours
+// beyond the range would overflow time.Duration and wrap around). problem
+// is the form's message when a value is refused.
+func parseThresholds(hoursRaw, daysRaw string) (staleAfter time.Duration, days int, problem string) {
+	hours, err1 := strconv.Atoi(hoursRaw)
+	days, err2 := strconv.Atoi(daysRaw)
+	if err1 != nil || err2 != nil {
+		return 0, 0, "Enter whole numbers of hours and days."
+	}
+	minHours, maxHours := int(connection.MinStaleAfter/time.Hour), int(connection.MaxStaleAfter/time.Hour)
+	if hours < minHours || hours > maxHours || days < connection.MinInactiveDays || days > connection.MaxInactiveDays {
+		return 0, 0, "Not saved: " + connection.ErrThresholds.Error() + "."
+	}
+	return time.Duration(hours) * time.Hour, days, ""
 }

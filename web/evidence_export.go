@@ -29,7 +29,7 @@ type evidenceExportRequest struct {
 
 // parseEvidenceExport checks the query; every problem is reported at once.
 func (s *Server) parseEvidenceExport(c echo.Context) (evidenceExportRequest, error) {
-	f, problems := parseEvidenceFilter(c)
+	f, problems := parseEvidenceFilter(c.QueryParams())
 	r := evidenceExportRequest{filter: f, control: strings.TrimSpace(c.QueryParam("control"))}
 	if f.from != nil && f.to != nil && !f.from.Before(*f.to) {
 		problems = append(problems, "the start date is after the end date")

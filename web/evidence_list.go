@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -27,12 +28,16 @@ type evidenceFilter struct {
 	from, to *time.Time
 }
 
-// parseEvidenceFilter reads the filters and lists the bad values, which it
-// leaves out: the list ignores them, the export refuses them.
-func parseEvidenceFilter(c echo.Context) (evidenceFilter, []string) {
+// maxSubjectFilter is the longest subject filter, in bytes.
+const maxSubjectFilter = 200
+
+// parseEvidenceFilter reads the filters from the query and lists the bad
+// values, which it leaves out: the list ignores them, the export refuses
+// them.
+func parseEvidenceFilter(query url.Values) (evidenceFilter, []string) {
 	f := evidenceFilter{Filters: evidence.Filters{
-		Kind: c.QueryParam("kind"), Connection: c.QueryParam("connection"),
-		From: c.QueryParam("from"), To: c.QueryParam("to"), Subject: strings.TrimSpace(c.QueryParam("subject")),
+		Kind: query.Get("kind"), Connection: query.Get("connection"),
+		From: query.Get("from"), To: query.Get("to"), Subject: truncateText(strings.TrimSpace(query.Get("subject")), maxSubjectFilter),
 	}}
 	var problems []string
 	if f.Connection != "" {
@@ -59,9 +64,6 @@ func parseEvidenceFilter(c echo.Context) (evidenceFilter, []string) {
 			t = t.AddDate(0, 0, 1)
 		}
 		*d.out = &t
-	}
-	if len(f.Subject) > 200 {
-		f.Subject = f.Subject[:200]
 	}
 	return f, problems
 }
@@ -94,7 +96,7 @@ func (f evidenceFilter) query() url.Values {
 
 // evidenceList lists evidence records, newest first, keyset-paginated.
 func (s *Server) evidenceList(c echo.Context) error {
-	f, problems := parseEvidenceFilter(c)
+	f, problems := parseEvidenceFilter(c.QueryParams())
 	problem := ""
 	if len(problems) > 0 {
 		problem = "Some filters were ignored: " + strings.Join(problems, "; ") + "."
@@ -159,16 +161,6 @@ func (s *Server) evidenceList(c echo.Context) error {
 	return s.render(c, http.StatusOK, evidence.ListPage(view))
 }
 
-func parseCursor(s string) (int64, int64, bool) {
-	a, b, ok := strings.Cut(s, "_")
-	if !ok {
-		return 0, 0, false
-	}
-	micros, err1 := strconv.ParseInt(a, 10, 64)
-	id, err2 := strconv.ParseInt(b, 10, 64)
-	return micros, id, err1 == nil && err2 == nil
-}
-
 // kindTitles names every evidence kind of every connector.
 func (s *Server) kindTitles() map[string]string {
 	out := map[string]string{}
@@ -178,4 +170,16 @@ func (s *Server) kindTitles() map[string]string {
 		}
 	}
 	return out
+}
+
+// truncateText cuts s to at most n bytes without splitting a character, so
+// a cut never makes invalid UTF-8.
+func truncateText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }

@@ -35,6 +35,7 @@ func (s *Server) routes() {
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: 308,
 		Skipper: func(c echo.Context) bool { return isOrgRoot(c) || isJobsUI(c) }}))
 	e.Use(s.requestContext, middleware.Recover(), s.securityHeaders(s.Connectors.LoginOrigins()), middleware.BodyLimit("2M"))
+	e.Use(refuseBadText) // after routing: path parameters are known
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 
@@ -36,13 +37,9 @@ func (s *Server) settingsUpdate(c echo.Context) error {
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest)
 	}
-	days, err := strconv.Atoi(form.Get("retention_days"))
-	next := account.Settings{Categories: form["categories"], RetentionDays: days}
-	if err != nil {
-		return s.renderSettings(c, http.StatusUnprocessableEntity, next, "Retention must be a whole number of days.")
-	}
-	if err := next.Validate(); err != nil {
-		return s.renderSettings(c, http.StatusUnprocessableEntity, next, "Not saved: "+err.Error()+".")
+	next, problem := parseSettingsForm(form)
+	if problem != "" {
+		return s.renderSettings(c, http.StatusUnprocessableEntity, next, problem)
 	}
 	u := currentUser(c)
 	accounts := &account.Service{Pool: s.Pool, Clock: s.Clock}
@@ -51,4 +48,18 @@ func (s *Server) settingsUpdate(c echo.Context) error {
 	}
 	flash(c, layout.FlashSuccess, "Settings saved. Coverage now counts the categories you chose.")
 	return seeOther(c, orgPath(c, "/settings"))
+}
+
+// parseSettingsForm reads the settings form and checks it; problem is the
+// form's message when it is refused.
+func parseSettingsForm(form url.Values) (next account.Settings, problem string) {
+	days, err := strconv.Atoi(form.Get("retention_days"))
+	next = account.Settings{Categories: form["categories"], RetentionDays: days}
+	if err != nil {
+		return next, "Retention must be a whole number of days."
+	}
+	if err := next.Validate(); err != nil {
+		return next, "Not saved: " + err.Error() + "."
+	}
+	return next, ""
 }

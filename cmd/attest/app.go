@@ -120,7 +120,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opts appOp
 	}
 	var queue *jobs.Queue
 	a.river, queue, err = jobs.NewClient(jobs.Deps{Pool: pool, Clock: opts.Clock, Log: log, Syncer: runner,
-		Registry: a.connectors, Webhook: webhook}, jobCfg)
+		Registry: a.connectors, Webhook: webhook, Metrics: a.metrics}, jobCfg)
 	if err != nil {
 		pool.Close()
 		return nil, err

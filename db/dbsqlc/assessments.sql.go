@@ -482,6 +482,48 @@ func (q *Queries) AssessmentGetForUpdate(ctx context.Context, db DBTX, id uuid.U
 	return i, err
 }
 
+const assessmentHolders = `-- name: AssessmentHolders :many
+SELECT 'invitation'::text AS holder, i.email FROM invitations i
+WHERE i.assessment_id = $1::uuid AND i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.link_expires_at > $2
+UNION ALL
+SELECT 'auditor'::text AS holder, u.email FROM memberships m JOIN users u ON u.id = m.user_id
+WHERE m.assessment_id = $1::uuid AND m.revoked_at IS NULL
+ORDER BY holder, email
+`
+
+type AssessmentHoldersParams struct {
+	ID  uuid.UUID
+	Now time.Time
+}
+
+type AssessmentHoldersRow struct {
+	Holder string
+	Email  string
+}
+
+// Who is limited to the assessment and would lose what they were granted if
+// it went: invitations whose link still works and auditors not revoked
+// (expired ones included: renewing them keeps the limit).
+func (q *Queries) AssessmentHolders(ctx context.Context, db DBTX, arg AssessmentHoldersParams) ([]AssessmentHoldersRow, error) {
+	rows, err := db.Query(ctx, assessmentHolders, arg.ID, arg.Now)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []AssessmentHoldersRow{}
+	for rows.Next() {
+		var i AssessmentHoldersRow
+		if err := rows.Scan(&i.Holder, &i.Email); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const assessmentIncludedAmong = `-- name: AssessmentIncludedAmong :many
 SELECT evidence_id FROM assessment_evidence
 WHERE assessment_id = $1 AND evidence_id = ANY($2::bigint[]) AND included
@@ -628,6 +670,40 @@ func (q *Queries) AssessmentList(ctx context.Context, db DBTX) ([]AssessmentList
 		return nil, err
 	}
 	return items, nil
+}
+
+const assessmentReleaseInvitations = `-- name: AssessmentReleaseInvitations :execrows
+UPDATE invitations SET assessment_id = NULL
+WHERE assessment_id = $1::uuid AND (accepted_at IS NOT NULL OR revoked_at IS NOT NULL OR link_expires_at <= $2)
+`
+
+type AssessmentReleaseInvitationsParams struct {
+	ID  uuid.UUID
+	Now time.Time
+}
+
+// Unlinks the invitations that can no longer be used (accepted, revoked or
+// expired) from an assessment about to be deleted.
+func (q *Queries) AssessmentReleaseInvitations(ctx context.Context, db DBTX, arg AssessmentReleaseInvitationsParams) (int64, error) {
+	result, err := db.Exec(ctx, assessmentReleaseInvitations, arg.ID, arg.Now)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const assessmentReleaseMemberships = `-- name: AssessmentReleaseMemberships :execrows
+UPDATE memberships SET assessment_id = NULL
+WHERE assessment_id = $1::uuid AND revoked_at IS NOT NULL
+`
+
+// Unlinks revoked memberships from an assessment about to be deleted.
+func (q *Queries) AssessmentReleaseMemberships(ctx context.Context, db DBTX, id uuid.UUID) (int64, error) {
+	result, err := db.Exec(ctx, assessmentReleaseMemberships, id)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
 }
 
 const assessmentRootHash = `-- name: AssessmentRootHash :one

@@ -47,6 +47,23 @@ type InvalidError struct{ Problems []string }
 
 func (e *InvalidError) Error() string { return strings.Join(e.Problems, "; ") }
 
+// HeldError refuses to delete a draft that people are limited to: the
+// emails of the invitations whose link still works and of the auditors not
+// revoked. Revoking them first makes the draft deletable.
+type HeldError struct{ Invitations, Auditors []string }
+
+// Error names who holds the draft.
+func (e *HeldError) Error() string {
+	var parts []string
+	if len(e.Invitations) > 0 {
+		parts = append(parts, "pending invitations for "+strings.Join(e.Invitations, ", "))
+	}
+	if len(e.Auditors) > 0 {
+		parts = append(parts, "auditors "+strings.Join(e.Auditors, ", "))
+	}
+	return "assessment: limits " + strings.Join(parts, " and ")
+}
+
 // Service runs the assessment workflow.
 type Service struct {
 	Pool     *pgxpool.Pool
@@ -228,13 +245,41 @@ func (s *Service) Approve(ctx context.Context, orgID uuid.UUID, actor audit.Acto
 	return out, err
 }
 
-// Delete discards a draft and its attachments.
+// Delete discards a draft and its attachments. A draft that a working
+// invitation or an auditor is limited to is refused with a *HeldError that
+// names them (they would otherwise lose their limit, or the database would
+// refuse the orphan); links from ended invitations and revoked auditors are
+// cleared in the same transaction and counted in the audit row.
 func (s *Service) Delete(ctx context.Context, orgID uuid.UUID, actor audit.Actor, id uuid.UUID) error {
 	return s.step(ctx, orgID, id, func(tx pgx.Tx, a dbsqlc.Assessment, now time.Time) error {
 		if a.Status != StatusDraft {
 			return ErrState
 		}
-		if err := record(ctx, tx, a, actor, now, "assessment.delete", map[string]any{"name": a.Name}); err != nil {
+		holders, err := q.AssessmentHolders(ctx, tx, dbsqlc.AssessmentHoldersParams{ID: a.ID, Now: now})
+		if err != nil {
+			return fmt.Errorf("assessment: list holders: %w", err)
+		}
+		if len(holders) > 0 {
+			held := &HeldError{}
+			for _, h := range holders {
+				if h.Holder == "invitation" {
+					held.Invitations = append(held.Invitations, h.Email)
+				} else {
+					held.Auditors = append(held.Auditors, h.Email)
+				}
+			}
+			return held
+		}
+		invitations, err := q.AssessmentReleaseInvitations(ctx, tx, dbsqlc.AssessmentReleaseInvitationsParams{ID: a.ID, Now: now})
+		if err != nil {
+			return fmt.Errorf("assessment: release ended invitations: %w", err)
+		}
+		memberships, err := q.AssessmentReleaseMemberships(ctx, tx, a.ID)
+		if err != nil {
+			return fmt.Errorf("assessment: release revoked auditors: %w", err)
+		}
+		if err := record(ctx, tx, a, actor, now, "assessment.delete", map[string]any{"name": a.Name,
+			"released_ended_invitations": invitations, "released_revoked_auditors": memberships}); err != nil {
 			return err
 		}
 		if _, err := q.AssessmentDelete(ctx, tx, a.ID); err != nil {

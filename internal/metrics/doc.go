@@ -4,8 +4,8 @@
 // the public one (ATTEST_METRICS_ADDR).
 //
 // Counters and histograms are fed as things happen: HTTP requests (by route
-// pattern, never the raw path), syncs, Graph requests, evidence rows and
-// River job outcomes. Gauges of state are computed at scrape time: live
+// pattern, never the raw path), syncs, Graph requests, evidence rows,
+// River job outcomes and the organizations a periodic job failed on. Gauges of state are computed at scrape time: live
 // connections by health and open alerts (through the system_counts SECURITY
 // DEFINER function, which sums over every organization), River queue depth
 // and the database pool.

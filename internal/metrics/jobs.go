@@ -46,3 +46,12 @@ func outcome(ev *river.Event) string {
 	}
 	return "retryable"
 }
+
+// OrgJobFailed counts one organization a periodic job of the given kind
+// could not process.
+func (s *Set) OrgJobFailed(kind string) {
+	if s == nil {
+		return
+	}
+	s.orgJobFailures.WithLabelValues(kind).Inc()
+}

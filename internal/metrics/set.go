@@ -41,6 +41,8 @@ type Set struct {
 	evidenceDeduplicated *prometheus.CounterVec
 
 	jobOutcomes *prometheus.CounterVec
+
+	orgJobFailures *prometheus.CounterVec
 }
 
 // New builds the series, registers them with the Go runtime and process
@@ -80,13 +82,16 @@ func New(o Options) *Set {
 		jobOutcomes: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "attest_river_job_outcomes_total", Help: "River jobs this process finished working, by queue, kind and outcome (completed, retryable, discarded, cancelled, snoozed).",
 		}, []string{"queue", "kind", "outcome"}),
+		orgJobFailures: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "attest_org_job_failures_total", Help: "Organizations a periodic job that walks every organization could not process (the walk went on), by job kind.",
+		}, []string{"kind"}),
 	}
 	s.registry.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		s.httpRequests, s.httpDuration, s.syncs, s.syncDuration,
 		s.graphRequests, s.graphThrottled, s.graphRetries,
-		s.evidenceIngested, s.evidenceDeduplicated, s.jobOutcomes,
+		s.evidenceIngested, s.evidenceDeduplicated, s.jobOutcomes, s.orgJobFailures,
 	)
 	if o.Pool != nil {
 		if o.Clock == nil {

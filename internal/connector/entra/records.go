@@ -159,21 +159,31 @@ type RiskySignInSummary struct {
 
 var errMissingID = errors.New("a record has no id")
 
+// record builds one record. Text PostgreSQL cannot store (a NUL, invalid
+// UTF-8) in the subject, the label or any field is replaced first (see
+// storableText): the encoders refuse invalid UTF-8, and a NUL is found in
+// the encoded payload, so clean records pay for one scan only.
 func record(kind, subject, label string, observed time.Time, v any) (connector.Record, error) {
 	if subject == "" {
 		return connector.Record{}, errMissingID
 	}
-	var b []byte
-	var err error
-	if e, ok := v.(encoder); ok {
-		b, err = e.encode()
-	} else {
-		b, err = jsonv2.Marshal(v)
+	b, err := encodeRecord(v)
+	if err != nil || !storable(b) {
+		b, err = encodeRecord(storableRecord(v))
 	}
 	if err != nil {
 		return connector.Record{}, err
 	}
-	return connector.Record{Kind: kind, SchemaVersion: 1, SubjectKey: subject, SubjectLabel: label, ObservedAt: observed, Payload: b}, nil
+	return connector.Record{Kind: kind, SchemaVersion: 1, SubjectKey: storableText(subject), SubjectLabel: storableText(label),
+		ObservedAt: observed, Payload: b}, nil
+}
+
+// encodeRecord encodes a record type, by hand where it has an encoder.
+func encodeRecord(v any) ([]byte, error) {
+	if e, ok := v.(encoder); ok {
+		return e.encode()
+	}
+	return jsonv2.Marshal(v)
 }
 
 // day formats t as a date; nil is empty.

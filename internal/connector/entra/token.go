@@ -35,6 +35,10 @@ type tokenSource struct {
 // refreshMargin renews an access token this long before it expires.
 const refreshMargin = 2 * time.Minute
 
+// maxTokenSeconds caps the lifetime an answer may claim for an access token:
+// Entra's tokens last at most a day.
+const maxTokenSeconds = 24 * 60 * 60
+
 // access returns a valid access token, refreshing when needed.
 func (t *tokenSource) access(ctx context.Context) (string, error) {
 	t.mu.Lock()
@@ -96,8 +100,11 @@ func (t *tokenSource) refreshLocked(ctx context.Context) error {
 		return refreshFailure(te)
 	}
 	secs, err := body.ExpiresIn.Int64()
-	if err != nil || secs <= 0 {
+	switch {
+	case err != nil || secs <= 0:
 		secs = 3600
+	case secs > maxTokenSeconds:
+		secs = maxTokenSeconds // checked before the multiplication, which would wrap around
 	}
 	if body.RefreshToken != "" && body.RefreshToken != t.refreshT.Reveal() {
 		rotated := secret.New(body.RefreshToken)

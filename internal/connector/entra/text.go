@@ -1,0 +1,62 @@
+package entra
+
+import (
+	"bytes"
+	"reflect"
+	"strings"
+	"unicode/utf8"
+)
+
+// Microsoft's text is not always text PostgreSQL can store: a display name
+// may hold a NUL character (which jsonb and text refuse) or bytes that are
+// not UTF-8. Records are cleaned before they are stored, replacing either
+// with U+FFFD, so one odd name never fails a sync. Clean data (all of it, in
+// practice) is left byte for byte as it was, so fingerprints do not move.
+
+// replacement stands in for a NUL or an invalid byte sequence.
+const replacement = "\uFFFD"
+
+// escapedNUL is how a NUL inside a JSON string is written.
+var escapedNUL = []byte(`\u0000`)
+
+// storableText is s with every NUL and invalid byte sequence replaced by
+// U+FFFD; s itself when there are none.
+func storableText(s string) string {
+	if utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 {
+		return s
+	}
+	return strings.ReplaceAll(strings.ToValidUTF8(s, replacement), "\x00", replacement)
+}
+
+// storable reports whether an encoded payload needs no cleaning. A payload
+// that is not UTF-8 could not have been encoded, so a NUL escape is all
+// there is to look for.
+func storable(payload []byte) bool {
+	return !bytes.Contains(payload, escapedNUL)
+}
+
+// storableRecord is a copy of the record type v with every string (and
+// every string of a list) made storable.
+func storableRecord(v any) any {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Struct {
+		return v
+	}
+	out := reflect.New(rv.Type()).Elem()
+	out.Set(rv)
+	for i := range out.NumField() {
+		f := out.Field(i)
+		switch {
+		case !f.CanSet():
+		case f.Kind() == reflect.String:
+			f.SetString(storableText(f.String()))
+		case f.Kind() == reflect.Slice && f.Type().Elem().Kind() == reflect.String && !f.IsNil():
+			list := reflect.MakeSlice(f.Type(), f.Len(), f.Len())
+			for j := range f.Len() {
+				list.Index(j).SetString(storableText(f.Index(j).String()))
+			}
+			f.Set(list)
+		}
+	}
+	return out.Interface()
+}
