@@ -81,7 +81,7 @@ func throttledSync(b *testing.B, users int, label string) {
 		b.ReportMetric(ratio, "x-bound")
 		report(b, fmt.Sprintf("Sync with throttling: %s-user tenant at Graph's documented limits", label), []string{
 			"The simulator counts exactly N requests per sliding window W; the client paces with `entra.DocumentedLimits` " +
-				"(the documented N per W, each window lengthened by a 250 ms margin). The bound is, per family, the least " +
+				"(the documented N per W, each window lengthened by a margin of 250 ms, at most a twentieth of the window). The bound is, per family, the least " +
 				"time its k needed requests take (the k-th starts floor((k-1)/N) windows after the first); the largest wins.",
 			"",
 			"| measure | value | target |",

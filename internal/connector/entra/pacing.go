@@ -22,8 +22,16 @@ type Limits struct {
 	Windows [familyCount]Window
 	// Margin lengthens every window, so that clock skew and network jitter
 	// between our send and Microsoft's count cannot squeeze N+1 requests into
-	// one of Microsoft's windows. The documented N is kept.
+	// one of Microsoft's windows. The documented N is kept. A window is
+	// lengthened by at most a twentieth of itself, so the margin never costs
+	// a short window (1 per second) more than 5% of its rate.
 	Margin time.Duration
+}
+
+// span is the length of f's window as the pacer counts it: W and its margin.
+func (l Limits) span(f family) time.Duration {
+	w := l.Windows[f].W
+	return w + min(l.Margin, w/20)
 }
 
 // DocumentedLimits are Microsoft's documented limits as they are written.
@@ -100,8 +108,9 @@ type familyPace struct {
 // pacer holds one sync's requests inside the documented windows and pauses a
 // whole family when Graph throttles any request of it.
 type pacer struct {
-	clock  pacerClock
-	margin time.Duration
+	clock pacerClock
+	// spans are each family's window lengthened by its margin.
+	spans [familyCount]time.Duration
 	// retry bounds the exponential backoff after a 429 without Retry-After;
 	// jitter draws a duration in [0, d).
 	retry  RetryPolicy
@@ -113,8 +122,9 @@ type pacer struct {
 }
 
 func newPacer(c pacerClock, limits Limits, retry RetryPolicy) *pacer {
-	p := &pacer{clock: c, margin: limits.Margin, retry: retry, jitter: rand.N[time.Duration], lanes: map[*lane]struct{}{}}
+	p := &pacer{clock: c, retry: retry, jitter: rand.N[time.Duration], lanes: map[*lane]struct{}{}}
 	for f := range familyCount {
+		p.spans[f] = limits.span(f)
 		p.families[f].window = limits.Windows[f]
 	}
 	return p
@@ -170,7 +180,7 @@ func (p *pacer) next(f family, cost int, now time.Time) time.Time {
 	if fp.window.N <= 0 {
 		return at
 	}
-	span := fp.window.W + p.margin
+	span := p.spans[f]
 	drop := 0
 	for drop < len(fp.sends) && !fp.sends[drop].at.Add(span).After(now) {
 		drop++

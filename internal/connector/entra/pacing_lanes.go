@@ -79,7 +79,7 @@ func (p *pacer) yieldTo(l *lane, now time.Time) time.Time {
 			if turn.Before(now) {
 				turn = now
 			}
-			span := fp.window.W + p.margin
+			span := p.spans[f]
 			if turn.Sub(now) >= span {
 				continue // this request leaves the window before the claimant's turn
 			}
@@ -110,7 +110,7 @@ func (p *pacer) allowance(c *lane, f family, end time.Time) int {
 		if g == f || gp.window.N <= 0 {
 			continue
 		}
-		span := gp.window.W + p.margin
+		span := p.spans[g]
 		room := gp.window.N
 		for _, s := range gp.sends {
 			if s.at.Add(span).After(end) {

@@ -68,6 +68,20 @@ func TestPacerHoldsTheSixthReportsRequestUntilTheFirstLeavesTheWindowAndMargin(t
 	require.Less(t, sent[5].Sub(sent[0]), 10*time.Second+DocumentedLimits.Margin+time.Millisecond, "no later than the window allows")
 }
 
+func TestPacerMarginIsAtMostATwentiethOfAShortWindow(t *testing.T) {
+	t.Parallel()
+	p, _ := newTestPacer(DocumentedLimits, 1)
+	ctx := context.Background()
+	first, err := p.wait(ctx, p.open(demandProtection))
+	require.NoError(t, err)
+	second, err := p.wait(ctx, p.open(demandProtection))
+	require.NoError(t, err)
+	// One per second: the second request waits the second and 50 ms, not
+	// the full margin of the ten-second windows.
+	require.GreaterOrEqual(t, second.Sub(first), time.Second+50*time.Millisecond)
+	require.Less(t, second.Sub(first), time.Second+51*time.Millisecond)
+}
+
 func TestPacerReservesEveryFamilyOfARequestOrNone(t *testing.T) {
 	t.Parallel()
 	limits := DocumentedLimits
@@ -221,7 +235,7 @@ func checkWindows(t *testing.T, limits Limits, sends []pacedSend) {
 	slices.SortFunc(sends, func(a, b pacedSend) int { return a.at.Compare(b.at) })
 	for f := range familyCount {
 		w := limits.Windows[f]
-		span := w.W + limits.Margin
+		span := limits.span(f)
 		for i, first := range sends {
 			if !slices.Contains(first.d.families, f) {
 				continue
