@@ -128,7 +128,7 @@ func TestLimitedAuditorIsNotShownVersionsOutsideTheAssessment(t *testing.T) {
 	b.sync(t, connID)
 	var versions []string
 	require.NoError(t, db.InOrg(context.Background(), b.tdb.Pool, b.org.ID, func(tx pgx.Tx) error {
-		rows, err := tx.Query(context.Background(), `SELECT id::text FROM evidence WHERE kind = $1 AND subject_key = $2 ORDER BY id`, entra.KindUser, user.ID)
+		rows, err := tx.Query(context.Background(), `SELECT id::text FROM evidence WHERE kind = $1 AND subject_key = $2 ORDER BY collected_at`, entra.KindUser, user.ID)
 		if err != nil {
 			return err
 		}
