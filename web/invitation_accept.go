@@ -3,10 +3,7 @@ package web
 import (
 	"context"
 	"errors"
-	"fmt"
-	"math"
 	"net/http"
-	"strconv"
 
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
@@ -54,9 +51,7 @@ func (s *Server) invitationAccept(c echo.Context) error {
 	case errors.Is(err, account.ErrCredentials):
 		return s.acceptRefused(c, inv, http.StatusUnauthorized, &account.FieldError{Field: "password", Message: acceptCredentialsMessage})
 	case errors.As(err, &throttled):
-		c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(throttled.RetryAfter.Seconds()))))
-		msg := fmt.Sprintf("Too many failed sign-in attempts. Try again in %s.", waitText(throttled.RetryAfter))
-		return s.acceptRefused(c, inv, http.StatusTooManyRequests, &account.FieldError{Message: msg})
+		return s.acceptRefused(c, inv, http.StatusTooManyRequests, &account.FieldError{Message: throttledAnswer(c, throttled)})
 	case err != nil:
 		return s.invitationUnusable(c, err)
 	}

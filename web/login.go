@@ -40,11 +40,7 @@ func (s *Server) login(c echo.Context) error {
 		form.Error = "Incorrect email or password."
 		return s.render(c, http.StatusUnauthorized, authpage.Login(form))
 	case errors.As(err, &throttled):
-		c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(throttled.RetryAfter.Seconds()))))
-		form.Error = fmt.Sprintf("Too many failed sign-in attempts. Try again in %s.", waitText(throttled.RetryAfter))
-		if throttled.Busy {
-			form.Error = fmt.Sprintf("Too many sign-ins at once. Try again in %s.", waitText(throttled.RetryAfter))
-		}
+		form.Error = throttledAnswer(c, throttled)
 		return s.render(c, http.StatusTooManyRequests, authpage.Login(form))
 	case errors.Is(err, auth.ErrAccessExpired):
 		form.Error = "Your access has expired or been revoked. Ask the organization's owner for a new invitation."
@@ -83,4 +79,15 @@ func waitText(d time.Duration) string {
 		return "1 minute"
 	}
 	return fmt.Sprintf("%d minutes", n)
+}
+
+// throttledAnswer sets Retry-After for a sign-in that was not evaluated and
+// returns the sentence that explains it: too many failures, or (Busy) too
+// many sign-ins at once.
+func throttledAnswer(c echo.Context, throttled *auth.ThrottledError) string {
+	c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(throttled.RetryAfter.Seconds()))))
+	if throttled.Busy {
+		return fmt.Sprintf("Too many sign-ins at once. Try again in %s.", waitText(throttled.RetryAfter))
+	}
+	return fmt.Sprintf("Too many failed sign-in attempts. Try again in %s.", waitText(throttled.RetryAfter))
 }
