@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/attesthq/attest/db"
 	"github.com/attesthq/attest/db/dbsqlc"
+	"github.com/attesthq/attest/internal/pgtext"
 	"github.com/attesthq/attest/views/pages/evidence"
 )
 
@@ -37,7 +37,7 @@ const maxSubjectFilter = 200
 func parseEvidenceFilter(query url.Values) (evidenceFilter, []string) {
 	f := evidenceFilter{Filters: evidence.Filters{
 		Kind: query.Get("kind"), Connection: query.Get("connection"),
-		From: query.Get("from"), To: query.Get("to"), Subject: truncateText(strings.TrimSpace(query.Get("subject")), maxSubjectFilter),
+		From: query.Get("from"), To: query.Get("to"), Subject: pgtext.Cut(strings.TrimSpace(query.Get("subject")), maxSubjectFilter),
 	}}
 	var problems []string
 	if f.Connection != "" {
@@ -170,16 +170,4 @@ func (s *Server) kindTitles() map[string]string {
 		}
 	}
 	return out
-}
-
-// truncateText cuts s to at most n bytes without splitting a character, so
-// a cut never makes invalid UTF-8.
-func truncateText(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
 }

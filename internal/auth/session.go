@@ -13,6 +13,7 @@ import (
 
 	"github.com/attesthq/attest/db"
 	"github.com/attesthq/attest/db/dbsqlc"
+	"github.com/attesthq/attest/internal/pgtext"
 )
 
 // Session is a signed-in user's server-side session.
@@ -49,7 +50,7 @@ func (s *Service) newSession(ctx context.Context, tx pgx.Tx, user dbsqlc.User, c
 	expires := now.Add(s.MaxAge)
 	err := q.SessionCreate(ctx, tx, dbsqlc.SessionCreateParams{
 		IDHash: hashToken(token), UserID: user.ID, CreatedAt: now, ExpiresAt: expires,
-		IP: client.IP, UserAgent: truncate(client.UserAgent, 300),
+		IP: client.IP, UserAgent: pgtext.Cut(client.UserAgent, 300),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("auth: create session: %w", err)
@@ -91,11 +92,4 @@ func (s *Service) Revoke(ctx context.Context, token []byte) error {
 		}
 		return nil
 	})
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n]
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/attesthq/attest/db/dbsqlc"
 	"github.com/attesthq/attest/internal/audit"
 	"github.com/attesthq/attest/internal/connector"
+	"github.com/attesthq/attest/internal/pgtext"
 )
 
 // errorRank orders classes by how much they say about the run.
@@ -103,19 +104,12 @@ func closeRun(ctx context.Context, tx pgx.Tx, runID uuid.UUID, out Outcome, now 
 	}
 	if err := q.RunFinish(ctx, tx, dbsqlc.RunFinishParams{
 		ID: runID, Status: out.Status, FinishedAt: now, Datasets: raw, ErrorClass: out.ErrorClass,
-		ErrorMessage: truncate(out.Error, 2000), EvidenceNew: int32(out.NewRows),
+		ErrorMessage: pgtext.Cut(out.Error, 2000), EvidenceNew: int32(out.NewRows),
 		Requests: int32(requests), Throttled: int32(throttled), Retries: int32(retries),
 	}); err != nil {
 		return fmt.Errorf("syncer: close run: %w", err)
 	}
 	return nil
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n]
 }
 
 // failAuth ends a run that could not collect at all (authentication failed,

@@ -18,6 +18,7 @@ import (
 	jsonv2 "github.com/go-json-experiment/json"
 
 	"github.com/attesthq/attest/internal/connector"
+	"github.com/attesthq/attest/internal/pgtext"
 )
 
 // family is a Graph throttling family with its documented limit.
@@ -288,7 +289,7 @@ func decodeGraphError(status int, body io.Reader) error {
 	}
 	raw, _ := io.ReadAll(io.LimitReader(body, 64<<10))
 	_ = json.Unmarshal(raw, &e)
-	ge := &graphError{Status: status, Code: e.Error.Code, Message: truncate(e.Error.Message, 300)}
+	ge := &graphError{Status: status, Code: e.Error.Code, Message: pgtext.Cut(e.Error.Message, 300)}
 	switch {
 	case status == http.StatusForbidden && isLicenceCode(e.Error.Code, e.Error.Message):
 		ge.Class = connector.ErrorLicence
@@ -352,11 +353,4 @@ func redactURLError(err error) string {
 		}
 	}
 	return err.Error()
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }

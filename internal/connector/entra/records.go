@@ -9,6 +9,7 @@ import (
 	jsonv2 "github.com/go-json-experiment/json"
 
 	"github.com/attesthq/attest/internal/connector"
+	"github.com/attesthq/attest/internal/pgtext"
 )
 
 // The evidence types, one per kind. Field order is the encoding order, so
@@ -161,7 +162,7 @@ var errMissingID = errors.New("a record has no id")
 
 // record builds one record. Text PostgreSQL cannot store (a NUL, invalid
 // UTF-8) in the subject, the label or any field is replaced first (see
-// storableText): the encoders refuse invalid UTF-8, and a NUL is found in
+// pgtext.Clean): the encoders refuse invalid UTF-8, and a NUL is found in
 // the encoded payload, so clean records pay for one scan only.
 func record(kind, subject, label string, observed time.Time, v any) (connector.Record, error) {
 	if subject == "" {
@@ -174,7 +175,7 @@ func record(kind, subject, label string, observed time.Time, v any) (connector.R
 	if err != nil {
 		return connector.Record{}, err
 	}
-	return connector.Record{Kind: kind, SchemaVersion: 1, SubjectKey: storableText(subject), SubjectLabel: storableText(label),
+	return connector.Record{Kind: kind, SchemaVersion: 1, SubjectKey: pgtext.Clean(subject), SubjectLabel: pgtext.Clean(label),
 		ObservedAt: observed, Payload: b}, nil
 }
 

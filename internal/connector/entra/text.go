@@ -2,9 +2,8 @@ package entra
 
 import (
 	"bytes"
+	"github.com/attesthq/attest/internal/pgtext"
 	"reflect"
-	"strings"
-	"unicode/utf8"
 )
 
 // Microsoft's text is not always text PostgreSQL can store: a display name
@@ -13,20 +12,8 @@ import (
 // with U+FFFD, so one odd name never fails a sync. Clean data (all of it, in
 // practice) is left byte for byte as it was, so fingerprints do not move.
 
-// replacement stands in for a NUL or an invalid byte sequence.
-const replacement = "\uFFFD"
-
 // escapedNUL is how a NUL inside a JSON string is written.
 var escapedNUL = []byte(`\u0000`)
-
-// storableText is s with every NUL and invalid byte sequence replaced by
-// U+FFFD; s itself when there are none.
-func storableText(s string) string {
-	if utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 {
-		return s
-	}
-	return strings.ReplaceAll(strings.ToValidUTF8(s, replacement), "\x00", replacement)
-}
 
 // storable reports whether an encoded payload needs no cleaning. A payload
 // that is not UTF-8 could not have been encoded, so a NUL escape is all
@@ -49,11 +36,11 @@ func storableRecord(v any) any {
 		switch {
 		case !f.CanSet():
 		case f.Kind() == reflect.String:
-			f.SetString(storableText(f.String()))
+			f.SetString(pgtext.Clean(f.String()))
 		case f.Kind() == reflect.Slice && f.Type().Elem().Kind() == reflect.String && !f.IsNil():
 			list := reflect.MakeSlice(f.Type(), f.Len(), f.Len())
 			for j := range f.Len() {
-				list.Index(j).SetString(storableText(f.Index(j).String()))
+				list.Index(j).SetString(pgtext.Clean(f.Index(j).String()))
 			}
 			f.Set(list)
 		}

@@ -8,6 +8,8 @@ import (
 
 	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/stretchr/testify/require"
+
+	"github.com/attesthq/attest/internal/pgtext"
 )
 
 func TestRecordsOfUnstorableTextAreCleanedAndCleanOnesUntouched(t *testing.T) {
@@ -36,7 +38,7 @@ func FuzzStorableText(f *testing.F) {
 	}
 	now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, s string) {
-		out := storableText(s)
+		out := pgtext.Clean(s)
 		require.True(t, utf8.ValidString(out))
 		require.False(t, strings.ContainsRune(out, 0))
 		if utf8.ValidString(s) && !strings.ContainsRune(s, 0) {
