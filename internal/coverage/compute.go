@@ -62,8 +62,9 @@ type DocumentInput struct {
 // Exemption is a criterion marked not applicable, and why.
 type Exemption struct {
 	Justification string
-	MarkedBy      string
-	MarkedAt      time.Time
+	// MarkedBy is the email of the member who marked it.
+	MarkedBy string
+	MarkedAt time.Time
 }
 
 // Input is everything coverage is computed from.

@@ -113,8 +113,11 @@ func (s *Service) SetOwner(ctx context.Context, orgID uuid.UUID, actor audit.Act
 		details := map[string]any{"owner": ""}
 		if owner == nil {
 			n, err := q.CriterionOwnerClear(ctx, tx, criterion)
-			if err != nil || n == 0 {
-				return err
+			if err != nil {
+				return fmt.Errorf("scope: clear owner: %w", err)
+			}
+			if n == 0 {
+				return nil // nobody owned it: nothing to record
 			}
 		} else {
 			candidates, err := Candidates(ctx, tx, orgID)
