@@ -76,6 +76,7 @@ type manifestFile struct {
 
 // assessmentZip downloads an assessment as a bundle: evidence/<kind>.csv
 // per kind with records, checks.csv and exclusions.csv over the period,
+// scope.csv (the statement of applicability it was approved with),
 // fingerprints.txt (the root hash's input), manifest.json and SHA256SUMS.
 func (s *Server) assessmentZip(c echo.Context) error {
 	a, err := s.loadAssessment(c)
@@ -130,7 +131,7 @@ func (s *Server) assessmentZip(c echo.Context) error {
 	return s.abortDownload(c, err)
 }
 
-// assessmentTables writes checks.csv, exclusions.csv and fingerprints.txt,
+// assessmentTables writes checks.csv, exclusions.csv, scope.csv and fingerprints.txt,
 // counting their rows, and returns the manifest's description of a.
 func (s *Server) assessmentTables(ctx context.Context, tx pgx.Tx, b *export.Bundle, a dbsqlc.Assessment, rows map[string]int) (assessmentManifest, error) {
 	m := assessmentManifest{Assessment: a.ID.String(), Name: a.Name, Framework: a.Framework, Status: a.Status,
@@ -164,6 +165,9 @@ func (s *Server) assessmentTables(ctx context.Context, tx pgx.Tx, b *export.Bund
 			return []string{x.ConnectionName, x.CheckKey, x.SubjectLabel, x.Reason, stamp(x.CreatedAt), stamp(x.ExpiresAt), revoked}
 		})
 	if err != nil {
+		return m, err
+	}
+	if err := writeAssessmentScope(ctx, tx, b, a, rows); err != nil {
 		return m, err
 	}
 	w, err := b.Create("fingerprints.txt")

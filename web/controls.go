@@ -11,74 +11,101 @@ import (
 
 	"github.com/attesthq/attest/db/dbsqlc"
 	"github.com/attesthq/attest/internal/coverage"
+	"github.com/attesthq/attest/internal/scope"
 	"github.com/attesthq/attest/views/components"
 	"github.com/attesthq/attest/views/pages/controls"
 )
 
-// controlsList lists the controls in scope, filtered by state and category.
+// controlsList lists the controls of the organization's categories,
+// filtered by state, category and owner.
 func (s *Server) controlsList(c echo.Context) error {
-	report, err := s.loadCoverage(c, nil, nil)
+	ctx := c.Request().Context()
+	var owners map[string]scope.Owner
+	report, err := s.loadCoverage(c, nil, func(tx pgx.Tx) error {
+		var err error
+		owners, err = scope.Owners(ctx, tx)
+		return err
+	})
 	if err != nil {
 		return err
 	}
-	status, category := c.QueryParam("status"), c.QueryParam("category")
-	if !slices.Contains(coverage.Statuses, status) {
-		status = ""
+	f, err := parseControlFilter(c)
+	if err != nil {
+		return err
 	}
-	link := func(st, cat string) string {
-		v := url.Values{}
-		if st != "" {
-			v.Set("status", st)
-		}
-		if cat != "" {
-			v.Set("category", cat)
-		}
-		if len(v) == 0 {
-			return orgPath(c, "/controls")
-		}
-		return orgPath(c, "/controls?"+v.Encode())
-	}
-	l := controls.List{Page: s.page(c, "Controls", "controls"), Coverage: components.Percent(report.Coverage)}
-	l.States = append(l.States, controls.Filter{Label: "All", Count: report.InScope, URL: link("", category), On: status == ""})
+	me := currentUser(c).UserID
+	l := controls.List{Page: s.page(c, "Controls", "controls"), Coverage: components.Percent(report.Coverage),
+		ExportURL: orgPath(c, "/controls/scope.csv")}
+	l.States = append(l.States, controls.Filter{Label: "All", Count: len(report.Controls), URL: f.with(c, "status", ""), On: f.status == ""})
 	for _, st := range coverage.Statuses {
-		l.States = append(l.States, controls.Filter{Value: st, Label: components.ControlStatusLabel(st), Count: report.Counts[st], URL: link(st, category), On: status == st})
+		l.States = append(l.States, controls.Filter{Value: st, Label: components.ControlStatusLabel(st), Count: report.Counts[st], URL: f.with(c, "status", st), On: f.status == st})
 	}
-	l.Categories = append(l.Categories, controls.Filter{Label: "All categories", URL: link(status, ""), On: category == ""})
+	l.Categories = append(l.Categories, controls.Filter{Label: "All categories", URL: f.with(c, "category", ""), On: f.category == ""})
 	for _, cat := range coverage.Categories {
 		for _, ctl := range report.Controls {
 			if ctl.Category == cat.Key {
-				l.Categories = append(l.Categories, controls.Filter{Value: cat.Key, Label: cat.Name, URL: link(status, cat.Key), On: category == cat.Key})
+				l.Categories = append(l.Categories, controls.Filter{Value: cat.Key, Label: cat.Name, URL: f.with(c, "category", cat.Key), On: f.category == cat.Key})
 				break
 			}
 		}
 	}
+	for _, o := range ownerFilters {
+		l.Owners = append(l.Owners, controls.Filter{Value: o.value, Label: o.label, URL: f.with(c, "owner", o.value), On: f.owner == o.value})
+	}
 	for _, ctl := range report.Controls {
-		if (status != "" && ctl.Status != status) || (category != "" && ctl.Category != category) {
+		owner, owned := owners[ctl.ID]
+		if !f.matches(ctl, owner, owned, me) {
 			continue
 		}
 		l.Rows = append(l.Rows, controls.Row{ID: ctl.ID, Summary: ctl.Summary, Category: ctl.Category, Status: ctl.Status,
-			Checks: len(ctl.Checks), Newest: ctl.NewestEvidence, URL: orgPath(c, "/controls/"+ctl.ID)})
+			Evidence: ctl.Evidence, Justification: justification(ctl), Owner: ownerLabel(owner, owned),
+			Checks: len(ctl.Checks), Documents: len(ctl.Documents), Newest: ctl.NewestEvidence, URL: orgPath(c, "/controls/"+ctl.ID)})
 	}
 	return s.render(c, http.StatusOK, controls.ListPage(l))
 }
 
-// controlShow is one control: its criterion, checks and their freshness,
-// evidence kinds, exclusions in force and status history.
+// controlShow is one control: its criterion, scope and owner, checks and
+// their freshness, documents, evidence kinds, exclusions in force and status
+// history.
 func (s *Server) controlShow(c echo.Context) error {
+	crit, err := orgCriterion(c)
+	if err != nil {
+		return err
+	}
+	return s.renderControl(c, http.StatusOK, crit, controls.Scope{})
+}
+
+// orgCriterion is the criterion named in the path, among the organization's
+// categories.
+func orgCriterion(c echo.Context) (coverage.Criterion, error) {
 	crit, ok := coverage.Find(c.Param("control"))
 	if !ok {
-		return echo.ErrNotFound
+		return crit, echo.ErrNotFound
 	}
 	if !slices.ContainsFunc(coverage.OrgScope(currentOrg(c)), func(x coverage.Criterion) bool { return x.ID == crit.ID }) {
-		return echo.NewHTTPError(http.StatusNotFound, crit.ID+" is not in scope: add its category in Settings.")
+		return crit, echo.NewHTTPError(http.StatusNotFound, crit.ID+" is not in scope: add its category in Settings.")
 	}
+	return crit, nil
+}
+
+// renderControl renders the control page; form carries a refused scope
+// form's error and input.
+func (s *Server) renderControl(c echo.Context, status int, crit coverage.Criterion, form controls.Scope) error {
 	ctx := c.Request().Context()
 	now := s.Clock.Now()
 	var history []dbsqlc.ControlHistorySinceRow
 	var exclusions []dbsqlc.CheckExclusion
+	var owners map[string]scope.Owner
+	var candidates []scope.Owner
 	report, err := s.loadCoverage(c, []coverage.Criterion{crit}, func(tx pgx.Tx) error {
 		var err error
 		if history, err = q.ControlHistorySince(ctx, tx, dbsqlc.ControlHistorySinceParams{Since: now.AddDate(0, 0, -chartDays), ControlID: crit.ID}); err != nil {
+			return err
+		}
+		if owners, err = scope.Owners(ctx, tx); err != nil {
+			return err
+		}
+		if candidates, err = scope.Candidates(ctx, tx, currentOrg(c).ID); err != nil {
 			return err
 		}
 		exclusions, err = q.CheckExclusionsActiveForOrg(ctx, tx, now)
@@ -89,7 +116,12 @@ func (s *Server) controlShow(c echo.Context) error {
 	}
 	ctl := &report.Controls[0]
 	d := controls.Detail{Page: s.page(c, crit.ID, "controls"), ID: crit.ID, Summary: crit.Summary, Series: coverage.Series[crit.Series],
-		Category: categoryName(crit.Category), Status: ctl.Status, ExportURL: orgPath(c, "/evidence/export?control="+url.QueryEscape(crit.ID))}
+		Category: categoryName(crit.Category), Status: ctl.Status, Evidence: ctl.Evidence, ExportURL: orgPath(c, "/evidence/export?control="+url.QueryEscape(crit.ID))}
+	owner, owned := owners[crit.ID]
+	d.Scope = controlScope(c, *ctl, owner, owned, candidates, form)
+	for _, doc := range ctl.Documents {
+		d.Documents = append(d.Documents, controls.Document{Title: doc.Title, Current: doc.Current, ReviewDue: doc.ReviewDue, LatestRevisionAt: doc.LatestRevisionAt})
+	}
 	checkKeys := map[string]string{}
 	for _, chk := range ctl.Checks {
 		checkKeys[chk.CheckKey] = chk.CheckTitle
@@ -111,7 +143,7 @@ func (s *Server) controlShow(c echo.Context) error {
 		}
 	}
 	d.History = controlHistory(history, ctl.Status, now)
-	return s.render(c, http.StatusOK, controls.DetailPage(d))
+	return s.render(c, status, controls.DetailPage(d))
 }
 
 // controlHistory is the control's status on each snapshot day, today live.

@@ -41,7 +41,8 @@ func (s *Server) dashboardShow(c echo.Context) error {
 	d := dashboard.Dashboard{
 		Page: s.page(c, "Dashboard", "dashboard"), Coverage: components.Percent(report.Coverage),
 		CoverageURL: orgPath(c, "/controls"), Passing: report.Counts[coverage.Passing], InScope: report.InScope,
-		ConnectURL: orgPath(c, "/integrations"), AlertsURL: orgPath(c, "/alerts"), RefreshURL: orgPath(c, "/"),
+		NotApplicable: report.Counts[coverage.NotApplicable],
+		ConnectURL:    orgPath(c, "/integrations"), AlertsURL: orgPath(c, "/alerts"), RefreshURL: orgPath(c, "/"),
 	}
 	for _, st := range coverage.Statuses {
 		d.Counts = append(d.Counts, dashboard.StateCount{Status: st, Count: report.Counts[st], URL: orgPath(c, "/controls?status="+st)})
@@ -92,7 +93,9 @@ func categoryGroups(c echo.Context, report coverage.Report) []dashboard.Category
 			if ctl.Category != cat.Key {
 				continue
 			}
-			g.Total++
+			if ctl.Status != coverage.NotApplicable {
+				g.Total++
+			}
 			if ctl.Status == coverage.Passing {
 				g.Passing++
 			}
@@ -101,9 +104,9 @@ func categoryGroups(c echo.Context, report coverage.Report) []dashboard.Category
 			}
 			sg := &g.Series[len(g.Series)-1]
 			sg.Controls = append(sg.Controls, dashboard.ControlTile{ID: ctl.ID, Summary: ctl.Summary, Status: ctl.Status,
-				URL: orgPath(c, "/controls/"+ctl.ID), Newest: ctl.NewestEvidence})
+				Evidence: ctl.Evidence, Justification: justification(ctl), URL: orgPath(c, "/controls/"+ctl.ID), Newest: ctl.NewestEvidence})
 		}
-		if g.Total > 0 {
+		if len(g.Series) > 0 {
 			out = append(out, g)
 		}
 	}

@@ -65,6 +65,15 @@ type AssessmentEvidence struct {
 	AddedAt      time.Time
 }
 
+type AssessmentScope struct {
+	OrgID         uuid.UUID
+	AssessmentID  uuid.UUID
+	Criterion     string
+	Justification string
+	MarkedBy      uuid.UUID
+	MarkedAt      time.Time
+}
+
 type AuditHead struct {
 	OrgID uuid.UUID
 	Seq   int64
@@ -200,6 +209,22 @@ type CoverageSnapshot struct {
 	NoEvidence int32
 	Controls   json.RawMessage
 	TakenAt    time.Time
+}
+
+type CriterionOwner struct {
+	OrgID     uuid.UUID
+	Criterion string
+	UserID    uuid.UUID
+	SetBy     uuid.UUID
+	SetAt     time.Time
+}
+
+type CriterionScope struct {
+	OrgID         uuid.UUID
+	Criterion     string
+	Justification string
+	MarkedBy      uuid.UUID
+	MarkedAt      time.Time
 }
 
 type Evidence struct {

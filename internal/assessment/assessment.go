@@ -210,8 +210,9 @@ func (s *Service) move(ctx context.Context, orgID uuid.UUID, actor audit.Actor, 
 }
 
 // Approve freezes an assessment in review: records removed by hand leave
-// the set, the root hash and the coverage of its scope at this moment are
-// stored, and from then on the database refuses any change to it.
+// the set, the root hash, the coverage of its scope and the criteria marked
+// not applicable at this moment are stored, and from then on the database
+// refuses any change to it.
 func (s *Service) Approve(ctx context.Context, orgID uuid.UUID, actor audit.Actor, id uuid.UUID) (dbsqlc.Assessment, error) {
 	var out dbsqlc.Assessment
 	err := s.step(ctx, orgID, id, func(tx pgx.Tx, a dbsqlc.Assessment, now time.Time) error {
@@ -233,13 +234,17 @@ func (s *Service) Approve(ctx context.Context, orgID uuid.UUID, actor audit.Acto
 		if err != nil {
 			return err
 		}
+		notApplicable, err := recordScope(ctx, tx, a)
+		if err != nil {
+			return err
+		}
 		out, err = q.AssessmentApprove(ctx, tx, dbsqlc.AssessmentApproveParams{ID: a.ID, Now: &now, UserID: actor.ID,
 			RootHash: root.RootHash, EvidenceCount: &root.Records, Coverage: snap})
 		if err != nil {
 			return fmt.Errorf("assessment: approve: %w", err)
 		}
 		return record(ctx, tx, a, actor, now, "assessment.approve", map[string]any{
-			"root_hash": fmt.Sprintf("%x", root.RootHash), "records": root.Records,
+			"root_hash": fmt.Sprintf("%x", root.RootHash), "records": root.Records, "not_applicable": notApplicable,
 		})
 	})
 	return out, err

@@ -83,7 +83,7 @@ func TestCoverageCountsOnlyPassing(t *testing.T) {
 	}}
 	r := Compute(in)
 	require.Equal(t, 33+3, r.InScope)
-	require.Equal(t, map[string]int{Passing: 2, Failing: 1, StaleState: 1, Unknown: 1, NoEvidence: 31}, r.Counts)
+	require.Equal(t, map[string]int{Passing: 2, Failing: 1, StaleState: 1, Unknown: 1, NoEvidence: 31, NotApplicable: 0}, r.Counts)
 	require.InDelta(t, 2.0/36.0, r.Coverage, 1e-9)
 	for _, c := range r.Controls {
 		if c.ID == "CC6.1" {

@@ -23,7 +23,9 @@ func OrgScope(org dbsqlc.Organization) []Criterion {
 
 // Load reads the coverage inputs of criteria inside tx (scoped to one
 // organization): the current results, on every live connection, of the
-// checks that support them, with their freshness at now. Passing one
+// checks that support them, with their freshness at now, and which of them
+// the organization marked not applicable. Documents are not read here
+// (Input.Documents stays empty until the documents loader fills it). Passing one
 // criterion reads only its checks: Compute then gives it exactly the status
 // it has among all of them, for a fraction of the rows.
 func Load(ctx context.Context, tx pgx.Tx, registry *connector.Registry, now time.Time, criteria []Criterion) (Input, error) {
@@ -40,6 +42,9 @@ func Load(ctx context.Context, tx pgx.Tx, registry *connector.Registry, now time
 		return Input{}, fmt.Errorf("coverage: read check results: %w", err)
 	}
 	in := Input{Criteria: criteria, Checks: make([]CheckInput, 0, len(rows))}
+	if in.NotApplicable, err = notApplicable(ctx, tx, criteria); err != nil {
+		return Input{}, err
+	}
 	for _, r := range rows {
 		def, ok := registry.Check(r.CheckKey)
 		if !ok {
@@ -53,4 +58,20 @@ func Load(ctx context.Context, tx pgx.Tx, registry *connector.Registry, now time
 		})
 	}
 	return in, nil
+}
+
+// notApplicable reads which of criteria the organization marked not
+// applicable.
+func notApplicable(ctx context.Context, tx pgx.Tx, criteria []Criterion) (map[string]Exemption, error) {
+	rows, err := q.ScopeNotApplicableList(ctx, tx)
+	if err != nil {
+		return nil, fmt.Errorf("coverage: read scope: %w", err)
+	}
+	out := make(map[string]Exemption, len(rows))
+	for _, r := range rows {
+		if slices.ContainsFunc(criteria, func(c Criterion) bool { return c.ID == r.Criterion }) {
+			out[r.Criterion] = Exemption{Justification: r.Justification, MarkedBy: r.MarkedByEmail, MarkedAt: r.MarkedAt}
+		}
+	}
+	return out, nil
 }
