@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alexedwards/argon2id"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
@@ -13,6 +14,7 @@ import (
 	"github.com/attesthq/attest/db"
 	"github.com/attesthq/attest/internal/account"
 	"github.com/attesthq/attest/internal/audit"
+	"github.com/attesthq/attest/internal/auth"
 	"github.com/attesthq/attest/internal/clock"
 	"github.com/attesthq/attest/internal/scope"
 	"github.com/attesthq/attest/internal/testdb"
@@ -49,7 +51,9 @@ func (f *fixture) member(t *testing.T, org uuid.UUID, email, role string) uuid.U
 		at := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
 		expires = &at
 	}
-	u, err := f.accounts.AddMember(context.Background(), nil, org, account.Member{Email: email, Role: role, ExpiresAt: expires}, audit.SystemActor("test"))
+	hasher, err := auth.NewHasher(argon2id.Params{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32})
+	require.NoError(t, err)
+	u, err := f.accounts.AddMember(context.Background(), hasher, org, account.Member{Email: email, Password: "a member's long password", Role: role, ExpiresAt: expires}, audit.SystemActor("test"))
 	require.NoError(t, err)
 	return u.ID
 }
