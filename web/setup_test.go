@@ -84,6 +84,8 @@ func setup(t *testing.T) *bundle {
 	srv := httptest.NewServer(nil)
 	t.Cleanup(srv.Close)
 	env := map[string]string{
+		"ATTEST_APP_DATABASE_URL": tdb.AppURL, // the application's own login role
+
 		"DATABASE_URL":           tdb.URL,
 		"ATTEST_SESSION_KEYS":    "test-session-key-0123456789abcdef0123456789",
 		"ATTEST_BASE_URL":        srv.URL,
