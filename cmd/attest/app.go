@@ -190,7 +190,7 @@ func (a *app) serve(ctx context.Context, ready func(addr string)) error {
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      5 * time.Minute, // evidence exports stream for a while
+		WriteTimeout:      time.Minute, // downloads move their own deadline per chunk (web/mw_export_limit.go)
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),

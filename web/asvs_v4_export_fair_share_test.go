@@ -1,0 +1,172 @@
+package web_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/require"
+
+	"github.com/attesthq/attest/internal/account"
+	"github.com/attesthq/attest/internal/audit"
+	"github.com/attesthq/attest/internal/connector/entra"
+	"github.com/attesthq/attest/internal/webtest"
+)
+
+// ASVS 4 (access control) / 11.1.4 (anti-automation, resource limits): one
+// organization's downloads cannot take the server's database connections
+// from every other organization.
+
+const exportPath = "/o/acme/evidence/export?kind=" + entra.KindUser
+
+// seedBulkEvidence syncs acme once and copies its user records into rows
+// copies with long labels: an export of some megabytes, more than the
+// kernel's socket buffers hold, so a client that stops reading holds the
+// export (and, without limits, its database connection) for good.
+func seedBulkEvidence(t *testing.T, b *bundle, owner *webtest.Client, copies int) {
+	t.Helper()
+	b.connectAndSync(t, owner)
+	ctx := context.Background()
+	admin, err := pgx.Connect(ctx, b.tdb.AdminURL)
+	require.NoError(t, err)
+	defer admin.Close(ctx)
+	_, err = admin.Exec(ctx, `
+		INSERT INTO evidence (org_id, connection_id, kind, schema_version, subject_key, subject_label, payload,
+		                      fingerprint, observed_at, collected_at, first_run_id)
+		SELECT e.org_id, e.connection_id, e.kind, e.schema_version, e.subject_key || '/' || g, e.subject_label || repeat('x', 2000),
+		       e.payload, sha256(e.fingerprint || int4send(g)), e.observed_at, e.collected_at, e.first_run_id
+		FROM evidence e CROSS JOIN generate_series(1, $2) g
+		WHERE e.org_id = $1 AND e.kind = $3`, b.org.ID, copies, entra.KindUser)
+	require.NoError(t, err)
+}
+
+// stallingClient is a browser sharing c's session whose connections read
+// almost nothing: a tiny receive buffer, and the tests read a few bytes and
+// stop. Its requests give up waiting for headers after 10 s, so a server
+// that cannot answer fails the test instead of hanging it.
+func stallingClient(c *webtest.Client) *http.Client {
+	dialer := &net.Dialer{Control: func(_, _ string, raw syscall.RawConn) error {
+		var err error
+		if cerr := raw.Control(func(fd uintptr) {
+			err = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096)
+		}); cerr != nil {
+			return cerr
+		}
+		return err
+	}}
+	return &http.Client{Jar: c.HTTP.Jar, Transport: &http.Transport{
+		DialContext: dialer.DialContext, ResponseHeaderTimeout: 10 * time.Second, DisableKeepAlives: true,
+	}}
+}
+
+// stall starts a download and reads its first bytes, then stops reading.
+// The body stays open until the test ends.
+func stall(t *testing.T, hc *http.Client, url string) *http.Response {
+	t.Helper()
+	res, err := hc.Get(url)
+	require.NoError(t, err)
+	t.Cleanup(func() { res.Body.Close() })
+	if res.StatusCode == http.StatusOK {
+		_, err = io.ReadFull(res.Body, make([]byte, 16))
+		require.NoError(t, err)
+	}
+	return res
+}
+
+// The review's probe: twenty clients that stop reading one organization's
+// export. Two are served (the organization's share), the other eighteen are
+// told to come back later; another organization's dashboard and /readyz
+// still answer at once.
+func TestSlowExportReadersCannotStarveOtherOrganizations(t *testing.T) {
+	t.Parallel()
+	b := setupWith(t, map[string]string{"ATTEST_EXPORTS_MAX": "3", "ATTEST_EXPORTS_PER_ORG": "2"})
+	owner := b.client(t)
+	owner.Login(ownerEmail, ownerPassword)
+	seedBulkEvidence(t, b, owner, 150)
+
+	other, err := b.accounts.CreateOrg(context.Background(), "Beta Inc", "beta", audit.SystemActor("test"))
+	require.NoError(t, err)
+	b.member(t, other.ID, "owner@beta.test", ownerPassword, account.RoleOwner, nil)
+	beta := b.client(t)
+	beta.Login("owner@beta.test", ownerPassword)
+
+	hc := stallingClient(owner)
+	responses := make([]*http.Response, 20)
+	errs := make([]error, 20)
+	var wg sync.WaitGroup
+	for i := range responses {
+		wg.Go(func() { responses[i], errs[i] = hc.Get(b.srv.URL + exportPath) })
+	}
+	wg.Wait()
+	for _, res := range responses {
+		if res != nil {
+			t.Cleanup(func() { res.Body.Close() })
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for _, probe := range []struct {
+		c    *http.Client
+		path string
+	}{{beta.HTTP, "/o/beta/"}, {http.DefaultClient, "/readyz"}, {beta.HTTP, "/o/beta/evidence/export?kind=" + entra.KindUser}} {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, b.srv.URL+probe.path, nil)
+		require.NoError(t, err)
+		res, err := probe.c.Do(req)
+		require.NoError(t, err, "%s must answer while acme's downloads stall", probe.path)
+		_, _ = io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		require.Equal(t, http.StatusOK, res.StatusCode, probe.path)
+	}
+
+	var codes []int
+	served, refused := 0, 0
+	for i, res := range responses {
+		require.NoError(t, errs[i], "every download is answered at once, served or refused")
+		codes = append(codes, res.StatusCode)
+		switch res.StatusCode {
+		case http.StatusOK:
+			_, err := io.ReadFull(res.Body, make([]byte, 16)) // then stop reading
+			require.NoError(t, err)
+			served++
+		case http.StatusTooManyRequests:
+			require.Equal(t, "30", res.Header.Get("Retry-After"))
+			refused++
+		}
+	}
+	require.Equal(t, 2, served, "the organization's share of downloads: %v", codes)
+	require.Equal(t, 18, refused, "the rest are refused, not queued: %v", codes)
+}
+
+// A client that stops reading is cut off once the idle timeout passes: its
+// download fails (it never looks complete), the database connection and
+// the organization's only place are given back, and the next download, read
+// at once, is served in full.
+func TestStalledExportIsCutOffAfterTheIdleTimeout(t *testing.T) {
+	t.Parallel()
+	b := setupWith(t, map[string]string{"ATTEST_EXPORTS_PER_ORG": "1", "ATTEST_EXPORT_IDLE_TIMEOUT": "200ms"})
+	owner := b.client(t)
+	owner.Login(ownerEmail, ownerPassword)
+	seedBulkEvidence(t, b, owner, 150)
+
+	res := stall(t, stallingClient(owner), b.srv.URL+exportPath)
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	require.Eventually(t, func() bool {
+		return strings.Contains(b.logs.String(), `"msg":"download failed"`)
+	}, 10*time.Second, 20*time.Millisecond, "the stalled download is cut off")
+	require.Contains(t, b.logs.String(), "i/o timeout")
+	_, err := io.ReadAll(res.Body)
+	require.True(t, errors.Is(err, io.ErrUnexpectedEOF), "a cut download ends abruptly: %v", err)
+
+	full := owner.Get(exportPath)
+	require.Equal(t, http.StatusOK, full.StatusCode, "the place is free again")
+	_, records := parseCSV(t, full.Body)
+	require.Equal(t, b.countEvidence(t, "kind = $1", entra.KindUser), len(records))
+}
