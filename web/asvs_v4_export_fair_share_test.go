@@ -171,3 +171,23 @@ func TestStalledExportIsCutOffAfterTheIdleTimeout(t *testing.T) {
 	_, records := parseCSV(t, next.Body)
 	require.Empty(t, records)
 }
+
+// Every download route draws on the same places: while an evidence export
+// holds the organization's only one, the assessment's CSV and ZIP are
+// refused too.
+func TestEveryDownloadRouteSharesTheOrganizationsPlaces(t *testing.T) {
+	t.Parallel()
+	b := setupWith(t, map[string]string{"ATTEST_EXPORTS_PER_ORG": "1"})
+	owner := b.client(t)
+	owner.Login(ownerEmail, ownerPassword)
+	seedBulkEvidence(t, b, owner, 150)
+	assessment := b.createAssessment(t, owner, "FY26 SOC 2")
+
+	res := stall(t, stallingClient(owner), b.srv.URL+exportPath)
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	for _, path := range []string{assessment + "/export?kind=" + entra.KindUser, assessment + "/export.zip", exportPath} {
+		r := owner.Get(path)
+		require.Equal(t, http.StatusTooManyRequests, r.StatusCode, path)
+		require.Equal(t, "30", r.Header.Get("Retry-After"), path)
+	}
+}
