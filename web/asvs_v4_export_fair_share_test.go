@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"syscall"
@@ -67,18 +68,19 @@ func stallingClient(c *webtest.Client) *http.Client {
 	}}
 }
 
-// stall starts a download and reads its first bytes, then stops reading.
-// The body stays open until the test ends.
-func stall(t *testing.T, hc *http.Client, url string) *http.Response {
+// stall starts a download and reads its first bytes (returned), then stops
+// reading. The body stays open until the test ends.
+func stall(t *testing.T, hc *http.Client, url string) (*http.Response, []byte) {
 	t.Helper()
 	res, err := hc.Get(url)
 	require.NoError(t, err)
 	t.Cleanup(func() { res.Body.Close() })
+	head := make([]byte, 16)
 	if res.StatusCode == http.StatusOK {
-		_, err = io.ReadFull(res.Body, make([]byte, 16))
+		_, err = io.ReadFull(res.Body, head)
 		require.NoError(t, err)
 	}
-	return res
+	return res, head
 }
 
 // The review's probe: twenty clients that stop reading one organization's
@@ -155,7 +157,7 @@ func TestStalledExportIsCutOffAfterTheIdleTimeout(t *testing.T) {
 	owner.Login(ownerEmail, ownerPassword)
 	seedBulkEvidence(t, b, owner, 150)
 
-	res := stall(t, stallingClient(owner), b.srv.URL+exportPath)
+	res, _ := stall(t, stallingClient(owner), b.srv.URL+exportPath)
 	require.Equal(t, http.StatusOK, res.StatusCode)
 	require.Eventually(t, func() bool {
 		return strings.Contains(b.logs.String(), `"msg":"download failed"`)
@@ -183,11 +185,52 @@ func TestEveryDownloadRouteSharesTheOrganizationsPlaces(t *testing.T) {
 	seedBulkEvidence(t, b, owner, 150)
 	assessment := b.createAssessment(t, owner, "FY26 SOC 2")
 
-	res := stall(t, stallingClient(owner), b.srv.URL+exportPath)
+	res, _ := stall(t, stallingClient(owner), b.srv.URL+exportPath)
 	require.Equal(t, http.StatusOK, res.StatusCode)
 	for _, path := range []string{assessment + "/export?kind=" + entra.KindUser, assessment + "/export.zip", exportPath} {
 		r := owner.Get(path)
 		require.Equal(t, http.StatusTooManyRequests, r.StatusCode, path)
 		require.Equal(t, "30", r.Header.Get("Retry-After"), path)
 	}
+}
+
+// A download outlasts the pool's statement and idle-transaction limits (it
+// raises its own): here its query is kept running well past them by a
+// client that stops reading, and still delivers every record once the
+// client reads on.
+func TestLongExportOutlastsThePoolsStatementLimits(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	owner := b.client(t)
+	owner.Login(ownerEmail, ownerPassword)
+	seedBulkEvidence(t, b, owner, 150)
+	ctx := context.Background()
+	admin, err := pgx.Connect(ctx, b.tdb.AdminURL)
+	require.NoError(t, err)
+	defer admin.Close(ctx)
+	var want int
+	require.NoError(t, admin.QueryRow(ctx, `SELECT count(*) FROM evidence WHERE kind = $1`, entra.KindUser).Scan(&want))
+	login, err := url.Parse(b.tdb.AppURL)
+	require.NoError(t, err)
+	for _, setting := range []string{"statement_timeout", "idle_in_transaction_session_timeout"} {
+		_, err = admin.Exec(ctx, `DO $$ BEGIN EXECUTE format('ALTER ROLE %I IN DATABASE %I SET `+setting+` = ''300ms''', '`+
+			login.User.Username()+`', current_database()); END $$`)
+		require.NoError(t, err)
+	}
+	b.tdb.Pool.Reset()
+	_, err = b.tdb.Pool.Exec(ctx, `SELECT pg_sleep(0.6)`)
+	require.ErrorContains(t, err, "statement timeout", "the pool's connections now have the short limit")
+
+	res, head := stall(t, stallingClient(owner), b.srv.URL+exportPath)
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	require.Eventually(t, func() bool {
+		var running bool
+		err := admin.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database()
+			AND usename = $1 AND query LIKE '%FROM evidence e%' AND now() - query_start > interval '600ms')`, login.User.Username()).Scan(&running)
+		return err == nil && running
+	}, 10*time.Second, 20*time.Millisecond, "the export's query runs past the pool's limit")
+	body, err := io.ReadAll(res.Body)
+	require.NoError(t, err, "the download is complete")
+	_, records := parseCSV(t, append(head, body...))
+	require.Len(t, records, want)
 }
