@@ -68,7 +68,7 @@ func (l *localDatabase) ensureAppLogin(ctx context.Context) error {
 	defer conn.Close(context.Background())
 	var exists bool
 	if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = $1)`, appLogin).Scan(&exists); err != nil {
-		return err
+		return fmt.Errorf("look up role %s: %w", appLogin, err)
 	}
 	if exists {
 		return nil
