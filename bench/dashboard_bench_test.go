@@ -185,7 +185,8 @@ func dashboardServer(b *testing.B, e *synctest.Env) *httptest.Server {
 	if err != nil {
 		b.Fatal(err)
 	}
-	pool, err := db.Open(context.Background(), e.DB.URL, cfg.DBMaxConns)
+	pool, err := db.Open(context.Background(), e.DB.URL, db.Options{AppURL: e.DB.AppURL, MaxConns: cfg.DBMaxConns,
+		StatementTimeout: cfg.DBStatementTimeout, IdleInTransactionTimeout: cfg.DBIdleInTransactionTimeout})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -39,7 +39,7 @@ func BenchmarkScheduler(b *testing.B) {
 	tdb := testdb.New(b)
 	seedDue(b, tdb)
 	counter := &statementCounter{}
-	pool, err := db.Open(ctx, tdb.URL, 20, func(c *pgxpool.Config) { c.ConnConfig.Tracer = counter })
+	pool, err := db.Open(ctx, tdb.URL, db.Options{AppURL: tdb.AppURL, MaxConns: 20}, func(c *pgxpool.Config) { c.ConnConfig.Tracer = counter })
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -4,7 +4,10 @@
 // from db/migrations) run as the role named by DATABASE_URL, which owns the
 // schema. Every request and job runs on a pool whose connections switch to the
 // attest_app role: it owns no table and cannot bypass row-level security, even
-// when DATABASE_URL names a superuser.
+// when DATABASE_URL names a superuser. The pool logs in as the application's
+// own login role when ATTEST_APP_DATABASE_URL names one (CheckLoginRole
+// refuses one that could step outside row-level security), so RESET ROLE
+// leads nowhere; without it, it logs in as the owner and only switches.
 //
 // Tenant data is reached only through InOrg, which opens a transaction scoped
 // to one organization with set_config('app.org_id', id, true). The generated

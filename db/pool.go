@@ -3,6 +3,8 @@ package db
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -11,23 +13,55 @@ import (
 // AppRole is the role every application connection runs as.
 const AppRole = "attest_app"
 
-// Open connects to DATABASE_URL and returns a pool whose every connection runs
-// as AppRole. It refuses to return a pool that could bypass row-level security.
-// Each configure function adjusts the pool's configuration before it opens
-// (a benchmark adds a query tracer).
-func Open(ctx context.Context, url string, maxConns int32, configure ...func(*pgxpool.Config)) (*pgxpool.Pool, error) {
+// Options choose how the application pool logs in and bounds its work.
+type Options struct {
+	// AppURL, when set, logs in as the application's own login role
+	// (ATTEST_APP_DATABASE_URL): AppRole itself given LOGIN, or a role that
+	// is a member of it. Open refuses a login role that could leave row-level
+	// security behind (see CheckLoginRole). Unset, the pool logs in with the
+	// owner's URL and switches to AppRole with SET ROLE, which injected SQL
+	// could undo with RESET ROLE.
+	AppURL string
+	// MaxConns caps the pool; zero keeps pgx's default.
+	MaxConns int32
+	// StatementTimeout and IdleInTransactionTimeout, when positive, become
+	// the connections' statement_timeout and
+	// idle_in_transaction_session_timeout: a runaway query or a transaction
+	// left open cannot hold a connection for longer. A transaction that must
+	// run longer raises its own limit (SetLocalTimeouts).
+	StatementTimeout         time.Duration
+	IdleInTransactionTimeout time.Duration
+}
+
+// Open returns a pool whose every connection runs as AppRole, logging in
+// with o.AppURL when given and with ownerURL (DATABASE_URL) otherwise. It
+// refuses to return a pool that could bypass row-level security. Each
+// configure function adjusts the pool's configuration before it opens (a
+// benchmark adds a query tracer).
+func Open(ctx context.Context, ownerURL string, o Options, configure ...func(*pgxpool.Config)) (*pgxpool.Pool, error) {
+	url, name := ownerURL, "DATABASE_URL"
+	if o.AppURL != "" {
+		url, name = o.AppURL, "ATTEST_APP_DATABASE_URL"
+	}
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
-		return nil, fmt.Errorf("db: parse DATABASE_URL: %w", err)
+		return nil, fmt.Errorf("db: parse %s: %w", name, err)
 	}
-	if maxConns > 0 {
-		cfg.MaxConns = maxConns
+	if o.MaxConns > 0 {
+		cfg.MaxConns = o.MaxConns
 	}
-	cfg.ConnConfig.RuntimeParams["application_name"] = "attest"
+	params := cfg.ConnConfig.RuntimeParams
+	params["application_name"] = "attest"
+	if o.StatementTimeout > 0 {
+		params["statement_timeout"] = millis(o.StatementTimeout)
+	}
+	if o.IdleInTransactionTimeout > 0 {
+		params["idle_in_transaction_session_timeout"] = millis(o.IdleInTransactionTimeout)
+	}
 	cfg.AfterConnect = func(ctx context.Context, conn *pgx.Conn) error {
 		registerUUID(conn.TypeMap())
 		if _, err := conn.Exec(ctx, "SET ROLE "+AppRole); err != nil {
-			return fmt.Errorf("db: switch to %s (run `attest migrate` first): %w", AppRole, err)
+			return fmt.Errorf("db: switch to %s (run `attest migrate` first; a login role must be granted %s): %w", AppRole, AppRole, err)
 		}
 		return nil
 	}
@@ -38,11 +72,31 @@ func Open(ctx context.Context, url string, maxConns int32, configure ...func(*pg
 	if err != nil {
 		return nil, fmt.Errorf("db: open pool: %w", err)
 	}
-	if err := checkUnprivileged(ctx, pool); err != nil {
+	err = checkUnprivileged(ctx, pool)
+	if err == nil && o.AppURL != "" {
+		err = CheckLoginRole(ctx, pool)
+	}
+	if err != nil {
 		pool.Close()
 		return nil, err
 	}
 	return pool, nil
+}
+
+// SetLocalTimeouts gives the rest of tx its own statement and idle limits,
+// for the one kind of work that legitimately outlasts the pool's: a
+// download streamed to a client from one query.
+func SetLocalTimeouts(ctx context.Context, tx pgx.Tx, d time.Duration) error {
+	_, err := tx.Exec(ctx, `SELECT set_config('statement_timeout', $1, true), set_config('idle_in_transaction_session_timeout', $1, true)`, millis(d))
+	if err != nil {
+		return fmt.Errorf("db: set transaction timeouts: %w", err)
+	}
+	return nil
+}
+
+// millis formats d as a PostgreSQL duration setting in milliseconds.
+func millis(d time.Duration) string {
+	return strconv.FormatInt(max(d.Milliseconds(), 1), 10) + "ms"
 }
 
 func checkUnprivileged(ctx context.Context, pool *pgxpool.Pool) error {

@@ -74,7 +74,7 @@ func TestApplicationRoleCannotBypassRLS(t *testing.T) {
 func TestSuperuserURLStillRunsUnderRLS(t *testing.T) {
 	t.Parallel()
 	tdb := testdb.New(t)
-	pool, err := db.Open(context.Background(), tdb.AdminURL, 2)
+	pool, err := db.Open(context.Background(), tdb.AdminURL, db.Options{MaxConns: 2})
 	require.NoError(t, err)
 	defer pool.Close()
 	createOrg(t, tdb, "acme")

@@ -13,7 +13,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/labstack/echo/v4"
 
-	"github.com/attesthq/attest/db"
 	"github.com/attesthq/attest/db/dbsqlc"
 	"github.com/attesthq/attest/internal/export"
 )
@@ -37,7 +36,7 @@ func (s *Server) assessmentExport(c echo.Context) error {
 	org := currentOrg(c)
 	ctx := c.Request().Context()
 	name := fmt.Sprintf("attest-%s-assessment-%s-%s-%s.csv", org.Slug, fileSlug(a.Name), fileSlug(k.Kind), s.Clock.Now().UTC().Format(time.DateOnly))
-	err = db.InOrg(ctx, s.Pool, org.ID, func(tx pgx.Tx) error {
+	err = s.exportTx(ctx, org.ID, func(tx pgx.Tx) error {
 		startDownload(c, "text/csv; charset=utf-8", name)
 		e := kindExport{c: c, tx: tx, org: org.Slug, open: func() (io.Writer, error) { return c.Response(), nil }, always: true}
 		rows, err := e.run(ctx, k, export.Filter{AssessmentID: &a.ID})
@@ -87,7 +86,7 @@ func (s *Server) assessmentZip(c echo.Context) error {
 	ctx := c.Request().Context()
 	now := s.Clock.Now()
 	name := fmt.Sprintf("attest-%s-assessment-%s-%s.zip", org.Slug, fileSlug(a.Name), now.UTC().Format(time.DateOnly))
-	err = db.InOrg(ctx, s.Pool, org.ID, func(tx pgx.Tx) error {
+	err = s.exportTx(ctx, org.ID, func(tx pgx.Tx) error {
 		startDownload(c, "application/zip", name)
 		b := export.NewBundle(c.Response())
 		rows := map[string]int{}

@@ -7,9 +7,11 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/labstack/echo/v4"
 
+	"github.com/attesthq/attest/db"
 	"github.com/attesthq/attest/internal/audit"
 	"github.com/attesthq/attest/internal/connector"
 	"github.com/attesthq/attest/internal/export"
@@ -126,6 +128,18 @@ func (e kindExport) run(ctx context.Context, k connector.EvidenceKind, f export.
 		return n, w.Flush()
 	}
 	return n, nil
+}
+
+// exportTx runs a download's transaction in org. It streams for as long as
+// the client reads, so it runs under the downloads' own statement and idle
+// limits (config.ExportLimits.Timeout) rather than the pool's.
+func (s *Server) exportTx(ctx context.Context, org uuid.UUID, fn func(pgx.Tx) error) error {
+	return db.InOrg(ctx, s.Pool, org, func(tx pgx.Tx) error {
+		if err := db.SetLocalTimeouts(ctx, tx, s.Config.Exports.Timeout); err != nil {
+			return err
+		}
+		return fn(tx)
+	})
 }
 
 // recordExport writes the evidence.export audit row in the export's

@@ -11,7 +11,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/labstack/echo/v4"
 
-	"github.com/attesthq/attest/db"
 	"github.com/attesthq/attest/internal/connector"
 	"github.com/attesthq/attest/internal/coverage"
 	"github.com/attesthq/attest/internal/export"
@@ -103,7 +102,7 @@ func (s *Server) evidenceExport(c echo.Context) error {
 	}
 	name += "-" + s.Clock.Now().UTC().Format(time.DateOnly)
 	details := r.details()
-	err = db.InOrg(ctx, s.Pool, org.ID, func(tx pgx.Tx) error {
+	err = s.exportTx(ctx, org.ID, func(tx pgx.Tx) error {
 		e := kindExport{c: c, tx: tx, org: org.Slug}
 		var rows int
 		var err error

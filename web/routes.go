@@ -26,6 +26,8 @@ var sessionRoutes = map[string]bool{
 //	            every unsafe method is refused for auditors (readOnlyForAuditors),
 //	            and an auditor limited to one assessment sees only it
 //	            (limitToAssessment)
+//	            Downloads are limited in number, per organization and in
+//	            total, and cut off when their client stalls (limitExports).
 //	ops         /ops/... the platform operators' console, apart from every
 //	            organization: the session and operator check run before
 //	            anything else can answer, so everyone else, signed in or not,
@@ -88,14 +90,14 @@ func (s *Server) routes() {
 	org.GET("/settings", s.settingsShow)
 	org.POST("/settings", s.settingsUpdate)
 	org.GET("/evidence", s.evidenceList)
-	org.GET("/evidence/export", s.evidenceExport)
+	org.GET("/evidence/export", s.evidenceExport, s.limitExports)
 	org.GET("/evidence/:evidence", s.evidenceShow)
 	org.POST("/evidence/:evidence/attach", s.assessmentAttach)
 	org.GET("/assessments", s.assessmentsList)
 	org.POST("/assessments", s.assessmentCreate)
 	org.GET("/assessments/:assessment", s.assessmentShow)
-	org.GET("/assessments/:assessment/export", s.assessmentExport)
-	org.GET("/assessments/:assessment/export.zip", s.assessmentZip)
+	org.GET("/assessments/:assessment/export", s.assessmentExport, s.limitExports)
+	org.GET("/assessments/:assessment/export.zip", s.assessmentZip, s.limitExports)
 	org.POST("/assessments/:assessment/submit", s.assessmentStep(s.assessmentSubmit))
 	org.POST("/assessments/:assessment/reopen", s.assessmentStep(s.assessmentReopen))
 	org.POST("/assessments/:assessment/refresh", s.assessmentStep(s.assessmentRefresh))

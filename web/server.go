@@ -61,6 +61,8 @@ type Server struct {
 	Deps
 	echo    *echo.Echo
 	cookies *sessions.CookieStore
+	// exports counts the downloads running (limitExports).
+	exports *exportLimiter
 }
 
 // New builds the server and its route table.
@@ -77,7 +79,7 @@ func New(d Deps) (*Server, error) {
 	e.HidePort = true
 	e.Logger.SetOutput(slogWriter{d.Log})
 	e.IPExtractor = ipExtractor(d.Config)
-	s := &Server{Deps: d, echo: e, cookies: store}
+	s := &Server{Deps: d, echo: e, cookies: store, exports: newExportLimiter(d.Config.Exports.Total, d.Config.Exports.PerOrg)}
 	e.HTTPErrorHandler = s.handleError
 	s.routes()
 	return s, nil

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -77,6 +78,13 @@ type bundle struct {
 
 func setup(t *testing.T) *bundle {
 	t.Helper()
+	return setupWith(t, nil)
+}
+
+// setupWith is setup with extra environment variables (limits a test
+// makes small, say).
+func setupWith(t *testing.T, extraEnv map[string]string) *bundle {
+	t.Helper()
 	tdb := testdb.New(t)
 	clk := clock.NewFake(time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC))
 	hasher, err := auth.NewHasher(cheapParams)
@@ -84,11 +92,14 @@ func setup(t *testing.T) *bundle {
 	srv := httptest.NewServer(nil)
 	t.Cleanup(srv.Close)
 	env := map[string]string{
+		"ATTEST_APP_DATABASE_URL": tdb.AppURL, // the application's own login role
+
 		"DATABASE_URL":           tdb.URL,
 		"ATTEST_SESSION_KEYS":    "test-session-key-0123456789abcdef0123456789",
 		"ATTEST_BASE_URL":        srv.URL,
 		"ATTEST_MASTER_KEY_FILE": filepath.Join(t.TempDir(), "master.key"),
 	}
+	maps.Copy(env, extraEnv)
 	cfg, err := config.Load(func(k string) string { return env[k] })
 	require.NoError(t, err)
 	logs := &webtest.Logs{}

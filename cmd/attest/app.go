@@ -68,9 +68,14 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opts appOp
 	if opts.Clock == nil {
 		opts.Clock = clock.Real{}
 	}
-	pool, err := db.Open(ctx, cfg.DatabaseURL, cfg.DBMaxConns)
+	pool, err := db.Open(ctx, cfg.DatabaseURL, db.Options{AppURL: cfg.AppDatabaseURL, MaxConns: cfg.DBMaxConns,
+		StatementTimeout: cfg.DBStatementTimeout, IdleInTransactionTimeout: cfg.DBIdleInTransactionTimeout})
 	if err != nil {
 		return nil, err
+	}
+	if cfg.AppDatabaseURL == "" {
+		log.Warn("ATTEST_APP_DATABASE_URL is not set: the application logs in as the schema owner and only switches to " + db.AppRole +
+			", which SQL run through it could undo; give it its own login role (README, \"The application login role\")")
 	}
 	if err := db.CheckReady(ctx, pool); err != nil {
 		pool.Close()
@@ -185,7 +190,7 @@ func (a *app) serve(ctx context.Context, ready func(addr string)) error {
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      5 * time.Minute, // evidence exports stream for a while
+		WriteTimeout:      time.Minute, // downloads move their own deadline per chunk (web/mw_export_limit.go)
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),

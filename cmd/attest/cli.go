@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"log/slog"
+	"strings"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -28,7 +29,7 @@ func (c *cli) openDB(ctx context.Context) (*cliEnv, error) {
 		return nil, err
 	}
 	log := newLogger(c.stderr, c.getenv("ATTEST_LOG_FORMAT"), "warn")
-	pool, err := db.Open(ctx, url, 4)
+	pool, err := db.Open(ctx, url, db.Options{AppURL: strings.TrimSpace(c.getenv("ATTEST_APP_DATABASE_URL")), MaxConns: 4})
 	if err != nil {
 		return nil, err
 	}

@@ -37,18 +37,19 @@ func (c *cli) dev(ctx context.Context, args []string) error {
 		return err
 	}
 	defaults := map[string]string{}
+	var local *localDatabase
 	if c.getenv("DATABASE_URL") == "" {
-		cluster, url, err := startLocalDatabase(ctx, c.stderr, dir)
-		if err != nil {
+		if local, err = startLocalDatabase(ctx, c.stderr, dir); err != nil {
 			return err
 		}
 		defer func() {
 			fmt.Fprintln(c.stderr, "stopping the local PostgreSQL cluster…")
-			if err := cluster.Stop(context.Background(), false); err != nil {
+			if err := local.cluster.Stop(context.Background(), false); err != nil {
 				fmt.Fprintln(c.stderr, "attest:", err)
 			}
 		}()
-		defaults["DATABASE_URL"] = url
+		defaults["DATABASE_URL"] = local.ownerURL
+		defaults["ATTEST_APP_DATABASE_URL"] = local.appURL
 	}
 	key, err := secretFile(filepath.Join(dir, "session.key"))
 	if err != nil {
@@ -64,6 +65,11 @@ func (c *cli) dev(ctx context.Context, args []string) error {
 	log := newLogger(c.stderr, cfg.LogFormat, cfg.LogLevel)
 	if err := db.Migrate(ctx, cfg.DatabaseURL, log); err != nil {
 		return err
+	}
+	if local != nil {
+		if err := local.ensureAppLogin(ctx); err != nil {
+			return err
+		}
 	}
 	a, err := newApp(ctx, cfg, log, appOptions{PasswordParams: auth.ProductionParams})
 	if err != nil {

@@ -15,34 +15,70 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/attesthq/attest/db"
 	"github.com/attesthq/attest/internal/pgcluster"
 )
 
+// appLogin is the application's login role on the local cluster.
+const appLogin = "attest_app_login"
+
+// localDatabase is the private cluster of `attest dev` and how to reach it.
+type localDatabase struct {
+	cluster *pgcluster.Cluster
+	// ownerURL logs in as the schema owner, appURL as the application
+	// login role (created by ensureAppLogin once the schema exists).
+	ownerURL, appURL string
+	password         string
+}
+
 // startLocalDatabase starts (initializing on first run) the private cluster
-// under dir/pg and makes sure the attest role and database exist. It returns
-// the owner's connection URL.
-func startLocalDatabase(ctx context.Context, w io.Writer, dir string) (*pgcluster.Cluster, string, error) {
+// under dir/pg and makes sure the attest role and database exist.
+func startLocalDatabase(ctx context.Context, w io.Writer, dir string) (*localDatabase, error) {
 	if _, err := pgcluster.FindBinDir(); err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	password, err := secretFile(filepath.Join(dir, "pg.password"))
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	dataDir, err := clusterDir(w, dir)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	fmt.Fprintln(w, "starting the local PostgreSQL cluster in", dataDir, "…")
 	cluster, err := pgcluster.Start(ctx, pgcluster.Options{Dir: dataDir, Password: password, Durable: true, MaxConnections: 100})
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	if err := ensureOwner(ctx, cluster.SuperuserURL("postgres"), password); err != nil {
 		_ = cluster.Stop(context.Background(), false)
-		return nil, "", err
+		return nil, err
 	}
-	return cluster, cluster.URL("attest", password, "attest"), nil
+	return &localDatabase{cluster: cluster, password: password,
+		ownerURL: cluster.URL("attest", password, "attest"), appURL: cluster.URL(appLogin, password, "attest")}, nil
+}
+
+// ensureAppLogin creates the application login role, a member of
+// db.AppRole and nothing else, once the migrations have created that role.
+func (l *localDatabase) ensureAppLogin(ctx context.Context) error {
+	conn, err := pgx.Connect(ctx, l.cluster.SuperuserURL("attest"))
+	if err != nil {
+		return fmt.Errorf("connect to the local cluster: %w", err)
+	}
+	defer conn.Close(context.Background())
+	var exists bool
+	if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = $1)`, appLogin).Scan(&exists); err != nil {
+		return fmt.Errorf("look up role %s: %w", appLogin, err)
+	}
+	if exists {
+		return nil
+	}
+	_, err = conn.Exec(ctx, `CREATE ROLE `+appLogin+` LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE IN ROLE `+db.AppRole+
+		` PASSWORD `+quoteLiteral(l.password))
+	if err != nil {
+		return fmt.Errorf("create role %s: %w", appLogin, err)
+	}
+	return nil
 }
 
 // ensureOwner creates the attest role (able to create the application roles,

@@ -66,6 +66,8 @@ func startE2EServer(t *testing.T, opts e2eServerOptions) *e2eServer {
 	tdb := testdb.New(t)
 	addr := freeLoopbackAddr(t)
 	env := map[string]string{
+		"ATTEST_APP_DATABASE_URL": tdb.AppURL, // the application's own login role
+
 		"DATABASE_URL":           tdb.URL,
 		"ATTEST_ADDR":            addr,
 		"ATTEST_BASE_URL":        "http://" + addr,

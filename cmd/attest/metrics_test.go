@@ -127,6 +127,8 @@ func startMetricsServer(t *testing.T) *metricsServer {
 	}
 
 	vars := map[string]string{
+		"ATTEST_APP_DATABASE_URL": tdb.AppURL, // the application's own login role
+
 		"DATABASE_URL":           tdb.URL,
 		"ATTEST_ADDR":            "127.0.0.1:0",
 		"ATTEST_METRICS_ADDR":    "127.0.0.1:0",

@@ -115,6 +115,8 @@ func TestTwoReplicasShareTheWork(t *testing.T) {
 	sim.Tenant(entrasim.DefaultTenantID).InjectFault(entrasim.Fault{Dataset: entrasim.DatasetUsers, Delay: 10 * time.Minute})
 
 	env := map[string]string{
+		"ATTEST_APP_DATABASE_URL": tdb.AppURL, // the application's own login role
+
 		"DATABASE_URL":            tdb.URL,
 		"ATTEST_ADDR":             "127.0.0.1:0",
 		"ATTEST_SESSION_KEYS":     "replica-test-session-key-0123456789abcdef",

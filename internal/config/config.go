@@ -18,8 +18,18 @@ import (
 type Config struct {
 	// DatabaseURL names the PostgreSQL role that owns the schema.
 	DatabaseURL string
+	// AppDatabaseURL, when set, names the application's own login role,
+	// which owns nothing; unset, the application logs in as the owner and
+	// switches role (with a warning at startup).
+	AppDatabaseURL string
 	// DBMaxConns caps the application connection pool.
 	DBMaxConns int32
+	// DBStatementTimeout and DBIdleInTransactionTimeout bound every
+	// statement and every idle open transaction of the application pool.
+	DBStatementTimeout         time.Duration
+	DBIdleInTransactionTimeout time.Duration
+	// Exports bounds the downloads streamed from the database.
+	Exports ExportLimits
 	// Addr is the listen address of the web server.
 	Addr string
 	// MetricsAddr, when set, is the separate listen address of /metrics
@@ -112,6 +122,10 @@ func Load(getenv Getenv) (Config, error) {
 		AlertWebhookURL:    p.get("ATTEST_ALERT_WEBHOOK_URL", ""),
 		AlertWebhookSecret: secret.New(p.get("ATTEST_ALERT_WEBHOOK_SECRET", "")),
 	}
+	c.AppDatabaseURL = p.get("ATTEST_APP_DATABASE_URL", "")
+	c.DBStatementTimeout = p.duration("ATTEST_DB_STATEMENT_TIMEOUT", time.Minute)
+	c.DBIdleInTransactionTimeout = p.duration("ATTEST_DB_IDLE_IN_TRANSACTION_TIMEOUT", time.Minute)
+	c.Exports = p.exportLimits(int(c.DBMaxConns))
 	if c.AlertWebhookURL != "" {
 		if u, err := url.Parse(c.AlertWebhookURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			p.fail("ATTEST_ALERT_WEBHOOK_URL", "must be an absolute http(s) URL")

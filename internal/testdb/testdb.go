@@ -14,9 +14,12 @@ import (
 	"net/url"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/peterldowns/pgtestdb"
 
@@ -26,16 +29,29 @@ import (
 
 // DB is one test's database.
 type DB struct {
-	// Pool runs as the application role, under row-level security.
+	// Pool runs as the application role, under row-level security, logged
+	// in as the application's own login role (AppURL).
 	Pool *pgxpool.Pool
 	// URL connects as the role that owns the schema (what DATABASE_URL names).
 	URL string
+	// AppURL connects as the application login role, a member of
+	// db.AppRole that owns nothing (what ATTEST_APP_DATABASE_URL names).
+	AppURL string
 	// AdminURL connects as the cluster's administrator to the same database.
 	AdminURL string
 }
 
+// The application login role of every test database: one per cluster,
+// like the roles the migrations create.
+const (
+	appLogin    = "attest_test_app"
+	appPassword = "attest_test_app"
+)
+
 var (
 	once     sync.Once
+	appOnce  sync.Once
+	appErr   error
 	admin    pgtestdb.Config
 	cluster  *pgcluster.Cluster
 	dataDir  string
@@ -56,16 +72,87 @@ func Main(m *testing.M) {
 func New(t testing.TB) *DB {
 	t.Helper()
 	conf := Admin(t)
-	inst := pgtestdb.Custom(t, conf, migrator{})
+	return open(t, conf, *pgtestdb.Custom(t, conf, migrator{}))
+}
+
+// NewFromScratch migrates a brand-new database for t instead of cloning the
+// template, for tests of what the migrations do to the database itself:
+// its privileges (such as TEMPORARY) live in the cluster's catalog, which
+// a clone does not copy. It takes seconds rather than milliseconds.
+func NewFromScratch(t testing.TB) *DB {
+	t.Helper()
+	// A template first: it creates the owner role (under pgtestdb's lock,
+	// which other test binaries sharing the cluster take too) and, once
+	// migrated, the application login role.
+	New(t)
+	conf := Admin(t)
 	ctx := context.Background()
-	pool, err := db.Open(ctx, inst.URL(), 12)
+	inst := conf
+	inst.Database = "attest_scratch_" + strings.ReplaceAll(uuid.NewString(), "-", "")
+	inst.User, inst.Password = conf.TestRole.Username, conf.TestRole.Password
+	admin, err := pgx.Connect(ctx, conf.URL())
+	if err != nil {
+		t.Fatalf("testdb: %v", err)
+	}
+	defer admin.Close(ctx)
+	_, err = admin.Exec(ctx, `CREATE DATABASE "`+inst.Database+`" OWNER "`+inst.User+`"`)
+	if err != nil {
+		t.Fatalf("testdb: create a scratch database: %v", err)
+	}
+	t.Cleanup(func() {
+		admin, err := pgx.Connect(context.Background(), conf.URL())
+		if err == nil {
+			_, _ = admin.Exec(context.Background(), `DROP DATABASE "`+inst.Database+`" WITH (FORCE)`)
+			_ = admin.Close(context.Background())
+		}
+	})
+	if err := (migrator{}).Migrate(ctx, nil, inst); err != nil {
+		t.Fatalf("testdb: migrate a scratch database: %v", err)
+	}
+	return open(t, conf, inst)
+}
+
+// open connects to the migrated database inst as the application login
+// role, creating that role on first use.
+func open(t testing.TB, admin, inst pgtestdb.Config) *DB {
+	t.Helper()
+	ctx := context.Background()
+	appOnce.Do(func() { appErr = createAppLogin(ctx, admin) })
+	if appErr != nil {
+		t.Fatalf("testdb: %v", appErr)
+	}
+	appInst := inst
+	appInst.User, appInst.Password = appLogin, appPassword
+	pool, err := db.Open(ctx, inst.URL(), db.Options{AppURL: appInst.URL(), MaxConns: 12})
 	if err != nil {
 		t.Fatalf("testdb: open application pool: %v", err)
 	}
 	t.Cleanup(pool.Close)
-	adminInst := conf
+	adminInst := admin
 	adminInst.Database = inst.Database
-	return &DB{Pool: pool, URL: inst.URL(), AdminURL: adminInst.URL()}
+	return &DB{Pool: pool, URL: inst.URL(), AppURL: appInst.URL(), AdminURL: adminInst.URL()}
+}
+
+// createAppLogin creates the application login role once the migrations
+// have created db.AppRole. Test binaries sharing a TEST_DATABASE_URL
+// cluster may race to create it; the loser finds it there.
+func createAppLogin(ctx context.Context, conf pgtestdb.Config) error {
+	conn, err := pgx.Connect(ctx, conf.URL())
+	if err != nil {
+		return fmt.Errorf("create the application login role: %w", err)
+	}
+	defer conn.Close(context.Background())
+	_, err = conn.Exec(ctx, `DO $$
+BEGIN
+    CREATE ROLE `+appLogin+` LOGIN PASSWORD '`+appPassword+`' NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE IN ROLE `+db.AppRole+`;
+EXCEPTION WHEN duplicate_object OR unique_violation THEN
+    NULL;
+END
+$$`)
+	if err != nil {
+		return fmt.Errorf("create the application login role: %w", err)
+	}
+	return nil
 }
 
 // Admin returns the administrator configuration, booting the cluster once.
