@@ -95,7 +95,7 @@ func signInServer(b *testing.B) (*httptest.Server, *auth.Hasher) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	pool, err := db.Open(context.Background(), tdb.URL, cfg.DBMaxConns)
+	pool, err := db.Open(context.Background(), tdb.URL, db.Options{AppURL: tdb.AppURL, MaxConns: cfg.DBMaxConns})
 	if err != nil {
 		b.Fatal(err)
 	}
