@@ -181,6 +181,7 @@ func (g *graph) get(ctx context.Context, l *lane, url string, stats *counters, o
 		stats.requests.Add(1)
 		g.observer.GraphRequest(label)
 		status, header, err := g.do(ctx, url, token, out)
+		g.pacer.answered(l)
 		var wait time.Duration
 		paused := false // the family's pause holds the retry back
 		switch {

@@ -3,6 +3,7 @@ package entra
 import (
 	"context"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"time"
 
@@ -90,17 +91,23 @@ type realClock struct{ clock.Real }
 // SleepUntil waits on a timer until t.
 func (realClock) SleepUntil(ctx context.Context, t time.Time) error { return sleep(ctx, time.Until(t)) }
 
-// send is a request counted in a family's window.
+// send is a request counted in a family's window. Microsoft counts it at
+// some instant between our send and its answer, so until the answer it
+// counts as sent at every moment (it may still arrive), and once answered it
+// counts from the instant of the answer: no window Microsoft measures can
+// then hold more than one the pacer measured, however long the request was
+// on the way.
 type send struct {
-	at   time.Time
-	cost int
+	at       time.Time // when it was sent; once answered, when the answer came
+	answered bool
+	cost     int
 }
 
-// familyPace is one family's state: its recent sends, oldest first, and how
-// long it must hold back after a throttling answer.
+// familyPace is one family's state: its recent sends, and how long it must
+// hold back after a throttling answer.
 type familyPace struct {
 	window  Window
-	sends   []send
+	sends   []*send
 	blocked time.Time // no new request before this instant
 	strikes int       // throttling answers without Retry-After since the last success
 }
@@ -132,7 +139,8 @@ func newPacer(c pacerClock, limits Limits, retry RetryPolicy) *pacer {
 
 // wait blocks until the next request of l may be sent in every family it
 // counts in, then counts it in all of them at once and returns the instant
-// it was counted at (the request must be sent right away).
+// it was counted at (the request must be sent right away, and answered
+// called when its answer, or its failure, is in).
 func (p *pacer) wait(ctx context.Context, l *lane) (time.Time, error) {
 	d := l.d
 	for {
@@ -153,7 +161,9 @@ func (p *pacer) wait(ctx context.Context, l *lane) (time.Time, error) {
 			for _, f := range d.families {
 				fp := &p.families[f]
 				if fp.window.N > 0 {
-					fp.sends = append(fp.sends, send{at: now, cost: d.cost(f)})
+					s := &send{at: now, cost: d.cost(f)}
+					fp.sends = append(fp.sends, s)
+					l.sent = append(l.sent, s)
 				}
 			}
 			for _, f := range d.families {
@@ -173,7 +183,8 @@ func (p *pacer) wait(ctx context.Context, l *lane) (time.Time, error) {
 
 // next is the earliest instant a request costing cost may start in f: after
 // the family's backoff, and once the sends of the last W+margin leave room
-// for it. It forgets sends that no window starting now can hold.
+// for it (an unanswered send counts as sent now). It forgets answered sends
+// that no window starting now can hold.
 func (p *pacer) next(f family, cost int, now time.Time) time.Time {
 	fp := &p.families[f]
 	at := fp.blocked
@@ -181,24 +192,47 @@ func (p *pacer) next(f family, cost int, now time.Time) time.Time {
 		return at
 	}
 	span := p.spans[f]
-	drop := 0
-	for drop < len(fp.sends) && !fp.sends[drop].at.Add(span).After(now) {
-		drop++
+	kept := fp.sends[:0]
+	for _, s := range fp.sends {
+		if !s.answered || s.at.Add(span).After(now) {
+			kept = append(kept, s)
+		}
 	}
-	fp.sends = fp.sends[drop:]
+	clear(fp.sends[len(kept):])
+	fp.sends = kept
+	counted := make([]send, len(kept))
+	for i, s := range kept {
+		counted[i] = *s
+		if !s.answered {
+			counted[i].at = now
+		}
+	}
+	slices.SortFunc(counted, func(a, b send) int { return b.at.Compare(a.at) }) // latest first
 	used := cost
-	for i := len(fp.sends) - 1; i >= 0; i-- {
-		used += fp.sends[i].cost
+	for _, s := range counted {
+		used += s.cost
 		if used > fp.window.N {
 			// This send and every later one share a window with the new
 			// request until this one leaves it.
-			if free := fp.sends[i].at.Add(span); free.After(at) {
+			if free := s.at.Add(span); free.After(at) {
 				at = free
 			}
 			break
 		}
 	}
 	return at
+}
+
+// answered moves l's request in flight to the instant its answer came in
+// (or it failed): from then on it leaves the window W after that instant.
+func (p *pacer) answered(l *lane) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := p.clock.Now()
+	for _, s := range l.sent {
+		s.at, s.answered = now, true
+	}
+	l.sent = l.sent[:0]
 }
 
 // throttled pauses every family of d after a throttling answer received now:

@@ -27,6 +27,7 @@ const claimStale = 2 * time.Second
 type lane struct {
 	d     demand
 	ready [familyCount]time.Time
+	sent  []*send // the request in flight, counted in each of its families
 }
 
 // open starts a lane of d; close it when its last request is answered.
