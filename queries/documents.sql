@@ -98,14 +98,17 @@ ORDER BY u.email;
 
 -- name: DocumentCoverage :many
 -- Each live document supporting one of the criteria, with its newest
--- revision: the documents' part of the coverage input.
+-- revision (a document is created with its first): the documents' part of
+-- the coverage input.
 SELECT d.id, d.title, d.next_review_on,
        array_agg(dc.criterion ORDER BY dc.criterion)::text[] AS criteria,
-       (SELECT max(r.created_at) FROM document_revisions r WHERE r.document_id = d.id)::timestamptz AS latest_revision_at
+       lr.created_at AS latest_revision_at
 FROM documents d
 JOIN document_criteria dc ON dc.document_id = d.id
+JOIN LATERAL (SELECT r.created_at FROM document_revisions r
+              WHERE r.document_id = d.id ORDER BY r.number DESC LIMIT 1) lr ON true
 WHERE d.deleted_at IS NULL AND dc.criterion = ANY (sqlc.arg(criteria)::text[])
-GROUP BY d.id
+GROUP BY d.id, lr.created_at
 ORDER BY d.title, d.id;
 
 -- name: DocumentAssessmentFiles :many
@@ -135,3 +138,7 @@ RETURNING *;
 
 -- name: DocumentAlertsOpen :many
 SELECT * FROM alerts WHERE document_id = sqlc.arg(document_id) AND resolved_at IS NULL;
+
+-- name: DocumentBlobPut :exec
+INSERT INTO document_blobs (org_id, revision_id, seq, chunk)
+VALUES (sqlc.arg(org_id), sqlc.arg(revision_id), sqlc.arg(seq), sqlc.arg(chunk));

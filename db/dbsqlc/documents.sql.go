@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5/pgtype"
 )
 
 const documentAlertOpen = `-- name: DocumentAlertOpen :one
@@ -159,14 +158,38 @@ func (q *Queries) DocumentAssessmentFiles(ctx context.Context, db DBTX, assessme
 	return items, nil
 }
 
+const documentBlobPut = `-- name: DocumentBlobPut :exec
+INSERT INTO document_blobs (org_id, revision_id, seq, chunk)
+VALUES ($1, $2, $3, $4)
+`
+
+type DocumentBlobPutParams struct {
+	OrgID      uuid.UUID
+	RevisionID uuid.UUID
+	Seq        int32
+	Chunk      []byte
+}
+
+func (q *Queries) DocumentBlobPut(ctx context.Context, db DBTX, arg DocumentBlobPutParams) error {
+	_, err := db.Exec(ctx, documentBlobPut,
+		arg.OrgID,
+		arg.RevisionID,
+		arg.Seq,
+		arg.Chunk,
+	)
+	return err
+}
+
 const documentCoverage = `-- name: DocumentCoverage :many
 SELECT d.id, d.title, d.next_review_on,
        array_agg(dc.criterion ORDER BY dc.criterion)::text[] AS criteria,
-       (SELECT max(r.created_at) FROM document_revisions r WHERE r.document_id = d.id)::timestamptz AS latest_revision_at
+       lr.created_at AS latest_revision_at
 FROM documents d
 JOIN document_criteria dc ON dc.document_id = d.id
+JOIN LATERAL (SELECT r.created_at FROM document_revisions r
+              WHERE r.document_id = d.id ORDER BY r.number DESC LIMIT 1) lr ON true
 WHERE d.deleted_at IS NULL AND dc.criterion = ANY ($1::text[])
-GROUP BY d.id
+GROUP BY d.id, lr.created_at
 ORDER BY d.title, d.id
 `
 
@@ -179,7 +202,8 @@ type DocumentCoverageRow struct {
 }
 
 // Each live document supporting one of the criteria, with its newest
-// revision: the documents' part of the coverage input.
+// revision (a document is created with its first): the documents' part of
+// the coverage input.
 func (q *Queries) DocumentCoverage(ctx context.Context, db DBTX, criteria []string) ([]DocumentCoverageRow, error) {
 	rows, err := db.Query(ctx, documentCoverage, criteria)
 	if err != nil {
@@ -221,8 +245,8 @@ type DocumentCreateParams struct {
 	OwnerUserID   uuid.UUID
 	ReviewCadence string
 	NextReviewOn  time.Time
-	PeriodStart   pgtype.Date
-	PeriodEnd     pgtype.Date
+	PeriodStart   *time.Time
+	PeriodEnd     *time.Time
 	Now           time.Time
 	CreatedBy     *uuid.UUID
 }
@@ -393,8 +417,8 @@ type DocumentGetRow struct {
 	OwnerUserID   uuid.UUID
 	ReviewCadence string
 	NextReviewOn  time.Time
-	PeriodStart   pgtype.Date
-	PeriodEnd     pgtype.Date
+	PeriodStart   *time.Time
+	PeriodEnd     *time.Time
 	CreatedAt     time.Time
 	CreatedBy     *uuid.UUID
 	UpdatedAt     time.Time
@@ -519,8 +543,8 @@ type DocumentListRow struct {
 	OwnerUserID   uuid.UUID
 	ReviewCadence string
 	NextReviewOn  time.Time
-	PeriodStart   pgtype.Date
-	PeriodEnd     pgtype.Date
+	PeriodStart   *time.Time
+	PeriodEnd     *time.Time
 	CreatedAt     time.Time
 	CreatedBy     *uuid.UUID
 	UpdatedAt     time.Time

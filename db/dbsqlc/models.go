@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5/pgtype"
 )
 
 type Alert struct {
@@ -212,8 +211,8 @@ type Document struct {
 	OwnerUserID   uuid.UUID
 	ReviewCadence string
 	NextReviewOn  time.Time
-	PeriodStart   pgtype.Date
-	PeriodEnd     pgtype.Date
+	PeriodStart   *time.Time
+	PeriodEnd     *time.Time
 	CreatedAt     time.Time
 	CreatedBy     *uuid.UUID
 	UpdatedAt     time.Time

@@ -40,8 +40,9 @@ type CheckInput struct {
 // Input is everything coverage is computed from.
 type Input struct {
 	// Criteria are the controls in scope.
-	Criteria []Criterion
-	Checks   []CheckInput
+	Criteria  []Criterion
+	Checks    []CheckInput
+	Documents []DocumentInput
 }
 
 // Control is one criterion with its status and what supports it.
