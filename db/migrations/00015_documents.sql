@@ -66,7 +66,9 @@ CREATE INDEX document_revisions_document_idx ON document_revisions (document_id,
 -- downloads stream without holding the file in memory.
 CREATE TABLE document_blobs (
     org_id      uuid NOT NULL REFERENCES organizations (id),
-    revision_id uuid NOT NULL REFERENCES document_revisions (id),
+    -- Deferred: the chunks are written before the revision row that records
+    -- where they went (a bucket's key is known only after its upload).
+    revision_id uuid NOT NULL REFERENCES document_revisions (id) DEFERRABLE INITIALLY DEFERRED,
     seq         integer NOT NULL CHECK (seq >= 0),
     chunk       bytea NOT NULL CHECK (length(chunk) BETWEEN 1 AND 262144),
     PRIMARY KEY (revision_id, seq)

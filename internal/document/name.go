@@ -16,7 +16,7 @@ const maxNameRunes = 120
 // PDF named "report.html" is stored as "report.pdf".
 func SafeName(name, contentType string) string {
 	name = strings.ReplaceAll(name, `\`, "/")
-	name = path.Base("/" + name)
+	name = strings.TrimPrefix(path.Base("/"+name), "/")
 	ext := extensions[contentType]
 	if isTextType(contentType) {
 		if e := strings.ToLower(path.Ext(name)); e == ".markdown" || e == extensions[contentType] {
