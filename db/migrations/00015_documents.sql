@@ -98,11 +98,17 @@ $$;
 
 CREATE FUNCTION document_revision_guard() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    rev uuid := CASE TG_TABLE_NAME WHEN 'document_revisions' THEN OLD.id ELSE OLD.revision_id END;
+    rev uuid;
 BEGIN
     IF TG_OP = 'UPDATE' THEN
         RAISE EXCEPTION '% is immutable: UPDATE refused', TG_TABLE_NAME
             USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    -- Each branch is planned only when it runs, so each names its own column.
+    IF TG_TABLE_NAME = 'document_revisions' THEN
+        rev := OLD.id;
+    ELSE
+        rev := OLD.revision_id;
     END IF;
     IF document_revision_frozen(rev) THEN
         RAISE EXCEPTION 'document revision % is frozen in an approved assessment: DELETE refused', rev
