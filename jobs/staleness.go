@@ -25,8 +25,8 @@ func (StalenessArgs) Kind() string { return "check_staleness" }
 
 // StalenessWorker opens an alert once for each connection whose last
 // successful sync is older than its stale threshold (and for needs
-// re-authorization and repeated failures), and resolves those that
-// recovered.
+// re-authorization and repeated failures), and for each document near or
+// past its review date, and resolves those that recovered.
 type StalenessWorker struct {
 	river.WorkerDefaults[StalenessArgs]
 	Pool   *pgxpool.Pool
@@ -36,7 +36,10 @@ type StalenessWorker struct {
 
 // Work reconciles every live connection, one organization at a time.
 func (w *StalenessWorker) Work(ctx context.Context, _ *river.Job[StalenessArgs]) error {
-	_, err := ReconcileAlerts(ctx, w.Pool, w.Clock, w.Notify)
+	if _, err := ReconcileAlerts(ctx, w.Pool, w.Clock, w.Notify); err != nil {
+		return err
+	}
+	_, err := ReconcileDocumentAlerts(ctx, w.Pool, w.Clock, w.Notify)
 	return err
 }
 
