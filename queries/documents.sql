@@ -22,8 +22,8 @@ SELECT d.*, u.email AS owner_email,
        lr.number AS latest_number, lr.created_at AS latest_at
 FROM documents d
 JOIN users u ON u.id = d.owner_user_id
-LEFT JOIN LATERAL (SELECT r.number, r.created_at FROM document_revisions r
-                   WHERE r.document_id = d.id ORDER BY r.number DESC LIMIT 1) lr ON true
+JOIN LATERAL (SELECT r.number, r.created_at FROM document_revisions r
+              WHERE r.document_id = d.id ORDER BY r.number DESC LIMIT 1) lr ON true
 WHERE d.deleted_at IS NULL
   AND (sqlc.narg(ids)::uuid[] IS NULL OR d.id = ANY (sqlc.narg(ids)::uuid[]))
 ORDER BY d.next_review_on, d.title, d.id;
@@ -142,3 +142,7 @@ SELECT * FROM alerts WHERE document_id = sqlc.arg(document_id) AND resolved_at I
 -- name: DocumentBlobPut :exec
 INSERT INTO document_blobs (org_id, revision_id, seq, chunk)
 VALUES (sqlc.arg(org_id), sqlc.arg(revision_id), sqlc.arg(seq), sqlc.arg(chunk));
+
+-- name: DocumentRevisionInAssessment :one
+SELECT EXISTS (SELECT 1 FROM assessment_evidence ae JOIN document_revisions r ON r.evidence_id = ae.evidence_id
+               WHERE ae.assessment_id = sqlc.arg(assessment_id) AND ae.included AND r.id = sqlc.arg(revision_id));

@@ -528,8 +528,8 @@ SELECT d.id, d.org_id, d.title, d.description, d.owner_user_id, d.review_cadence
        lr.number AS latest_number, lr.created_at AS latest_at
 FROM documents d
 JOIN users u ON u.id = d.owner_user_id
-LEFT JOIN LATERAL (SELECT r.number, r.created_at FROM document_revisions r
-                   WHERE r.document_id = d.id ORDER BY r.number DESC LIMIT 1) lr ON true
+JOIN LATERAL (SELECT r.number, r.created_at FROM document_revisions r
+              WHERE r.document_id = d.id ORDER BY r.number DESC LIMIT 1) lr ON true
 WHERE d.deleted_at IS NULL
   AND ($1::uuid[] IS NULL OR d.id = ANY ($1::uuid[]))
 ORDER BY d.next_review_on, d.title, d.id
@@ -725,6 +725,23 @@ func (q *Queries) DocumentRevisionGet(ctx context.Context, db DBTX, arg Document
 		&i.CreatedAt,
 	)
 	return i, err
+}
+
+const documentRevisionInAssessment = `-- name: DocumentRevisionInAssessment :one
+SELECT EXISTS (SELECT 1 FROM assessment_evidence ae JOIN document_revisions r ON r.evidence_id = ae.evidence_id
+               WHERE ae.assessment_id = $1 AND ae.included AND r.id = $2)
+`
+
+type DocumentRevisionInAssessmentParams struct {
+	AssessmentID uuid.UUID
+	RevisionID   uuid.UUID
+}
+
+func (q *Queries) DocumentRevisionInAssessment(ctx context.Context, db DBTX, arg DocumentRevisionInAssessmentParams) (bool, error) {
+	row := db.QueryRow(ctx, documentRevisionInAssessment, arg.AssessmentID, arg.RevisionID)
+	var exists bool
+	err := row.Scan(&exists)
+	return exists, err
 }
 
 const documentRevisionNextNumber = `-- name: DocumentRevisionNextNumber :one
