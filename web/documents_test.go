@@ -104,9 +104,12 @@ func TestOwnerAddsAndRevisesADocumentAndDownloadsEachRevision(t *testing.T) {
 	}
 	require.Contains(t, c.Get(second).Header.Get("Content-Disposition"), `filename="policy v2.pdf"`)
 
-	// The revisions are evidence like any other: listed, and exported.
+	// The revisions are evidence like any other: listed, shown, and exported.
 	evidence := c.Get("/o/acme/evidence?kind=document.revision")
 	require.Equal(t, http.StatusOK, evidence.StatusCode)
+	record := c.Get(c.Get(path).Doc(t).Find(`[data-testid="revision-row"] a.mono`).First().AttrOr("href", ""))
+	require.Equal(t, http.StatusOK, record.StatusCode, record.Text())
+	require.Contains(t, record.Text(), "policy v2.pdf")
 	csv := c.Get("/o/acme/evidence/export?kind=document.revision")
 	require.Equal(t, http.StatusOK, csv.StatusCode, csv.Text())
 	require.Equal(t, 3, strings.Count(strings.TrimSpace(csv.Text()), "\n")+1, "a header and two revisions")
