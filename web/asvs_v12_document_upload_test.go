@@ -50,12 +50,19 @@ func TestV12HostileUploadsAreRefusedAndStoreNothing(t *testing.T) {
 	require.Equal(t, http.StatusSeeOther, r.StatusCode, r.Text())
 	require.Equal(t, 1, b.count(t, b.org.ID, `SELECT count(*) FROM documents`))
 
+	// Over the rest of the application's 2 MB body limit but within the
+	// document limit: accepted.
+	mid := io.MultiReader(strings.NewReader("%PDF-1.7\n"), io.LimitReader(zeros{}, 3<<20))
+	r = upload(t, c, "/o/acme/documents", newDocumentFields(c, owner, "CC1.1"), "scan.pdf", mid)
+	require.Equal(t, http.StatusSeeOther, r.StatusCode, r.Text())
+	require.Equal(t, 2, b.count(t, b.org.ID, `SELECT count(*) FROM documents`))
+
 	// One byte over the 25 MB limit, streamed: refused, nothing stored.
 	over := io.MultiReader(strings.NewReader("%PDF-1.7\n"), io.LimitReader(zeros{}, 25<<20-8))
 	r = upload(t, c, "/o/acme/documents", newDocumentFields(c, owner, "CC1.1"), "big.pdf", over)
 	require.Equal(t, http.StatusRequestEntityTooLarge, r.StatusCode)
-	require.Equal(t, 1, b.count(t, b.org.ID, `SELECT count(*) FROM documents`))
-	require.Equal(t, 1, b.count(t, b.org.ID, `SELECT count(*) FROM document_revisions`))
+	require.Equal(t, 2, b.count(t, b.org.ID, `SELECT count(*) FROM documents`))
+	require.Equal(t, 2, b.count(t, b.org.ID, `SELECT count(*) FROM document_revisions`))
 }
 
 // zeros reads as endless zero bytes.
