@@ -137,6 +137,9 @@ func (s *Server) renderDocument(c echo.Context, status int, problem string) erro
 		if revs, err = q.DocumentRevisions(ctx, tx, d.ID); err != nil {
 			return err
 		}
+		if revs, err = s.revisionsShown(c, tx, revs); err != nil {
+			return err
+		}
 		linked, err = q.DocumentCriteria(ctx, tx, d.ID)
 		return err
 	})
@@ -172,6 +175,26 @@ func (s *Server) renderDocument(c echo.Context, status int, problem string) erro
 		v.Revisions = append(v.Revisions, rv)
 	}
 	return s.render(c, status, documents.ShowPage(v))
+}
+
+// revisionsShown keeps, for an auditor limited to one assessment, only the
+// revisions that assessment holds.
+func (s *Server) revisionsShown(c echo.Context, tx pgx.Tx, revs []dbsqlc.DocumentRevisionsRow) ([]dbsqlc.DocumentRevisionsRow, error) {
+	limit, ok := assessmentLimit(c)
+	if !ok {
+		return revs, nil
+	}
+	out := revs[:0]
+	for _, r := range revs {
+		in, err := q.DocumentRevisionInAssessment(c.Request().Context(), tx, dbsqlc.DocumentRevisionInAssessmentParams{AssessmentID: limit, RevisionID: r.ID})
+		if err != nil {
+			return nil, err
+		}
+		if in {
+			out = append(out, r)
+		}
+	}
+	return out, nil
 }
 
 // byteSize is a file size for people.

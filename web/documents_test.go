@@ -159,6 +159,14 @@ func TestAnAuditorLimitedToAnAssessmentSeesOnlyItsDocuments(t *testing.T) {
 	require.Equal(t, 1, list.Doc(t).Find(`[data-testid="document-row"]`).Length())
 	require.Equal(t, http.StatusOK, auditor.Get(inside).StatusCode)
 	require.Equal(t, http.StatusNotFound, auditor.Get(outside).StatusCode)
+
+	// A revision uploaded after the draft gathered its evidence is neither
+	// listed nor downloadable for the limited auditor.
+	r = upload(t, owner, inside+"/revisions", []field{{"_csrf", owner.CSRF}}, "policy.pdf", strings.NewReader(policyPDF+"v2\n"))
+	require.Equal(t, http.StatusSeeOther, r.StatusCode, r.Text())
+	require.Equal(t, 1, auditor.Get(inside).Doc(t).Find(`[data-testid="revision-row"]`).Length())
+	newest := owner.Get(inside).Doc(t).Find(`[data-testid="download"]`).First().AttrOr("href", "")
+	require.Equal(t, http.StatusNotFound, auditor.Get(newest).StatusCode)
 	href := owner.Get(outside).Doc(t).Find(`[data-testid="download"]`).AttrOr("href", "")
 	require.Equal(t, http.StatusNotFound, auditor.Get(href).StatusCode)
 }
