@@ -29,11 +29,11 @@ func StateLabel(s string) string {
 func stateChip(s string) string {
 	switch s {
 	case StateDue:
-		return "chip chip-warn"
+		return "chip chip-review"
 	case StateLapsed:
-		return "chip chip-bad"
+		return "chip chip-stale"
 	}
-	return "chip chip-good"
+	return "chip chip-fresh"
 }
 
 // Row is one document in the list.
