@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -16,17 +17,23 @@ import (
 // ReconcileDocumentAlerts reconciles every live document's lapse alerts at
 // the clock's time (a reminder from 14 days before its review date, a lapse
 // alert past it) and returns how many it opened. It runs with the staleness
-// job: a lapsed document is stale evidence like a silent connection.
+// job: a lapsed document is stale evidence like a silent connection. It
+// walks organizations through the one cross-tenant door and reads each
+// one's documents under its own row-level security.
 func ReconcileDocumentAlerts(ctx context.Context, pool *pgxpool.Pool, clk clock.Clock, notify alert.Notifier) (int, error) {
 	now := clk.Now()
-	byOrg := map[uuid.UUID][]uuid.UUID{}
-	if err := forEachID(ctx, pool, "live_document", now, func(org, id uuid.UUID) { byOrg[org] = append(byOrg[org], id) }); err != nil {
+	var orgs []uuid.UUID
+	if err := forEachID(ctx, pool, "organization", now, func(org, _ uuid.UUID) { orgs = append(orgs, org) }); err != nil {
 		return 0, err
 	}
 	opened := 0
-	for org, docs := range byOrg {
+	for _, org := range orgs {
 		err := db.InOrg(ctx, pool, org, func(tx pgx.Tx) error {
-			for _, id := range docs {
+			ids, err := q.DocumentLiveIDs(ctx, tx)
+			if err != nil {
+				return fmt.Errorf("jobs: documents: %w", err)
+			}
+			for _, id := range ids {
 				n, err := document.ReconcileOne(ctx, tx, id, now, notify)
 				if err != nil {
 					return err

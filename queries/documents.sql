@@ -146,3 +146,6 @@ VALUES (sqlc.arg(org_id), sqlc.arg(revision_id), sqlc.arg(seq), sqlc.arg(chunk))
 -- name: DocumentRevisionInAssessment :one
 SELECT EXISTS (SELECT 1 FROM assessment_evidence ae JOIN document_revisions r ON r.evidence_id = ae.evidence_id
                WHERE ae.assessment_id = sqlc.arg(assessment_id) AND ae.included AND r.id = sqlc.arg(revision_id));
+
+-- name: DocumentLiveIDs :many
+SELECT id FROM documents WHERE deleted_at IS NULL ORDER BY id;

@@ -595,6 +595,30 @@ func (q *Queries) DocumentList(ctx context.Context, db DBTX, ids []uuid.UUID) ([
 	return items, nil
 }
 
+const documentLiveIDs = `-- name: DocumentLiveIDs :many
+SELECT id FROM documents WHERE deleted_at IS NULL ORDER BY id
+`
+
+func (q *Queries) DocumentLiveIDs(ctx context.Context, db DBTX) ([]uuid.UUID, error) {
+	rows, err := db.Query(ctx, documentLiveIDs)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []uuid.UUID{}
+	for rows.Next() {
+		var id uuid.UUID
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const documentOwnerCandidates = `-- name: DocumentOwnerCandidates :many
 SELECT u.id, u.email, u.display_name
 FROM memberships m JOIN users u ON u.id = m.user_id

@@ -155,40 +155,6 @@ CREATE POLICY tenant ON document_criteria USING (org_id = (SELECT app_org_id()))
 
 GRANT SELECT, INSERT, UPDATE ON documents TO attest_app;
 GRANT SELECT, INSERT, DELETE ON document_revisions, document_blobs, document_criteria TO attest_app;
-CREATE POLICY sysread ON documents FOR SELECT TO attest_sysread USING (true);
-GRANT SELECT ON documents TO attest_sysread;
-
--- The documents whose review date is near or past, for the lapse job.
-CALL sysread_enter();
--- +goose StatementBegin
-CREATE OR REPLACE FUNCTION system_ids(p_kind text, p_at timestamptz, p_after uuid, p_limit integer)
-    RETURNS TABLE (org_id uuid, id uuid)
-    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public AS $$
-BEGIN
-    IF p_kind = 'organization' THEN
-        RETURN QUERY SELECT o.id, o.id FROM organizations o
-            WHERE p_after IS NULL OR o.id > p_after ORDER BY o.id LIMIT p_limit;
-    ELSIF p_kind = 'due_connection' THEN
-        RETURN QUERY SELECT c.org_id, c.id FROM connections c
-            WHERE c.status = 'active' AND c.deleted_at IS NULL
-              AND (c.next_sync_at IS NULL OR c.next_sync_at <= p_at)
-              AND (p_after IS NULL OR c.id > p_after)
-            ORDER BY c.id LIMIT p_limit;
-    ELSIF p_kind = 'live_connection' THEN
-        RETURN QUERY SELECT c.org_id, c.id FROM connections c
-            WHERE c.deleted_at IS NULL AND (p_after IS NULL OR c.id > p_after)
-            ORDER BY c.id LIMIT p_limit;
-    ELSIF p_kind = 'live_document' THEN
-        RETURN QUERY SELECT d.org_id, d.id FROM documents d
-            WHERE d.deleted_at IS NULL AND (p_after IS NULL OR d.id > p_after)
-            ORDER BY d.id LIMIT p_limit;
-    ELSE
-        RAISE EXCEPTION 'system_ids: unknown kind %', p_kind USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-END
-$$;
--- +goose StatementEnd
-CALL sysread_leave();
 
 -- +goose Down
 SELECT 1;
