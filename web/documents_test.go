@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/attesthq/attest/internal/webtest"
@@ -169,4 +171,27 @@ func TestAnAuditorLimitedToAnAssessmentSeesOnlyItsDocuments(t *testing.T) {
 	require.Equal(t, http.StatusNotFound, auditor.Get(newest).StatusCode)
 	href := owner.Get(outside).Doc(t).Find(`[data-testid="download"]`).AttrOr("href", "")
 	require.Equal(t, http.StatusNotFound, auditor.Get(href).StatusCode)
+}
+
+// Bytes changed behind attest's back (by the cluster administrator, with
+// triggers off) are not served: 409, and a tamper alert on the alerts page.
+func TestADocumentWhoseBytesChangedIsNotServed(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	c := b.owner(t)
+	path := b.addDocument(t, c, "CC1.1")
+	href := c.Get(path).Doc(t).Find(`[data-testid="download"]`).AttrOr("href", "")
+	ctx := context.Background()
+	admin, err := pgx.Connect(ctx, b.tdb.AdminURL)
+	require.NoError(t, err)
+	defer admin.Close(ctx)
+	_, err = admin.Exec(ctx, `SET session_replication_role = replica`)
+	require.NoError(t, err)
+	_, err = admin.Exec(ctx, `UPDATE document_blobs SET chunk = overlay(chunk PLACING 'X'::bytea FROM 12 FOR 1)`)
+	require.NoError(t, err)
+
+	r := c.Get(href)
+	require.Equal(t, http.StatusConflict, r.StatusCode)
+	require.Empty(t, r.Header.Get("Content-Disposition"), "nothing of the file is sent")
+	require.Contains(t, c.Get("/o/acme/alerts").Text(), "no longer matches its hash")
 }
