@@ -64,19 +64,23 @@ type OrgWalkReport struct {
 	Metrics *metrics.Set
 }
 
-// settle logs and counts each organization a walk could not process and
-// returns nil for them: the job ran for every other organization, and its
-// next scheduled run tries the failed ones again (a River retry would walk
-// everyone again). Any other error is returned for River to retry.
-func (r OrgWalkReport) settle(ctx context.Context, err error) error {
-	var failures *OrgFailures
-	if !errors.As(err, &failures) {
-		return err
+// settle logs and counts each organization the walks could not process
+// and returns nil for them: the job ran for every other organization, and
+// its next scheduled run tries the failed ones again (a River retry would
+// walk everyone again). Any other error is returned for River to retry.
+func (r OrgWalkReport) settle(ctx context.Context, errs ...error) error {
+	var rest []error
+	for _, err := range errs {
+		var failures *OrgFailures
+		if !errors.As(err, &failures) {
+			rest = append(rest, err)
+			continue
+		}
+		for i, org := range failures.Orgs {
+			r.Log.ErrorContext(ctx, "jobs: an organization failed; the walk went on", slog.String("job", failures.Kind),
+				slog.String("org_id", org.String()), slog.Any("err", failures.Errs[i]))
+			r.Metrics.OrgJobFailed(failures.Kind)
+		}
 	}
-	for i, org := range failures.Orgs {
-		r.Log.ErrorContext(ctx, "jobs: an organization failed; the walk went on", slog.String("job", failures.Kind),
-			slog.String("org_id", org.String()), slog.Any("err", failures.Errs[i]))
-		r.Metrics.OrgJobFailed(failures.Kind)
-	}
-	return nil
+	return errors.Join(rest...)
 }

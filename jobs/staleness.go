@@ -25,8 +25,8 @@ func (StalenessArgs) Kind() string { return "check_staleness" }
 
 // StalenessWorker opens an alert once for each connection whose last
 // successful sync is older than its stale threshold (and for needs
-// re-authorization and repeated failures), and resolves those that
-// recovered.
+// re-authorization and repeated failures), and for each document near or
+// past its review date, and resolves those that recovered.
 type StalenessWorker struct {
 	river.WorkerDefaults[StalenessArgs]
 	Pool   *pgxpool.Pool
@@ -39,7 +39,8 @@ type StalenessWorker struct {
 // Work reconciles every live connection, one organization at a time.
 func (w *StalenessWorker) Work(ctx context.Context, _ *river.Job[StalenessArgs]) error {
 	_, err := ReconcileAlerts(ctx, w.Pool, w.Clock, w.Notify)
-	return w.Report.settle(ctx, err)
+	_, docErr := ReconcileDocumentAlerts(ctx, w.Pool, w.Clock, w.Notify)
+	return w.Report.settle(ctx, err, docErr)
 }
 
 // ReconcileAlerts reconciles the alerts of every live connection at the

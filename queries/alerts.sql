@@ -1,7 +1,7 @@
 -- name: AlertOpen :one
 -- Opens an alert unless one of the kind is already open for the connection.
 INSERT INTO alerts (org_id, connection_id, kind, title, message, opened_at)
-VALUES (sqlc.arg(org_id), sqlc.arg(connection_id), sqlc.arg(kind), sqlc.arg(title), sqlc.arg(message), sqlc.arg(opened_at))
+VALUES (sqlc.arg(org_id), sqlc.arg(connection_id)::uuid, sqlc.arg(kind), sqlc.arg(title), sqlc.arg(message), sqlc.arg(opened_at))
 ON CONFLICT (connection_id, kind) WHERE resolved_at IS NULL DO NOTHING
 RETURNING *;
 
@@ -11,12 +11,12 @@ WHERE id = sqlc.arg(id) AND resolved_at IS NULL
 RETURNING *;
 
 -- name: AlertsOpenForConnection :many
-SELECT * FROM alerts WHERE connection_id = sqlc.arg(connection_id) AND resolved_at IS NULL;
+SELECT * FROM alerts WHERE connection_id = sqlc.arg(connection_id)::uuid AND resolved_at IS NULL;
 
 -- name: AlertsList :many
 -- Open alerts first, newest first, then recently resolved ones.
-SELECT a.*, c.display_name AS connection_name
-FROM alerts a JOIN connections c ON c.id = a.connection_id
+SELECT a.*, coalesce(c.display_name, d.title, '')::text AS connection_name
+FROM alerts a LEFT JOIN connections c ON c.id = a.connection_id LEFT JOIN documents d ON d.id = a.document_id
 WHERE a.resolved_at IS NULL OR a.resolved_at > sqlc.arg(resolved_since)::timestamptz
 ORDER BY a.resolved_at IS NOT NULL, a.opened_at DESC
 LIMIT sqlc.arg(max_rows);
@@ -25,8 +25,8 @@ LIMIT sqlc.arg(max_rows);
 SELECT count(*)::int FROM alerts WHERE resolved_at IS NULL;
 
 -- name: AlertGet :one
-SELECT a.*, c.display_name AS connection_name
-FROM alerts a JOIN connections c ON c.id = a.connection_id
+SELECT a.*, coalesce(c.display_name, d.title, '')::text AS connection_name
+FROM alerts a LEFT JOIN connections c ON c.id = a.connection_id LEFT JOIN documents d ON d.id = a.document_id
 WHERE a.id = sqlc.arg(id);
 
 -- name: AlertAcknowledge :one

@@ -21,15 +21,16 @@ SELECT id, name FROM assessments WHERE status = 'draft' ORDER BY created_at DESC
 
 -- name: AssessmentAttachPeriod :execrows
 -- Attaches the evidence of kinds that was true at some moment of the period:
--- stored before the period ended and not superseded before it began. Rows
+-- stored before the period ended and not superseded before it began (by a
+-- run, or for a document's revision by the next revision). Rows
 -- already attached (or removed by hand) are left as they are.
 INSERT INTO assessment_evidence (org_id, assessment_id, evidence_id, source, added_at)
 SELECT e.org_id, sqlc.arg(assessment_id), e.id, 'period', sqlc.arg(now)
 FROM evidence e
 WHERE e.kind = ANY (sqlc.arg(kinds)::text[])
   AND e.collected_at < sqlc.arg(period_end_exclusive)
-  AND NOT EXISTS (SELECT 1 FROM evidence_superseded s JOIN connector_runs r ON r.id = s.to_run_id
-                  WHERE s.evidence_id = e.id AND r.started_at < sqlc.arg(period_start))
+  AND NOT EXISTS (SELECT 1 FROM evidence_superseded s LEFT JOIN connector_runs r ON r.id = s.to_run_id
+                  WHERE s.evidence_id = e.id AND coalesce(r.started_at, s.at) < sqlc.arg(period_start))
 ON CONFLICT (assessment_id, evidence_id) DO NOTHING;
 
 -- name: AssessmentAttachOne :execrows
@@ -106,10 +107,10 @@ GROUP BY e.kind ORDER BY e.kind;
 -- name: AssessmentEvidencePage :many
 -- The included records, newest first, keyset-paginated by evidence id.
 SELECT e.id, e.kind, e.subject_label, e.fingerprint, e.observed_at, e.collected_at, ae.source,
-       c.display_name AS connection_name
+       coalesce(c.display_name, 'Documents')::text AS connection_name
 FROM assessment_evidence ae
 JOIN evidence e ON e.id = ae.evidence_id
-JOIN connections c ON c.id = e.connection_id
+LEFT JOIN connections c ON c.id = e.connection_id
 WHERE ae.assessment_id = sqlc.arg(assessment_id) AND ae.included
   AND (sqlc.arg(kind)::text = '' OR e.kind = sqlc.arg(kind)::text)
   AND (sqlc.narg(before_id)::bigint IS NULL OR e.id < sqlc.narg(before_id)::bigint)

@@ -1,12 +1,12 @@
 -- name: EvidenceList :many
 -- Newest first, keyset-paginated by (collected_at, id), with optional filters.
 SELECT e.id, e.connection_id, e.kind, e.subject_key, e.subject_label, e.fingerprint, e.observed_at, e.collected_at,
-       c.display_name AS connection_name,
+       coalesce(c.display_name, 'Documents')::text AS connection_name,
        EXISTS (SELECT 1 FROM evidence_current cur
                WHERE cur.connection_id = e.connection_id AND cur.kind = e.kind AND cur.subject_key = e.subject_key
                  AND cur.evidence_id = e.id) AS is_current
 FROM evidence e
-JOIN connections c ON c.id = e.connection_id
+LEFT JOIN connections c ON c.id = e.connection_id
 WHERE (sqlc.arg(kind)::text = '' OR e.kind = sqlc.arg(kind)::text)
   AND (sqlc.narg(connection_id)::uuid IS NULL OR e.connection_id = sqlc.narg(connection_id)::uuid)
   AND (sqlc.narg(collected_from)::timestamptz IS NULL OR e.collected_at >= sqlc.narg(collected_from)::timestamptz)
@@ -18,12 +18,12 @@ ORDER BY e.collected_at DESC, e.id DESC
 LIMIT sqlc.arg(max_rows);
 
 -- name: EvidenceGet :one
-SELECT e.*, c.display_name AS connection_name, c.connector,
+SELECT e.*, coalesce(c.display_name, 'Documents')::text AS connection_name, coalesce(c.connector, 'documents')::text AS connector,
        EXISTS (SELECT 1 FROM evidence_current cur
                WHERE cur.connection_id = e.connection_id AND cur.kind = e.kind AND cur.subject_key = e.subject_key
                  AND cur.evidence_id = e.id) AS is_current
 FROM evidence e
-JOIN connections c ON c.id = e.connection_id
+LEFT JOIN connections c ON c.id = e.connection_id
 WHERE e.id = sqlc.arg(id);
 
 -- name: EvidenceObservingRuns :many

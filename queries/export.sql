@@ -7,9 +7,10 @@
 -- The records of an export, oldest first, with optional filters: a kind,
 -- a list of kinds (NULL for any), a connection, a collected_at range
 -- [from, to) and an assessment's included records.
-SELECT c.display_name AS connection_name, e.kind, e.subject_label, e.observed_at, e.collected_at, e.fingerprint, e.payload
+SELECT coalesce(c.display_name, 'Documents')::text AS connection_name, e.kind, e.subject_label, e.observed_at, e.collected_at,
+       e.fingerprint, e.payload
 FROM evidence e
-JOIN connections c ON c.id = e.connection_id
+LEFT JOIN connections c ON c.id = e.connection_id
 WHERE (sqlc.arg(kind)::text = '' OR e.kind = sqlc.arg(kind)::text)
   AND (sqlc.narg(kinds)::text[] IS NULL OR e.kind = ANY (sqlc.narg(kinds)::text[]))
   AND (sqlc.narg(connection_id)::uuid IS NULL OR e.connection_id = sqlc.narg(connection_id)::uuid)

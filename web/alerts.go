@@ -12,6 +12,7 @@ import (
 	"github.com/attesthq/attest/db"
 	"github.com/attesthq/attest/db/dbsqlc"
 	"github.com/attesthq/attest/internal/account"
+	"github.com/attesthq/attest/internal/alert"
 	"github.com/attesthq/attest/internal/audit"
 	"github.com/attesthq/attest/views/layout"
 	"github.com/attesthq/attest/views/pages/alerts"
@@ -42,8 +43,9 @@ func (s *Server) alertsList(c echo.Context) error {
 	}
 	l := alerts.List{Page: s.page(c, "Alerts", "alerts"), CanWrite: account.CanWrite(currentRole(c)), Webhook: s.Config.AlertWebhookURL != ""}
 	for _, r := range rows {
+		subject, subjectID := alert.Subject(r.ConnectionID, r.DocumentID)
 		row := alerts.Row{ID: r.ID.String(), Kind: r.Kind, Title: r.Title, Message: r.Message, Connection: r.ConnectionName,
-			ConnectionURL: orgPath(c, "/connections/"+r.ConnectionID.String()), OpenedAt: r.OpenedAt, ResolvedAt: r.ResolvedAt,
+			ConnectionURL: orgPath(c, "/"+subject+"s/"+subjectID), OpenedAt: r.OpenedAt, ResolvedAt: r.ResolvedAt,
 			AcknowledgedAt: r.AcknowledgedAt, AckURL: orgPath(c, "/alerts/"+r.ID.String()+"/acknowledge")}
 		for _, d := range deliveries {
 			if d.AlertID == r.ID {
@@ -76,8 +78,9 @@ func (s *Server) alertAcknowledge(c echo.Context) error {
 		if err != nil {
 			return err
 		}
+		subject, subjectID := alert.Subject(a.ConnectionID, a.DocumentID)
 		return audit.Record(ctx, tx, org.ID, s.Clock.Now(), audit.UserActor(user.UserID, user.Email), audit.Event{
-			Action: "alert.acknowledge", TargetType: "connection", TargetID: a.ConnectionID.String(),
+			Action: "alert.acknowledge", TargetType: subject, TargetID: subjectID,
 			Details: map[string]any{"alert_id": a.ID.String(), "kind": a.Kind, "title": a.Title},
 		})
 	})

@@ -74,7 +74,8 @@ type manifestFile struct {
 }
 
 // assessmentZip downloads an assessment as a bundle: evidence/<kind>.csv
-// per kind with records, checks.csv and exclusions.csv over the period,
+// per kind with records, the document files under documents/ (see
+// assessmentDocuments), checks.csv and exclusions.csv over the period,
 // scope.csv (the statement of applicability it was approved with),
 // fingerprints.txt (the root hash's input), manifest.json and SHA256SUMS.
 func (s *Server) assessmentZip(c echo.Context) error {
@@ -103,6 +104,9 @@ func (s *Server) assessmentZip(c echo.Context) error {
 				rows[file] = n
 			}
 			total += n
+		}
+		if err := s.assessmentDocuments(ctx, c, tx, b, a); err != nil {
+			return err
 		}
 		m, err := s.assessmentTables(ctx, tx, b, a, rows)
 		if err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/attesthq/attest/db"
 	"github.com/attesthq/attest/internal/audit"
 	"github.com/attesthq/attest/internal/connector"
+	"github.com/attesthq/attest/internal/document"
 	"github.com/attesthq/attest/internal/export"
 )
 
@@ -59,13 +60,14 @@ func fileSlug(s string) string {
 	return b.String()
 }
 
-// evidenceKinds lists every evidence kind of every connector, in order.
+// evidenceKinds lists every evidence kind of every connector, in order,
+// then document revisions.
 func (s *Server) evidenceKinds() []connector.EvidenceKind {
 	var out []connector.EvidenceKind
 	for _, conn := range s.Connectors.All() {
 		out = append(out, conn.Definition().Evidence...)
 	}
-	return out
+	return append(out, document.EvidenceKind)
 }
 
 // evidenceKind finds a kind by name.

@@ -15,6 +15,7 @@ import (
 	"github.com/attesthq/attest/db"
 	"github.com/attesthq/attest/db/dbsqlc"
 	"github.com/attesthq/attest/internal/account"
+	"github.com/attesthq/attest/internal/document"
 	ev "github.com/attesthq/attest/internal/evidence"
 	"github.com/attesthq/attest/views/pages/assessments"
 	"github.com/attesthq/attest/views/pages/evidence"
@@ -39,14 +40,16 @@ func (s *Server) evidenceShow(c echo.Context) error {
 			return err
 		}
 		conn := s.Connectors.Get(rec.Connector)
-		if conn == nil {
+		if conn == nil && rec.Kind != document.Kind {
 			return pgx.ErrNoRows
 		}
-		dataset := ""
-		for _, d := range conn.Datasets() {
-			for _, k := range d.Kinds {
-				if k == rec.Kind {
-					dataset = d.Key
+		dataset := "" // a document revision has no dataset, and no runs observed it
+		if conn != nil {
+			for _, d := range conn.Datasets() {
+				for _, k := range d.Kinds {
+					if k == rec.Kind {
+						dataset = d.Key
+					}
 				}
 			}
 		}
@@ -79,13 +82,16 @@ func (s *Server) evidenceShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	def := s.Connectors.Get(rec.Connector).Definition()
-	kind, _ := def.Kind(rec.Kind)
+	kind, _ := s.evidenceKind(rec.Kind)
+	source := "/connections/"
+	if rec.Kind == document.Kind {
+		source = "/documents/" // the revision's source is its document
+	}
 	var raw bytes.Buffer
 	_ = json.Indent(&raw, rec.Payload, "", "  ")
 	d := evidence.Detail{
 		Page: s.page(c, rec.SubjectLabel, "evidence"), Kind: rec.Kind, KindTitle: kind.Title, Subject: rec.SubjectLabel,
-		SubjectKey: rec.SubjectKey, Connection: rec.ConnectionName, ConnectionURL: orgPath(c, "/connections/"+rec.ConnectionID.String()),
+		SubjectKey: rec.SubjectKey, Connection: rec.ConnectionName, ConnectionURL: orgPath(c, source+rec.ConnectionID.String()),
 		Criteria: kind.Criteria, SchemaVersion: int(rec.SchemaVersion), ObservedAt: rec.ObservedAt, CollectedAt: rec.CollectedAt,
 		Fingerprint: hex.EncodeToString(rec.Fingerprint), Current: rec.IsCurrent, Fields: typedFields(kind.Fields, rec.Payload), Raw: raw.String(),
 	}

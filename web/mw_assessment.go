@@ -38,6 +38,8 @@ func (s *Server) limitToAssessment(next echo.HandlerFunc) echo.HandlerFunc {
 			return c.Redirect(http.StatusSeeOther, home)
 		case strings.HasPrefix(route, "/assessments/:assessment") && c.Param("assessment") == limit.String():
 			return next(c)
+		case route == "/documents" || route == "/documents/:document" || route == "/documents/:document/revisions/:revision/download":
+			return next(c) // the handlers show only the assessment's documents and revisions
 		case route == "/evidence/:evidence":
 			attached, err := s.attachedTo(c, limit)
 			if err != nil || attached {

@@ -33,7 +33,7 @@ func refuseBadText(next echo.HandlerFunc) echo.HandlerFunc {
 		if name, ok := firstBadValue(query); !ok {
 			return badTextError(name)
 		}
-		if hasForm(req) {
+		if hasForm(req) && !isDocumentUpload(c) { // uploads stream: readUpload checks their fields
 			form, err := c.FormParams()
 			if err != nil {
 				return echo.NewHTTPError(http.StatusBadRequest, "The form could not be read. Reload the page and try again.").SetInternal(err)

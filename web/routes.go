@@ -36,7 +36,8 @@ func (s *Server) routes() {
 	e := s.echo
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: 308,
 		Skipper: func(c echo.Context) bool { return isOrgRoot(c) || isJobsUI(c) }}))
-	e.Use(s.requestContext, middleware.Recover(), s.securityHeaders(s.Connectors.LoginOrigins()), middleware.BodyLimit("2M"))
+	e.Use(s.requestContext, middleware.Recover(), s.securityHeaders(s.Connectors.LoginOrigins()),
+		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "2M", Skipper: isDocumentUpload}))
 	e.Use(refuseBadText) // after routing: path parameters are known
 
 	e.GET("/healthz", s.healthz)
@@ -104,6 +105,18 @@ func (s *Server) routes() {
 	org.POST("/assessments/:assessment/approve", s.assessmentStep(s.assessmentApprove))
 	org.POST("/assessments/:assessment/delete", s.assessmentStep(s.assessmentDelete))
 	org.POST("/assessments/:assessment/evidence/:evidence/remove", s.assessmentDetach)
+	org.GET("/documents", s.documentsList)
+	org.GET("/documents/new", s.documentNew)
+	org.GET("/documents/:document", s.documentShow)
+	org.GET("/documents/:document/revisions/:revision/download", s.documentDownload)
+	org.POST("/documents/:document/criteria", s.documentLink)
+	org.POST("/documents/:document/criteria/:criterion/remove", s.documentUnlink)
+	// Uploads stream their body: the org group's guards without checkCSRF,
+	// which would read the whole form; readUpload checks the token in order
+	// and bounds the body by the document size limit instead of 2 MB.
+	upload := []echo.MiddlewareFunc{s.loadCookie, s.requireSession, s.requireOrg, s.readOnlyForAuditors, s.limitToAssessment}
+	e.POST("/o/:org/documents", s.documentCreate, upload...)
+	e.POST("/o/:org/documents/:document/revisions", s.documentRevise, upload...)
 
 	ops := e.Group("/ops", s.loadCookie, s.requireOperator)
 	ops.GET("", s.opsHealth)

@@ -55,8 +55,9 @@ func TestAuditorWalksEveryRoute(t *testing.T) {
 	require.Equal(t, http.StatusSeeOther, owner.Post(checkPath+"/exclusions", url.Values{"subject": {subject}, "reason": {"Break-glass account"}, "expires": {"2027-01-01"}}).StatusCode)
 	setStatus(t, b, connID, "needs_reauth")
 	reconcile(t, b)
+	docPath := b.addDocument(t, owner, "CC1.1")
 
-	var evidenceID, alertID, exclusionID, auditorID string
+	var evidenceID, alertID, exclusionID, auditorID, revisionID string
 	require.NoError(t, db.InOrg(context.Background(), b.tdb.Pool, b.org.ID, func(tx pgx.Tx) error {
 		ctx := context.Background()
 		if err := tx.QueryRow(ctx, `SELECT min(id)::text FROM evidence`).Scan(&evidenceID); err != nil {
@@ -68,6 +69,9 @@ func TestAuditorWalksEveryRoute(t *testing.T) {
 		if err := tx.QueryRow(ctx, `SELECT id::text FROM check_exclusions LIMIT 1`).Scan(&exclusionID); err != nil {
 			return err
 		}
+		if err := tx.QueryRow(ctx, `SELECT id::text FROM document_revisions LIMIT 1`).Scan(&revisionID); err != nil {
+			return err
+		}
 		return tx.QueryRow(ctx, `SELECT user_id::text FROM memberships WHERE role = 'auditor'`).Scan(&auditorID)
 	}))
 	values := map[string]string{
@@ -75,6 +79,7 @@ func TestAuditorWalksEveryRoute(t *testing.T) {
 		":control": "CC6.1", ":evidence": evidenceID, ":alert": alertID, ":exclusion": exclusionID,
 		":assessment": strings.TrimPrefix(assessmentPath, "/o/acme/assessments/"), ":user": auditorID,
 		":invitation": "00000000-0000-0000-0000-000000000000", ":token": "unknown",
+		":document": strings.TrimPrefix(docPath, "/o/acme/documents/"), ":revision": revisionID, ":criterion": "CC1.1",
 	}
 
 	auditor := b.client(t)

@@ -20,6 +20,7 @@ import (
 	"github.com/attesthq/attest/internal/config"
 	"github.com/attesthq/attest/internal/connection"
 	"github.com/attesthq/attest/internal/connector"
+	"github.com/attesthq/attest/internal/document"
 	"github.com/attesthq/attest/internal/exclusion"
 	"github.com/attesthq/attest/internal/logctx"
 	"github.com/attesthq/attest/internal/metrics"
@@ -43,6 +44,8 @@ type Deps struct {
 	Exclusions *exclusion.Service
 	// Assessments runs the assessment workflow.
 	Assessments *assessment.Service
+	// Documents keeps the documents people provide and their files.
+	Documents *document.Service
 	// Metrics, when set, counts requests by route pattern and status.
 	Metrics *metrics.Set
 	// JobsUI, when set, is the River UI (NewJobsUI) served to platform

@@ -28,6 +28,7 @@ import (
 	"github.com/attesthq/attest/internal/connection"
 	"github.com/attesthq/attest/internal/connector"
 	"github.com/attesthq/attest/internal/connector/entra"
+	"github.com/attesthq/attest/internal/document"
 	"github.com/attesthq/attest/internal/entrasim"
 	"github.com/attesthq/attest/internal/evidence"
 	"github.com/attesthq/attest/internal/exclusion"
@@ -127,7 +128,8 @@ func setupWith(t *testing.T, extraEnv map[string]string) *bundle {
 	app, err := web.New(web.Deps{Config: cfg, Pool: tdb.Pool, Clock: clk, Log: log, Auth: authSvc,
 		Connectors: registry, Connections: connections, Simulator: sim, Jobs: queue,
 		Exclusions: &exclusion.Service{Pool: tdb.Pool, Clock: clk}, Assessments: &assessment.Service{Pool: tdb.Pool, Clock: clk, Registry: registry},
-		JobsUI: jobsUI})
+		Documents: &document.Service{Pool: tdb.Pool, Clock: clk, MaxBytes: cfg.DocumentMaxBytes, TempDir: t.TempDir(), Notify: queue},
+		JobsUI:    jobsUI})
 	require.NoError(t, err)
 	srv.Config.Handler = app.Handler()
 

@@ -24,6 +24,7 @@ import (
 	"github.com/attesthq/attest/internal/connection"
 	"github.com/attesthq/attest/internal/connector"
 	"github.com/attesthq/attest/internal/connector/entra"
+	"github.com/attesthq/attest/internal/document"
 	"github.com/attesthq/attest/internal/entrasim"
 	"github.com/attesthq/attest/internal/evidence"
 	"github.com/attesthq/attest/internal/exclusion"
@@ -141,9 +142,17 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opts appOp
 	a.connections = &connection.Service{
 		Pool: pool, Clock: opts.Clock, Vault: v, Registry: a.connectors, CallbackURL: callback, Syncs: queue, Alerts: queue,
 	}
+	documents := &document.Service{Pool: pool, Clock: opts.Clock, MaxBytes: cfg.DocumentMaxBytes, Notify: queue}
+	if cfg.DocumentBucket != "" {
+		if documents.Store, err = document.LoadS3Store(ctx, cfg.DocumentBucket); err != nil {
+			pool.Close()
+			return nil, err
+		}
+	}
 	deps := web.Deps{Config: cfg, Pool: pool, Clock: opts.Clock, Log: log, Auth: authSvc,
 		Connectors: a.connectors, Connections: a.connections, Jobs: queue,
-		Exclusions: &exclusion.Service{Pool: pool, Clock: opts.Clock}, Assessments: &assessment.Service{Pool: pool, Clock: opts.Clock, Registry: a.connectors}}
+		Exclusions: &exclusion.Service{Pool: pool, Clock: opts.Clock}, Assessments: &assessment.Service{Pool: pool, Clock: opts.Clock, Registry: a.connectors},
+		Documents: documents}
 	if a.simulator != nil {
 		deps.Simulator = a.simulator
 	}

@@ -15,7 +15,7 @@ import (
 const alertAcknowledge = `-- name: AlertAcknowledge :one
 UPDATE alerts SET acknowledged_at = $1::timestamptz, acknowledged_by = $2
 WHERE id = $3 AND acknowledged_at IS NULL
-RETURNING id, org_id, connection_id, kind, title, message, opened_at, resolved_at, acknowledged_at, acknowledged_by
+RETURNING id, org_id, connection_id, kind, title, message, opened_at, resolved_at, acknowledged_at, acknowledged_by, document_id
 `
 
 type AlertAcknowledgeParams struct {
@@ -38,6 +38,7 @@ func (q *Queries) AlertAcknowledge(ctx context.Context, db DBTX, arg AlertAcknow
 		&i.ResolvedAt,
 		&i.AcknowledgedAt,
 		&i.AcknowledgedBy,
+		&i.DocumentID,
 	)
 	return i, err
 }
@@ -108,15 +109,15 @@ func (q *Queries) AlertDeliveryRecord(ctx context.Context, db DBTX, arg AlertDel
 }
 
 const alertGet = `-- name: AlertGet :one
-SELECT a.id, a.org_id, a.connection_id, a.kind, a.title, a.message, a.opened_at, a.resolved_at, a.acknowledged_at, a.acknowledged_by, c.display_name AS connection_name
-FROM alerts a JOIN connections c ON c.id = a.connection_id
+SELECT a.id, a.org_id, a.connection_id, a.kind, a.title, a.message, a.opened_at, a.resolved_at, a.acknowledged_at, a.acknowledged_by, a.document_id, coalesce(c.display_name, d.title, '')::text AS connection_name
+FROM alerts a LEFT JOIN connections c ON c.id = a.connection_id LEFT JOIN documents d ON d.id = a.document_id
 WHERE a.id = $1
 `
 
 type AlertGetRow struct {
 	ID             uuid.UUID
 	OrgID          uuid.UUID
-	ConnectionID   uuid.UUID
+	ConnectionID   *uuid.UUID
 	Kind           string
 	Title          string
 	Message        string
@@ -124,6 +125,7 @@ type AlertGetRow struct {
 	ResolvedAt     *time.Time
 	AcknowledgedAt *time.Time
 	AcknowledgedBy *uuid.UUID
+	DocumentID     *uuid.UUID
 	ConnectionName string
 }
 
@@ -141,6 +143,7 @@ func (q *Queries) AlertGet(ctx context.Context, db DBTX, id uuid.UUID) (AlertGet
 		&i.ResolvedAt,
 		&i.AcknowledgedAt,
 		&i.AcknowledgedBy,
+		&i.DocumentID,
 		&i.ConnectionName,
 	)
 	return i, err
@@ -148,9 +151,9 @@ func (q *Queries) AlertGet(ctx context.Context, db DBTX, id uuid.UUID) (AlertGet
 
 const alertOpen = `-- name: AlertOpen :one
 INSERT INTO alerts (org_id, connection_id, kind, title, message, opened_at)
-VALUES ($1, $2, $3, $4, $5, $6)
+VALUES ($1, $2::uuid, $3, $4, $5, $6)
 ON CONFLICT (connection_id, kind) WHERE resolved_at IS NULL DO NOTHING
-RETURNING id, org_id, connection_id, kind, title, message, opened_at, resolved_at, acknowledged_at, acknowledged_by
+RETURNING id, org_id, connection_id, kind, title, message, opened_at, resolved_at, acknowledged_at, acknowledged_by, document_id
 `
 
 type AlertOpenParams struct {
@@ -184,6 +187,7 @@ func (q *Queries) AlertOpen(ctx context.Context, db DBTX, arg AlertOpenParams) (
 		&i.ResolvedAt,
 		&i.AcknowledgedAt,
 		&i.AcknowledgedBy,
+		&i.DocumentID,
 	)
 	return i, err
 }
@@ -191,7 +195,7 @@ func (q *Queries) AlertOpen(ctx context.Context, db DBTX, arg AlertOpenParams) (
 const alertResolve = `-- name: AlertResolve :one
 UPDATE alerts SET resolved_at = $1::timestamptz
 WHERE id = $2 AND resolved_at IS NULL
-RETURNING id, org_id, connection_id, kind, title, message, opened_at, resolved_at, acknowledged_at, acknowledged_by
+RETURNING id, org_id, connection_id, kind, title, message, opened_at, resolved_at, acknowledged_at, acknowledged_by, document_id
 `
 
 type AlertResolveParams struct {
@@ -213,13 +217,14 @@ func (q *Queries) AlertResolve(ctx context.Context, db DBTX, arg AlertResolvePar
 		&i.ResolvedAt,
 		&i.AcknowledgedAt,
 		&i.AcknowledgedBy,
+		&i.DocumentID,
 	)
 	return i, err
 }
 
 const alertsList = `-- name: AlertsList :many
-SELECT a.id, a.org_id, a.connection_id, a.kind, a.title, a.message, a.opened_at, a.resolved_at, a.acknowledged_at, a.acknowledged_by, c.display_name AS connection_name
-FROM alerts a JOIN connections c ON c.id = a.connection_id
+SELECT a.id, a.org_id, a.connection_id, a.kind, a.title, a.message, a.opened_at, a.resolved_at, a.acknowledged_at, a.acknowledged_by, a.document_id, coalesce(c.display_name, d.title, '')::text AS connection_name
+FROM alerts a LEFT JOIN connections c ON c.id = a.connection_id LEFT JOIN documents d ON d.id = a.document_id
 WHERE a.resolved_at IS NULL OR a.resolved_at > $1::timestamptz
 ORDER BY a.resolved_at IS NOT NULL, a.opened_at DESC
 LIMIT $2
@@ -233,7 +238,7 @@ type AlertsListParams struct {
 type AlertsListRow struct {
 	ID             uuid.UUID
 	OrgID          uuid.UUID
-	ConnectionID   uuid.UUID
+	ConnectionID   *uuid.UUID
 	Kind           string
 	Title          string
 	Message        string
@@ -241,6 +246,7 @@ type AlertsListRow struct {
 	ResolvedAt     *time.Time
 	AcknowledgedAt *time.Time
 	AcknowledgedBy *uuid.UUID
+	DocumentID     *uuid.UUID
 	ConnectionName string
 }
 
@@ -265,6 +271,7 @@ func (q *Queries) AlertsList(ctx context.Context, db DBTX, arg AlertsListParams)
 			&i.ResolvedAt,
 			&i.AcknowledgedAt,
 			&i.AcknowledgedBy,
+			&i.DocumentID,
 			&i.ConnectionName,
 		); err != nil {
 			return nil, err
@@ -289,7 +296,7 @@ func (q *Queries) AlertsOpenCount(ctx context.Context, db DBTX) (int32, error) {
 }
 
 const alertsOpenForConnection = `-- name: AlertsOpenForConnection :many
-SELECT id, org_id, connection_id, kind, title, message, opened_at, resolved_at, acknowledged_at, acknowledged_by FROM alerts WHERE connection_id = $1 AND resolved_at IS NULL
+SELECT id, org_id, connection_id, kind, title, message, opened_at, resolved_at, acknowledged_at, acknowledged_by, document_id FROM alerts WHERE connection_id = $1::uuid AND resolved_at IS NULL
 `
 
 func (q *Queries) AlertsOpenForConnection(ctx context.Context, db DBTX, connectionID uuid.UUID) ([]Alert, error) {
@@ -312,6 +319,7 @@ func (q *Queries) AlertsOpenForConnection(ctx context.Context, db DBTX, connecti
 			&i.ResolvedAt,
 			&i.AcknowledgedAt,
 			&i.AcknowledgedBy,
+			&i.DocumentID,
 		); err != nil {
 			return nil, err
 		}

@@ -90,8 +90,8 @@ SELECT e.org_id, $1, e.id, 'period', $2
 FROM evidence e
 WHERE e.kind = ANY ($3::text[])
   AND e.collected_at < $4
-  AND NOT EXISTS (SELECT 1 FROM evidence_superseded s JOIN connector_runs r ON r.id = s.to_run_id
-                  WHERE s.evidence_id = e.id AND r.started_at < $5)
+  AND NOT EXISTS (SELECT 1 FROM evidence_superseded s LEFT JOIN connector_runs r ON r.id = s.to_run_id
+                  WHERE s.evidence_id = e.id AND coalesce(r.started_at, s.at) < $5)
 ON CONFLICT (assessment_id, evidence_id) DO NOTHING
 `
 
@@ -104,7 +104,8 @@ type AssessmentAttachPeriodParams struct {
 }
 
 // Attaches the evidence of kinds that was true at some moment of the period:
-// stored before the period ended and not superseded before it began. Rows
+// stored before the period ended and not superseded before it began (by a
+// run, or for a document's revision by the next revision). Rows
 // already attached (or removed by hand) are left as they are.
 func (q *Queries) AssessmentAttachPeriod(ctx context.Context, db DBTX, arg AssessmentAttachPeriodParams) (int64, error) {
 	result, err := db.Exec(ctx, assessmentAttachPeriod,
@@ -295,10 +296,10 @@ func (q *Queries) AssessmentDropRemoved(ctx context.Context, db DBTX, assessment
 
 const assessmentEvidencePage = `-- name: AssessmentEvidencePage :many
 SELECT e.id, e.kind, e.subject_label, e.fingerprint, e.observed_at, e.collected_at, ae.source,
-       c.display_name AS connection_name
+       coalesce(c.display_name, 'Documents')::text AS connection_name
 FROM assessment_evidence ae
 JOIN evidence e ON e.id = ae.evidence_id
-JOIN connections c ON c.id = e.connection_id
+LEFT JOIN connections c ON c.id = e.connection_id
 WHERE ae.assessment_id = $1 AND ae.included
   AND ($2::text = '' OR e.kind = $2::text)
   AND ($3::bigint IS NULL OR e.id < $3::bigint)

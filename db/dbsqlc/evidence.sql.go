@@ -14,12 +14,12 @@ import (
 )
 
 const evidenceGet = `-- name: EvidenceGet :one
-SELECT e.id, e.org_id, e.connection_id, e.kind, e.schema_version, e.subject_key, e.subject_label, e.payload, e.fingerprint, e.observed_at, e.collected_at, e.first_run_id, c.display_name AS connection_name, c.connector,
+SELECT e.id, e.org_id, e.connection_id, e.kind, e.schema_version, e.subject_key, e.subject_label, e.payload, e.fingerprint, e.observed_at, e.collected_at, e.first_run_id, coalesce(c.display_name, 'Documents')::text AS connection_name, coalesce(c.connector, 'documents')::text AS connector,
        EXISTS (SELECT 1 FROM evidence_current cur
                WHERE cur.connection_id = e.connection_id AND cur.kind = e.kind AND cur.subject_key = e.subject_key
                  AND cur.evidence_id = e.id) AS is_current
 FROM evidence e
-JOIN connections c ON c.id = e.connection_id
+LEFT JOIN connections c ON c.id = e.connection_id
 WHERE e.id = $1
 `
 
@@ -145,12 +145,12 @@ func (q *Queries) EvidenceKinds(ctx context.Context, db DBTX) ([]string, error) 
 
 const evidenceList = `-- name: EvidenceList :many
 SELECT e.id, e.connection_id, e.kind, e.subject_key, e.subject_label, e.fingerprint, e.observed_at, e.collected_at,
-       c.display_name AS connection_name,
+       coalesce(c.display_name, 'Documents')::text AS connection_name,
        EXISTS (SELECT 1 FROM evidence_current cur
                WHERE cur.connection_id = e.connection_id AND cur.kind = e.kind AND cur.subject_key = e.subject_key
                  AND cur.evidence_id = e.id) AS is_current
 FROM evidence e
-JOIN connections c ON c.id = e.connection_id
+LEFT JOIN connections c ON c.id = e.connection_id
 WHERE ($1::text = '' OR e.kind = $1::text)
   AND ($2::uuid IS NULL OR e.connection_id = $2::uuid)
   AND ($3::timestamptz IS NULL OR e.collected_at >= $3::timestamptz)

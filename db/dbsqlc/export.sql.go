@@ -15,9 +15,10 @@ import (
 
 const exportEvidence = `-- name: ExportEvidence :many
 
-SELECT c.display_name AS connection_name, e.kind, e.subject_label, e.observed_at, e.collected_at, e.fingerprint, e.payload
+SELECT coalesce(c.display_name, 'Documents')::text AS connection_name, e.kind, e.subject_label, e.observed_at, e.collected_at,
+       e.fingerprint, e.payload
 FROM evidence e
-JOIN connections c ON c.id = e.connection_id
+LEFT JOIN connections c ON c.id = e.connection_id
 WHERE ($1::text = '' OR e.kind = $1::text)
   AND ($2::text[] IS NULL OR e.kind = ANY ($2::text[]))
   AND ($3::uuid IS NULL OR e.connection_id = $3::uuid)

@@ -14,7 +14,7 @@ import (
 type Alert struct {
 	ID             uuid.UUID
 	OrgID          uuid.UUID
-	ConnectionID   uuid.UUID
+	ConnectionID   *uuid.UUID
 	Kind           string
 	Title          string
 	Message        string
@@ -22,6 +22,7 @@ type Alert struct {
 	ResolvedAt     *time.Time
 	AcknowledgedAt *time.Time
 	AcknowledgedBy *uuid.UUID
+	DocumentID     *uuid.UUID
 }
 
 type AlertDelivery struct {
@@ -225,6 +226,55 @@ type CriterionScope struct {
 	Justification string
 	MarkedBy      uuid.UUID
 	MarkedAt      time.Time
+}
+
+type Document struct {
+	ID            uuid.UUID
+	OrgID         uuid.UUID
+	Title         string
+	Description   string
+	OwnerUserID   uuid.UUID
+	ReviewCadence string
+	NextReviewOn  time.Time
+	PeriodStart   *time.Time
+	PeriodEnd     *time.Time
+	CreatedAt     time.Time
+	CreatedBy     *uuid.UUID
+	UpdatedAt     time.Time
+	DeletedAt     *time.Time
+}
+
+type DocumentBlob struct {
+	OrgID      uuid.UUID
+	RevisionID uuid.UUID
+	Seq        int32
+	Chunk      []byte
+}
+
+type DocumentCriterium struct {
+	OrgID      uuid.UUID
+	DocumentID uuid.UUID
+	Criterion  string
+	CreatedAt  time.Time
+	CreatedBy  *uuid.UUID
+}
+
+type DocumentRevision struct {
+	ID          uuid.UUID
+	OrgID       uuid.UUID
+	DocumentID  uuid.UUID
+	Number      int32
+	EvidenceID  int64
+	Sha256      []byte
+	SizeBytes   *int64
+	ContentType *string
+	FileName    *string
+	ExternalUrl *string
+	Storage     string
+	StorageKey  string
+	ObservedOn  time.Time
+	CreatedBy   *uuid.UUID
+	CreatedAt   time.Time
 }
 
 type Evidence struct {

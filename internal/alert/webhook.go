@@ -49,17 +49,25 @@ type PayloadAlert struct {
 	Title        string     `json:"title"`
 	Message      string     `json:"message"`
 	ConnectionID string     `json:"connection_id"`
+	DocumentID   string     `json:"document_id,omitempty"`
 	OpenedAt     time.Time  `json:"opened_at"`
 	ResolvedAt   *time.Time `json:"resolved_at"`
 }
 
 // NewPayload builds the body of an event about a.
 func NewPayload(org dbsqlc.Organization, a dbsqlc.AlertGetRow, event string, now time.Time) Payload {
+	var conn, doc string
+	if a.ConnectionID != nil {
+		conn = a.ConnectionID.String()
+	}
+	if a.DocumentID != nil {
+		doc = a.DocumentID.String()
+	}
 	return Payload{
 		Delivery: a.ID.String() + "." + event, Event: "alert." + event, SentAt: now.UTC(),
 		Organization: PayloadOrg{ID: org.ID.String(), Slug: org.Slug},
 		Alert: PayloadAlert{ID: a.ID.String(), Kind: a.Kind, Title: a.Title, Message: a.Message,
-			ConnectionID: a.ConnectionID.String(), OpenedAt: a.OpenedAt.UTC(), ResolvedAt: a.ResolvedAt},
+			ConnectionID: conn, DocumentID: doc, OpenedAt: a.OpenedAt.UTC(), ResolvedAt: a.ResolvedAt},
 	}
 }
 

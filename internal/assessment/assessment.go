@@ -24,6 +24,7 @@ import (
 	"github.com/attesthq/attest/internal/clock"
 	"github.com/attesthq/attest/internal/connector"
 	"github.com/attesthq/attest/internal/coverage"
+	"github.com/attesthq/attest/internal/document"
 )
 
 var q = dbsqlc.New()
@@ -321,13 +322,14 @@ func (s *Service) attachPeriod(ctx context.Context, tx pgx.Tx, a dbsqlc.Assessme
 func Scope(a dbsqlc.Assessment) []coverage.Criterion { return coverage.InScope(a.Categories) }
 
 // Kinds lists the evidence kinds that support a criterion in the
-// assessment's scope.
+// assessment's scope: the connectors' kinds that do, and document
+// revisions, which support whichever criteria people link them to.
 func Kinds(registry *connector.Registry, a dbsqlc.Assessment) []string {
 	inScope := map[string]bool{}
 	for _, c := range Scope(a) {
 		inScope[c.ID] = true
 	}
-	kinds := []string{}
+	kinds := []string{document.Kind}
 	for _, c := range registry.All() {
 		for _, k := range c.Definition().Evidence {
 			if slices.ContainsFunc(k.Criteria, func(id string) bool { return inScope[id] }) {

@@ -72,6 +72,12 @@ type Config struct {
 	// died back to the queue, and must exceed SyncTimeout.
 	SyncTimeout    time.Duration
 	JobRescueAfter time.Duration
+	// DocumentMaxBytes bounds one uploaded document file.
+	DocumentMaxBytes int64
+	// DocumentBucket, when set, keeps document files in this S3-compatible
+	// bucket (configured by the standard AWS environment) instead of
+	// PostgreSQL.
+	DocumentBucket string
 }
 
 // Process roles: several replicas share one database, and each runs the web
@@ -121,6 +127,8 @@ func Load(getenv Getenv) (Config, error) {
 		EntraGraphRoot:     p.get("ATTEST_ENTRA_GRAPH_URL", ""),
 		AlertWebhookURL:    p.get("ATTEST_ALERT_WEBHOOK_URL", ""),
 		AlertWebhookSecret: secret.New(p.get("ATTEST_ALERT_WEBHOOK_SECRET", "")),
+		DocumentMaxBytes:   int64(p.intRange("ATTEST_DOCUMENT_MAX_BYTES", 25<<20, 1<<10, 1<<30)),
+		DocumentBucket:     p.get("ATTEST_DOCUMENT_BUCKET", ""),
 	}
 	c.AppDatabaseURL = p.get("ATTEST_APP_DATABASE_URL", "")
 	c.DBStatementTimeout = p.duration("ATTEST_DB_STATEMENT_TIMEOUT", time.Minute)

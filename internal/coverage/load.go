@@ -23,9 +23,9 @@ func OrgScope(org dbsqlc.Organization) []Criterion {
 
 // Load reads the coverage inputs of criteria inside tx (scoped to one
 // organization): the current results, on every live connection, of the
-// checks that support them, with their freshness at now, and which of them
-// the organization marked not applicable. Documents are not read here
-// (Input.Documents stays empty until the documents loader fills it). Passing one
+// checks that support them, with their freshness at now, the documents that
+// support them, with whether each is current at now, and which of them the
+// organization marked not applicable. Passing one
 // criterion reads only its checks: Compute then gives it exactly the status
 // it has among all of them, for a fraction of the rows.
 func Load(ctx context.Context, tx pgx.Tx, registry *connector.Registry, now time.Time, criteria []Criterion) (Input, error) {
@@ -56,6 +56,9 @@ func Load(ctx context.Context, tx pgx.Tx, registry *connector.Registry, now time
 			Criteria: def.Criteria, Status: r.Status, Reason: r.Reason, Failing: int(r.SubjectsFailing), Excluded: int(r.SubjectsExcluded),
 			EvaluatedAt: r.EvaluatedAt, Fresh: FreshnessOf(r.LastSuccessAt, staleAfter, now) == Fresh, LastSuccess: r.LastSuccessAt,
 		})
+	}
+	if in.Documents, err = loadDocuments(ctx, tx, now, criteria); err != nil {
+		return Input{}, err
 	}
 	return in, nil
 }

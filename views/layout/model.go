@@ -87,6 +87,7 @@ var Nav = []NavItem{
 	{Key: "integrations", Label: "Integrations", Path: "/integrations"},
 	{Key: "controls", Label: "Controls", Path: "/controls"},
 	{Key: "evidence", Label: "Evidence", Path: "/evidence"},
+	{Key: "documents", Label: "Documents", Path: "/documents"},
 	{Key: "assessments", Label: "Assessments", Path: "/assessments"},
 	{Key: "alerts", Label: "Alerts", Path: "/alerts"},
 	{Key: "audit", Label: "Audit log", Path: "/audit"},
