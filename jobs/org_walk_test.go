@@ -13,6 +13,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/stretchr/testify/require"
 
+	"github.com/attesthq/attest/db"
 	"github.com/attesthq/attest/internal/audit"
 	"github.com/attesthq/attest/internal/metrics"
 	"github.com/attesthq/attest/internal/synctest"
@@ -38,8 +39,20 @@ BEGIN
     RETURN true;
 END $$;
 CREATE POLICY test_refuse ON organizations AS RESTRICTIVE USING (test_refuse_org());
-CREATE POLICY test_refuse ON connections AS RESTRICTIVE USING (test_refuse_org());`)
+CREATE POLICY test_refuse ON connections AS RESTRICTIVE USING (test_refuse_org());
+CREATE POLICY test_refuse ON documents AS RESTRICTIVE USING (test_refuse_org());`)
 	require.NoError(t, err)
+}
+
+// addDocument adds a document to the environment's organization, as its
+// owner would.
+func addDocument(t *testing.T, e *synctest.Env) {
+	t.Helper()
+	require.NoError(t, db.InOrg(context.Background(), e.DB.Pool, e.Org.ID, func(tx pgx.Tx) error {
+		_, err := tx.Exec(context.Background(), `INSERT INTO documents (org_id, title, owner_user_id, review_cadence, next_review_on, created_at, updated_at)
+VALUES ($1, 'Access policy', $2, 'yearly', '2027-06-01', $3, $3)`, e.Org.ID, e.Owner.ID, e.Clock.Now())
+		return err
+	}))
 }
 
 // failures scrapes the count of organizations a job kind failed on.
@@ -100,9 +113,11 @@ func TestAlertReconciliationCountsAFailingOrganization(t *testing.T) {
 	ctx := context.Background()
 	e := synctest.New(t, synctest.Options{})
 	e.Connect(t)
+	addDocument(t, e) // so the documents' walk reads a row of the refused organization
 	refuseOrg(t, e, e.Org.ID)
 	m := metrics.New(metrics.Options{})
 	w := &jobs.StalenessWorker{Pool: e.DB.Pool, Clock: e.Clock, Report: jobs.OrgWalkReport{Log: quiet, Metrics: m}}
 	require.NoError(t, w.Work(ctx, &river.Job[jobs.StalenessArgs]{}))
 	require.Equal(t, "1", failures(t, m, jobs.StalenessArgs{}.Kind()))
+	require.Equal(t, "1", failures(t, m, "document_alerts"), "the documents' walk counts it too, and goes on")
 }

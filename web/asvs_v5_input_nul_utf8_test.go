@@ -78,3 +78,22 @@ func TestNULAndInvalidUTF8InFormsAnswer400(t *testing.T) {
 	require.NotContains(t, b.logs.String(), "request failed")
 	require.Zero(t, countOf(b.auditActions(t, b.org.ID), "assessment.create"))
 }
+
+// The document upload routes stream their multipart body past the global
+// form check; their text fields pass the same gate on the way, before the
+// file is read.
+func TestNULAndInvalidUTF8InAStreamedUploadAnswer400(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	c := b.owner(t)
+	page := c.Get("/o/acme/documents/new")
+	owner := page.Doc(t).Find(`select[name="owner"] option[selected]`).AttrOr("value", "")
+	for _, title := range []string{"Policy\x00", "Policy \xff"} {
+		fields := newDocumentFields(c, owner, "CC1.1")
+		fields[1].value = title
+		r := upload(t, c, "/o/acme/documents", fields, "policy.pdf", strings.NewReader(policyPDF))
+		require.Equal(t, http.StatusBadRequest, r.StatusCode, "%q", title)
+		require.Contains(t, r.Text(), "not valid UTF-8")
+	}
+	require.Zero(t, b.count(t, b.org.ID, `SELECT count(*) FROM documents`))
+}
