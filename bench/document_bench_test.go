@@ -8,7 +8,6 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -22,15 +21,9 @@ import (
 	"github.com/johannesboyne/gofakes3/backend/s3afero"
 	"github.com/spf13/afero"
 
-	"github.com/attesthq/attest/db"
 	"github.com/attesthq/attest/internal/account"
 	"github.com/attesthq/attest/internal/audit"
-	"github.com/attesthq/attest/internal/auth"
-	"github.com/attesthq/attest/internal/clock"
-	"github.com/attesthq/attest/internal/config"
-	"github.com/attesthq/attest/internal/connector"
 	"github.com/attesthq/attest/internal/document"
-	"github.com/attesthq/attest/internal/testdb"
 	"github.com/attesthq/attest/internal/webtest"
 	"github.com/attesthq/attest/web"
 )
@@ -112,38 +105,10 @@ func fakeBucketStore(b *testing.B) document.Store {
 // store (nil: PostgreSQL) and returns its URL and a signed-in owner.
 func documentServer(b *testing.B, store document.Store) (string, *webtest.Client) {
 	b.Helper()
-	tdb := testdb.New(b)
-	srv := httptest.NewServer(nil)
-	b.Cleanup(srv.Close)
-	env := map[string]string{
-		"DATABASE_URL":           tdb.URL,
-		"ATTEST_SESSION_KEYS":    "bench-session-key-0123456789abcdef0123456789",
-		"ATTEST_BASE_URL":        srv.URL,
-		"ATTEST_MASTER_KEY_FILE": filepath.Join(b.TempDir(), "master.key"),
-	}
-	cfg, err := config.Load(func(k string) string { return env[k] })
-	if err != nil {
-		b.Fatal(err)
-	}
-	pool, err := db.Open(context.Background(), tdb.URL, db.Options{AppURL: tdb.AppURL, MaxConns: cfg.DBMaxConns})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(pool.Close)
-	hasher, err := auth.NewHasher(benchArgon)
-	if err != nil {
-		b.Fatal(err)
-	}
-	log := (&webtest.Logs{}).Logger()
-	clk := clock.Real{}
-	app, err := web.New(web.Deps{Config: cfg, Pool: pool, Clock: clk, Log: log, Connectors: connector.NewRegistry(),
-		Auth: &auth.Service{Pool: pool, Clock: clk, Hasher: hasher, Throttle: auth.DefaultThrottle,
-			IdleTimeout: cfg.SessionIdleTimeout, MaxAge: cfg.SessionMaxAge, Log: log},
-		Documents: &document.Service{Pool: pool, Clock: clk, Store: store, MaxBytes: cfg.DocumentMaxBytes, TempDir: b.TempDir()}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	srv.Config.Handler = app.Handler()
+	s := newWebServer(b, nil, benchArgon, func(s *webServer, deps *web.Deps) {
+		deps.Documents = &document.Service{Pool: s.pool, Clock: s.clock, Store: store, MaxBytes: s.cfg.DocumentMaxBytes, TempDir: b.TempDir()}
+	})
+	pool, clk, hasher, srv := s.pool, s.clock, s.hasher, s.srv
 	accounts := &account.Service{Pool: pool, Clock: clk}
 	org, err := accounts.CreateOrg(context.Background(), "Bench", "bench", audit.SystemActor("bench"))
 	if err != nil {

@@ -1,12 +1,10 @@
 package bench
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -14,14 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/attesthq/attest/db"
 	"github.com/attesthq/attest/internal/auth"
-	"github.com/attesthq/attest/internal/clock"
-	"github.com/attesthq/attest/internal/config"
-	"github.com/attesthq/attest/internal/connector"
-	"github.com/attesthq/attest/internal/testdb"
 	"github.com/attesthq/attest/internal/webtest"
-	"github.com/attesthq/attest/web"
 )
 
 // signInBurst is the sign-in benchmark's size (issue 13): concurrent
@@ -81,39 +73,8 @@ func BenchmarkSignInBurst(b *testing.B) {
 // from the loopback address.
 func signInServer(b *testing.B) (*httptest.Server, *auth.Hasher) {
 	b.Helper()
-	tdb := testdb.New(b)
-	srv := httptest.NewServer(nil)
-	b.Cleanup(srv.Close)
-	env := map[string]string{
-		"DATABASE_URL":           tdb.URL,
-		"ATTEST_SESSION_KEYS":    "bench-session-key-0123456789abcdef0123456789",
-		"ATTEST_BASE_URL":        srv.URL,
-		"ATTEST_MASTER_KEY_FILE": filepath.Join(b.TempDir(), "master.key"),
-		"ATTEST_TRUSTED_PROXIES": "127.0.0.1/32",
-	}
-	cfg, err := config.Load(func(k string) string { return env[k] })
-	if err != nil {
-		b.Fatal(err)
-	}
-	pool, err := db.Open(context.Background(), tdb.URL, db.Options{AppURL: tdb.AppURL, MaxConns: cfg.DBMaxConns})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(pool.Close)
-	hasher, err := auth.NewHasher(auth.ProductionParams)
-	if err != nil {
-		b.Fatal(err)
-	}
-	log := (&webtest.Logs{}).Logger()
-	clk := clock.Real{}
-	app, err := web.New(web.Deps{Config: cfg, Pool: pool, Clock: clk, Log: log, Connectors: connector.NewRegistry(),
-		Auth: &auth.Service{Pool: pool, Clock: clk, Hasher: hasher, Throttle: auth.DefaultThrottle,
-			IdleTimeout: cfg.SessionIdleTimeout, MaxAge: cfg.SessionMaxAge, Log: log}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	srv.Config.Handler = app.Handler()
-	return srv, hasher
+	s := newWebServer(b, map[string]string{"ATTEST_TRUSTED_PROXIES": "127.0.0.1/32"}, auth.ProductionParams, nil)
+	return s.srv, s.hasher
 }
 
 // burst sends the sign-ins at once and returns how many got each status,
