@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alexedwards/argon2id"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
@@ -14,6 +15,7 @@ import (
 	"github.com/attesthq/attest/db/dbsqlc"
 	"github.com/attesthq/attest/internal/account"
 	"github.com/attesthq/attest/internal/audit"
+	"github.com/attesthq/attest/internal/auth"
 	"github.com/attesthq/attest/internal/clock"
 	"github.com/attesthq/attest/internal/document"
 	"github.com/attesthq/attest/internal/testdb"
@@ -36,7 +38,10 @@ func setup(t *testing.T, store document.Store) *fixture {
 	accounts := &account.Service{Pool: tdb.Pool, Clock: clk}
 	org, err := accounts.CreateOrg(context.Background(), "Acme Corp", "acme", audit.SystemActor("test"))
 	require.NoError(t, err)
-	owner, err := accounts.AddMember(context.Background(), nil, org.ID, account.Member{Email: "owner@acme.test", Role: account.RoleOwner}, audit.SystemActor("test"))
+	hasher, err := auth.NewHasher(argon2id.Params{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32})
+	require.NoError(t, err)
+	owner, err := accounts.AddMember(context.Background(), hasher, org.ID, account.Member{Email: "owner@acme.test",
+		Password: "an owner's long password", Role: account.RoleOwner}, audit.SystemActor("test"))
 	require.NoError(t, err)
 	return &fixture{db: tdb, clock: clk, org: org, owner: owner, actor: audit.UserActor(owner.ID, owner.Email),
 		svc: &document.Service{Pool: tdb.Pool, Clock: clk, Store: store, TempDir: t.TempDir(), MaxBytes: 1 << 20}}
