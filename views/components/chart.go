@@ -87,7 +87,7 @@ func (c Chart) Axis() []AxisLabel {
 	}
 	out := make([]AxisLabel, 0, len(idx))
 	for _, i := range idx {
-		out = append(out, AxisLabel{X: fmt.Sprintf("%.1f", c.x(i)), Label: c.Points[i].Day.Format("Jan 2")})
+		out = append(out, AxisLabel{X: fmt.Sprintf("%.1f", c.x(i)), Label: ShortDay(c.Points[i].Day)})
 	}
 	return out
 }

@@ -282,7 +282,7 @@ func ListPage(l List) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = components.Time(e.OccurredAt).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = components.At(e.OccurredAt).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
