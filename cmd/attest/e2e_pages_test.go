@@ -70,14 +70,13 @@ func (tb *tab) accessible() {
 // and, with ATTEST_UPDATE_SCREENSHOTS=1, under docs/screenshots too.
 func (tb *tab) screenshot(name string) {
 	tb.t.Helper()
-	tb.saveScreenshot(name, os.Getenv("ATTEST_UPDATE_SCREENSHOTS") == "1")
+	tb.saveScreenshot(name, value(tb, chromedp.CaptureScreenshot()), os.Getenv("ATTEST_UPDATE_SCREENSHOTS") == "1")
 }
 
-// saveScreenshot saves the viewport under test-artifacts/screenshots and,
-// when docs is set, under docs/screenshots too.
-func (tb *tab) saveScreenshot(name string, docs bool) {
+// saveScreenshot saves a PNG under test-artifacts/screenshots and, when docs
+// is set, under docs/screenshots too.
+func (tb *tab) saveScreenshot(name string, png []byte, docs bool) {
 	tb.t.Helper()
-	png := value(tb, chromedp.CaptureScreenshot())
 	dirs := []string{filepath.Join(repoRoot(tb.t), "test-artifacts", "screenshots")}
 	if docs {
 		dirs = append(dirs, filepath.Join(repoRoot(tb.t), "docs", "screenshots"))
@@ -106,8 +105,9 @@ func (tb *tab) mainPage(name string) {
 }
 
 // fitsEveryWidth checks the page at each layout width, keeping a screenshot
-// of each under test-artifacts (name-390.png, ...); axe-core checks the
-// phone layout too. The tab returns to the desktop viewport.
+// of each under test-artifacts (name-390.png, ...: the phone's is the whole
+// page); axe-core checks the phone layout too. The tab returns to the
+// desktop viewport.
 func (tb *tab) fitsEveryWidth(name string) {
 	tb.t.Helper()
 	defer tb.setViewport(desktopWidth, desktopHeight)
@@ -118,10 +118,12 @@ func (tb *tab) fitsEveryWidth(name string) {
 		}
 		tb.setViewport(w, h)
 		tb.fitsWidth()
+		shot := chromedp.CaptureScreenshot()
 		if w == phoneWidth {
 			tb.accessible()
+			shot = chromedp.FullScreenshot(100)
 		}
-		tb.saveScreenshot(fmt.Sprintf("%s-%d", strings.TrimSuffix(name, "-390"), w), false)
+		tb.saveScreenshot(fmt.Sprintf("%s-%d", strings.TrimSuffix(name, "-390"), w), value(tb, shot), false)
 	}
 }
 

@@ -577,7 +577,7 @@ func datasetsTable(ds []DatasetRow) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		} else {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 54, "<p class=\"muted small\">Records read from Microsoft in the last sync, and what they changed in the evidence; each dataset also keeps one summary record, counted with the new ones when it changes.</p><div class=\"table-wrap\"><table data-testid=\"datasets-table\"><thead><tr><th scope=\"col\">Dataset</th><th scope=\"col\">Last read</th><th scope=\"col\" class=\"num\">Read</th><th scope=\"col\" class=\"num hide-narrow\">New</th><th scope=\"col\" class=\"num hide-narrow\">Unchanged</th><th scope=\"col\" class=\"num hide-narrow\">Removed</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 54, "<p class=\"muted small\">Records read from Microsoft in the last sync, and what they changed in the evidence; each dataset also keeps one summary record, counted with the new ones when it changes.</p><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-labelledby=\"datasets-heading\"><table data-testid=\"datasets-table\"><thead><tr><th scope=\"col\">Dataset</th><th scope=\"col\">Last read</th><th scope=\"col\" class=\"num\">Read</th><th scope=\"col\" class=\"num hide-narrow\">New</th><th scope=\"col\" class=\"num hide-narrow\">Unchanged</th><th scope=\"col\" class=\"num hide-narrow\">Removed</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -781,7 +781,7 @@ func runsTable(runs []RunRow) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		} else {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 73, "<div class=\"table-wrap\"><table data-testid=\"runs-table\"><thead><tr><th scope=\"col\">Started</th><th scope=\"col\">Trigger</th><th scope=\"col\">Result</th><th scope=\"col\" class=\"num\">New rows</th><th scope=\"col\" class=\"num hide-narrow\">Requests</th><th scope=\"col\" class=\"hide-narrow\">Took</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 73, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-labelledby=\"runs-heading\"><table data-testid=\"runs-table\"><thead><tr><th scope=\"col\">Started</th><th scope=\"col\">Trigger</th><th scope=\"col\">Result</th><th scope=\"col\" class=\"num\">New rows</th><th scope=\"col\" class=\"num hide-narrow\">Requests</th><th scope=\"col\" class=\"hide-narrow\">Took</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
