@@ -87,6 +87,10 @@ func (tb *tab) saveScreenshot(name string, png []byte, docs bool) {
 	}
 }
 
+// phoneChrome is the most height the header and menu may take above a
+// page's content on a phone (they took 225 px of its 844).
+const phoneChrome = 140
+
 // layoutWidths are the viewport widths every main page must fit without
 // scrolling sideways: a phone and three desktop widths.
 var layoutWidths = []int64{phoneWidth, desktopWidth, 1440, 1920}
@@ -121,6 +125,8 @@ func (tb *tab) fitsEveryWidth(name string) {
 		shot := chromedp.CaptureScreenshot()
 		if w == phoneWidth {
 			tb.accessible()
+			top := value(tb, chromedp.Evaluate[float64](`document.querySelector('main').getBoundingClientRect().top + window.scrollY`))
+			require.LessOrEqual(tb.t, top, float64(phoneChrome), "the header and menu push %s's content down on a phone", tb.path())
 			shot = chromedp.FullScreenshot(100)
 		}
 		tb.saveScreenshot(fmt.Sprintf("%s-%d", strings.TrimSuffix(name, "-390"), w), value(tb, shot), false)
