@@ -73,7 +73,7 @@ func (s *Server) assessmentShow(c echo.Context) error {
 	base := orgPath(c, "/assessments/"+a.ID.String())
 	draft := a.Status == assessment.StatusDraft
 	d := assessments.Detail{
-		Page: s.page(c, a.Name, "assessments"), Name: a.Name, Status: a.Status, Period: period(a.PeriodStart, a.PeriodEnd),
+		Page: s.page(c, a.Name, "assessments"), Name: a.Name, Status: a.Status, Period: components.DayRange(a.PeriodStart, a.PeriodEnd),
 		Created: a.CreatedAt, CreatedBy: createdBy, Submitted: a.SubmittedAt, Approved: a.ApprovedAt, ApprovedBy: approvedBy,
 		Today: coverageView("Coverage today", today, nil, c), ZipURL: base + "/export.zip", Draft: draft && account.CanWrite(currentRole(c)),
 	}

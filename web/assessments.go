@@ -26,7 +26,7 @@ import (
 func (s *Server) assessmentsList(c echo.Context) error {
 	today := s.Clock.Now().UTC()
 	form := assessments.NewForm{
-		PeriodStart: today.AddDate(-1, 0, 1).Format(time.DateOnly), PeriodEnd: today.Format(time.DateOnly),
+		PeriodStart: components.ISODate(today.AddDate(-1, 0, 1)), PeriodEnd: components.ISODate(today),
 	}
 	return s.renderAssessments(c, http.StatusOK, form, account.ParseSettings(currentOrg(c).Settings).Categories)
 }
@@ -51,7 +51,7 @@ func (s *Server) renderAssessments(c echo.Context, status int, form assessments.
 	l := assessments.List{Page: s.page(c, "Assessments", "assessments"), CanWrite: account.CanWrite(currentRole(c)), Form: form}
 	for _, r := range rows {
 		l.Rows = append(l.Rows, assessments.Summary{Name: r.Name, URL: orgPath(c, "/assessments/"+r.ID.String()),
-			Period: period(r.PeriodStart, r.PeriodEnd), Status: r.Status, Records: r.Attached, Created: r.CreatedAt, Approved: r.ApprovedAt})
+			Period: components.DayRange(r.PeriodStart, r.PeriodEnd), Status: r.Status, Records: r.Attached, Created: r.CreatedAt, Approved: r.ApprovedAt})
 	}
 	return s.render(c, status, assessments.ListPage(l))
 }
@@ -95,10 +95,6 @@ func parseAssessmentForm(params url.Values) (form assessments.NewForm, draft ass
 	}
 	draft.PeriodStart, draft.PeriodEnd = start, end
 	return form, draft
-}
-
-func period(start, end time.Time) string {
-	return start.Format("Jan 2, 2006") + " – " + end.Format("Jan 2, 2006")
 }
 
 func countRecords(n int64) string { return components.Count(n, "record", "records") }

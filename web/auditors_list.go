@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/labstack/echo/v4"
@@ -10,6 +9,7 @@ import (
 	"github.com/attesthq/attest/db"
 	"github.com/attesthq/attest/db/dbsqlc"
 	"github.com/attesthq/attest/internal/account"
+	"github.com/attesthq/attest/views/components"
 	"github.com/attesthq/attest/views/pages/auditors"
 )
 
@@ -22,7 +22,7 @@ func (s *Server) auditorsList(c echo.Context) error {
 	if !account.CanWrite(currentRole(c)) {
 		return echo.NewHTTPError(http.StatusForbidden, "Only owners and admins can see the organization's auditors.")
 	}
-	form := auditors.InviteForm{AccessUntil: s.Clock.Now().AddDate(0, 0, defaultAccessDays).UTC().Format(time.DateOnly)}
+	form := auditors.InviteForm{AccessUntil: components.ISODate(s.Clock.Now().AddDate(0, 0, defaultAccessDays))}
 	return s.renderAuditors(c, http.StatusOK, form, nil)
 }
 
@@ -55,8 +55,8 @@ func (s *Server) renderAuditors(c echo.Context, status int, form auditors.Invite
 		names[o.ID.String()] = o.Name
 	}
 	form.Action = orgPath(c, "/auditors/invitations")
-	form.MinDate = now.UTC().Format(time.DateOnly)
-	form.MaxDate = now.AddDate(1, 0, 0).UTC().Format(time.DateOnly)
+	form.MinDate = components.ISODate(now)
+	form.MaxDate = components.ISODate(now.AddDate(1, 0, 0))
 	v := auditors.View{Page: s.page(c, "Auditors", "auditors"), CanManage: currentRole(c) == account.RoleOwner, Form: form, Created: created}
 	for _, m := range members {
 		a := auditors.Auditor{Email: m.Email, LastSignIn: m.LastSignIn, RevokeURL: orgPath(c, "/auditors/"+m.UserID.String()+"/revoke")}

@@ -79,8 +79,8 @@ func (s *Server) renderCheck(c echo.Context, status int, formError, formSubject 
 		Page: s.page(c, chk.Title, "integrations"), ConnectionName: conn.DisplayName, ConnectionURL: base,
 		Key: chk.Key, Title: chk.Title, Description: chk.Description, Criteria: chk.Criteria,
 		CanWrite: account.CanWrite(currentRole(c)), ExcludeURL: base + "/checks/" + chk.Key + "/exclusions",
-		DefaultExpiry: now.AddDate(0, 3, 0).Format(time.DateOnly), MinExpiry: now.AddDate(0, 0, 1).Format(time.DateOnly),
-		MaxExpiry: now.Add(exclusion.MaxDuration).Format(time.DateOnly), FormError: formError, FormSubject: formSubject,
+		DefaultExpiry: components.ISODate(now.AddDate(0, 3, 0)), MinExpiry: components.ISODate(now.AddDate(0, 0, 1)),
+		MaxExpiry: components.ISODate(now.Add(exclusion.MaxDuration)), FormError: formError, FormSubject: formSubject,
 		SortedBy: sortBy,
 	}
 	v.Pager.Earlier, v.Pager.Later = "Previous", "Next"

@@ -83,7 +83,7 @@ func (s *Server) renderConnection(c echo.Context, status int, conn dbsqlc.Connec
 			{Label: "Application (client) ID", Value: settingsClientID(conn)},
 			{Label: "Authorized by", Value: dash(conn.ConsentedBy)},
 			{Label: "Connected", Value: timeText(conn.ConnectedAt)},
-			{Label: "Created", Value: components.Exact(conn.CreatedAt)},
+			{Label: "Created", Value: components.Absolute(conn.CreatedAt)},
 		},
 	}
 	checkTitles := map[string]string{}

@@ -129,6 +129,7 @@ func (s *Server) renderControl(c echo.Context, status int, crit coverage.Criteri
 			Reason: chk.Reason, Failing: chk.Failing, Excluded: chk.Excluded, Fresh: chk.Fresh, LastSuccess: chk.LastSuccess,
 			EvaluatedAt: chk.EvaluatedAt, URL: orgPath(c, "/connections/"+chk.ConnectionID.String()+"/checks/"+chk.CheckKey)})
 	}
+	slices.SortStableFunc(d.Checks, func(a, b controls.Check) int { return checkOrder(a.Status) - checkOrder(b.Status) })
 	for _, conn := range s.Connectors.All() {
 		for _, k := range conn.Definition().Evidence {
 			if slices.Contains(k.Criteria, crit.ID) {
@@ -144,6 +145,21 @@ func (s *Server) renderControl(c echo.Context, status int, crit coverage.Criteri
 	}
 	d.History = controlHistory(history, ctl.Status, now)
 	return s.render(c, status, controls.DetailPage(d))
+}
+
+// checkOrder ranks a check result for a control page: what needs fixing
+// first (failing), then the undecided, passing last.
+func checkOrder(status string) int {
+	switch status {
+	case "fail":
+		return 0
+	case "pass":
+		return 3
+	case "unknown":
+		return 1
+	default:
+		return 2
+	}
 }
 
 // controlHistory is the control's status on each snapshot day, today live.

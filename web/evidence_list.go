@@ -114,9 +114,14 @@ func (s *Server) evidenceList(c echo.Context) error {
 	ctx := c.Request().Context()
 	var rows []dbsqlc.EvidenceListRow
 	var conns []dbsqlc.Connection
+	var total int64
 	err := db.InOrg(ctx, s.Pool, org.ID, func(tx pgx.Tx) error {
 		var err error
 		if rows, err = q.EvidenceList(ctx, tx, params); err != nil {
+			return err
+		}
+		if total, err = q.EvidenceCount(ctx, tx, dbsqlc.EvidenceCountParams{Kind: params.Kind, ConnectionID: params.ConnectionID,
+			CollectedFrom: params.CollectedFrom, CollectedTo: params.CollectedTo, Subject: params.Subject}); err != nil {
 			return err
 		}
 		conns, err = q.ConnectionListAll(ctx, tx)
@@ -126,7 +131,7 @@ func (s *Server) evidenceList(c echo.Context) error {
 		return err
 	}
 	titles := s.kindTitles()
-	view := evidence.List{Page: s.page(c, "Evidence", "evidence"), Filters: f.Filters, Error: problem,
+	view := evidence.List{Page: s.page(c, "Evidence", "evidence"), Filters: f.Filters, Error: problem, Total: total,
 		ExportURL: orgPath(c, withQuery("/evidence/export", f.exportQuery()))}
 	for _, conn := range s.Connectors.All() {
 		for _, k := range conn.Definition().Evidence {

@@ -17,7 +17,7 @@ func timeText(t *time.Time) string {
 	if t == nil {
 		return "—"
 	}
-	return components.Exact(*t)
+	return components.Absolute(*t)
 }
 
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

@@ -17,6 +17,7 @@ import (
 	"github.com/attesthq/attest/internal/audit"
 	"github.com/attesthq/attest/internal/connector/entra"
 	"github.com/attesthq/attest/internal/webtest"
+	"github.com/attesthq/attest/views/components"
 )
 
 // connectAndSync connects the simulated tenant and runs its first sync.
@@ -136,13 +137,23 @@ func TestEvidenceListAndDetail(t *testing.T) {
 	list := c.Follow("/o/acme/evidence")
 	require.Equal(t, http.StatusOK, list.StatusCode)
 	require.Equal(t, 50, list.Doc(t).Find(`[data-testid="evidence-row"]`).Length())
+	var total int64
+	require.NoError(t, db.InOrg(context.Background(), b.tdb.Pool, b.org.ID, func(tx pgx.Tx) error {
+		return tx.QueryRow(context.Background(), `SELECT count(*) FROM evidence`).Scan(&total)
+	}))
+	require.Greater(t, total, int64(50))
+	require.Equal(t, components.Int(total)+" records match these filters.", list.Doc(t).Find(`[data-testid="evidence-total"]`).Text(),
+		"the total counts every page, not the one shown")
 	next, ok := list.Doc(t).Find(`a[rel="next"]`).Attr("href")
 	require.True(t, ok)
 	require.Equal(t, 50, c.Get(next).Doc(t).Find(`[data-testid="evidence-row"]`).Length())
 
 	policies := c.Get("/o/acme/evidence?kind=" + entra.KindCAPolicy + "&connection=" + connID.String())
 	rows := policies.Doc(t).Find(`[data-testid="evidence-row"]`)
-	require.Equal(t, len(b.sim.Tenant("8f3c2a6e-5b1d-4e7f-9a20-6c4d8e0f1b35").Policies()), rows.Length())
+	policyCount := len(b.sim.Tenant("8f3c2a6e-5b1d-4e7f-9a20-6c4d8e0f1b35").Policies())
+	require.Equal(t, policyCount, rows.Length())
+	require.Equal(t, components.Count(int64(policyCount), "record matches", "records match")+" these filters.",
+		policies.Doc(t).Find(`[data-testid="evidence-total"]`).Text())
 
 	bad := c.Get("/o/acme/evidence?from=yesterday")
 	require.Equal(t, http.StatusOK, bad.StatusCode)
@@ -153,7 +164,9 @@ func TestEvidenceListAndDetail(t *testing.T) {
 	require.Equal(t, http.StatusOK, detail.StatusCode)
 	d := detail.Doc(t)
 	require.Len(t, d.Find(`[data-testid="fingerprint"]`).Text(), 64)
-	require.Contains(t, d.Find(`[data-testid="typed-fields"]`).Text(), "requires_mfa")
+	fields := d.Find(`[data-testid="typed-fields"] dt`).Text()
+	require.Contains(t, fields, "Requires MFA", "field names read as labels")
+	require.NotContains(t, fields, "requires_mfa")
 	require.Contains(t, d.Find(`[data-testid="raw-payload"]`).Text(), `"state"`)
 	require.Equal(t, 1, d.Find(`[data-testid="observing-runs"] li`).Length())
 

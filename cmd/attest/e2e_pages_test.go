@@ -70,9 +70,15 @@ func (tb *tab) accessible() {
 // and, with ATTEST_UPDATE_SCREENSHOTS=1, under docs/screenshots too.
 func (tb *tab) screenshot(name string) {
 	tb.t.Helper()
-	png := value(tb, chromedp.CaptureScreenshot())
+	tb.saveScreenshot(name, value(tb, chromedp.CaptureScreenshot()), os.Getenv("ATTEST_UPDATE_SCREENSHOTS") == "1")
+}
+
+// saveScreenshot saves a PNG under test-artifacts/screenshots and, when docs
+// is set, under docs/screenshots too.
+func (tb *tab) saveScreenshot(name string, png []byte, docs bool) {
+	tb.t.Helper()
 	dirs := []string{filepath.Join(repoRoot(tb.t), "test-artifacts", "screenshots")}
-	if os.Getenv("ATTEST_UPDATE_SCREENSHOTS") == "1" {
+	if docs {
 		dirs = append(dirs, filepath.Join(repoRoot(tb.t), "docs", "screenshots"))
 	}
 	for _, dir := range dirs {
@@ -81,17 +87,50 @@ func (tb *tab) screenshot(name string) {
 	}
 }
 
-// mainPage checks a main page: axe-core finds nothing serious, the layout
-// does not overflow sideways, every relative time tells the exact time on
-// hover, and a screenshot is kept.
+// phoneChrome is the most height the header and menu may take above a
+// page's content on a phone (they took 225 px of its 844).
+const phoneChrome = 140
+
+// layoutWidths are the viewport widths every main page must fit without
+// scrolling sideways: a phone and three desktop widths.
+var layoutWidths = []int64{phoneWidth, desktopWidth, 1440, 1920}
+
+// mainPage checks a main page: axe-core finds nothing serious, every
+// relative time tells the exact time on hover, a screenshot is kept, and at
+// every layout width the page does not overflow sideways.
 func (tb *tab) mainPage(name string) {
 	tb.t.Helper()
 	tb.accessible()
-	tb.fitsWidth()
 	bare := value(tb, chromedp.Evaluate[[]string](`[...document.querySelectorAll('time')]
 		.filter(e => !e.getAttribute('title') || !e.getAttribute('datetime')).map(e => e.outerHTML)`))
 	require.Empty(tb.t, bare, "relative times without their exact time at %s", tb.path())
 	tb.screenshot(name)
+	tb.fitsEveryWidth(name)
+}
+
+// fitsEveryWidth checks the page at each layout width, keeping a screenshot
+// of each under test-artifacts (name-390.png, ...: the phone's is the whole
+// page); axe-core checks the phone layout too. The tab returns to the
+// desktop viewport.
+func (tb *tab) fitsEveryWidth(name string) {
+	tb.t.Helper()
+	defer tb.setViewport(desktopWidth, desktopHeight)
+	for _, w := range layoutWidths {
+		h := int64(desktopHeight)
+		if w == phoneWidth {
+			h = phoneHeight
+		}
+		tb.setViewport(w, h)
+		tb.fitsWidth()
+		shot := chromedp.CaptureScreenshot()
+		if w == phoneWidth {
+			tb.accessible()
+			top := value(tb, chromedp.Evaluate[float64](`document.querySelector('main').getBoundingClientRect().top + window.scrollY`))
+			require.LessOrEqual(tb.t, top, float64(phoneChrome), "the header and menu push %s's content down on a phone", tb.path())
+			shot = chromedp.FullScreenshot(100)
+		}
+		tb.saveScreenshot(fmt.Sprintf("%s-%d", strings.TrimSuffix(name, "-390"), w), value(tb, shot), false)
+	}
 }
 
 // fitsWidth fails when the page scrolls sideways: wide tables must scroll

@@ -12,72 +12,54 @@ type ChartPoint struct {
 	Percent float64
 }
 
-// Chart is a server-rendered line chart of coverage over time.
+// Chart is a server-rendered line chart of coverage over time. Only the
+// shapes are SVG, in a 100×100 box stretched to the plot with strokes that do
+// not scale; every label is HTML text beside it, so nothing reads distorted
+// at any width.
 type Chart struct {
 	Points []ChartPoint
 }
 
-// Chart geometry, in SVG user units.
-const (
-	chartW, chartH         = 640.0, 200.0
-	chartLeft, chartRight  = 40.0, 12.0
-	chartTop, chartBottom  = 12.0, 28.0
-	chartPlotW, chartPlotH = chartW - chartLeft - chartRight, chartH - chartTop - chartBottom
-)
+// Drawable says whether there are days enough for a line: one day is said
+// in a sentence instead.
+func (c Chart) Drawable() bool { return len(c.Points) > 1 }
 
-func (c Chart) x(i int) float64 {
-	if len(c.Points) < 2 {
-		return chartLeft + chartPlotW/2
-	}
-	return chartLeft + chartPlotW*float64(i)/float64(len(c.Points)-1)
-}
+// Latest is the newest day.
+func (c Chart) Latest() ChartPoint { return c.Points[len(c.Points)-1] }
 
-func (c Chart) y(pct float64) float64 { return chartTop + chartPlotH*(1-pct/100) }
+// Span names the days the chart covers.
+func (c Chart) Span() string { return DayRange(c.Points[0].Day, c.Latest().Day) }
+
+func (c Chart) x(i int) float64 { return 100 * float64(i) / float64(max(1, len(c.Points)-1)) }
+
+func y(pct float64) float64 { return 100 - pct }
 
 // Line is the polyline's points attribute.
 func (c Chart) Line() string {
 	parts := make([]string, len(c.Points))
 	for i, p := range c.Points {
-		parts[i] = fmt.Sprintf("%.1f,%.1f", c.x(i), c.y(p.Percent))
+		parts[i] = fmt.Sprintf("%.2f,%.2f", c.x(i), y(p.Percent))
 	}
 	return strings.Join(parts, " ")
 }
 
 // Area is the filled region under the line.
-func (c Chart) Area() string {
-	if len(c.Points) == 0 {
-		return ""
-	}
-	return fmt.Sprintf("%.1f,%.1f %s %.1f,%.1f", c.x(0), c.y(0), c.Line(), c.x(len(c.Points)-1), c.y(0))
+func (c Chart) Area() string { return "0,100 " + c.Line() + " 100,100" }
+
+// Dot is the newest point as a zero-length path, drawn round by its cap.
+func (c Chart) Dot() string {
+	return fmt.Sprintf("M%.2f,%.2f l0,0", c.x(len(c.Points)-1), y(c.Latest().Percent))
 }
 
-// GridLine is a horizontal guide with its label.
-type GridLine struct {
-	Y     string
-	Label string
-}
+// GridLevels are the percentages with a guide line and a label, top first.
+var GridLevels = []int{100, 75, 50, 25, 0}
 
-// Grid are the 0, 25, 50, 75 and 100% guides.
-func (c Chart) Grid() []GridLine {
-	var out []GridLine
-	for _, p := range []float64{0, 25, 50, 75, 100} {
-		out = append(out, GridLine{Y: fmt.Sprintf("%.1f", c.y(p)), Label: fmt.Sprintf("%.0f%%", p)})
-	}
-	return out
-}
-
-// AxisLabel is a date under the x axis.
-type AxisLabel struct {
-	X     string
-	Label string
-}
+// GridY is the y of a guide line.
+func GridY(level int) string { return fmt.Sprintf("%d", 100-level) }
 
 // Axis labels the first, middle and last days.
-func (c Chart) Axis() []AxisLabel {
+func (c Chart) Axis() []string {
 	n := len(c.Points)
-	if n == 0 {
-		return nil
-	}
 	idx := []int{0}
 	if n > 2 {
 		idx = append(idx, n/2)
@@ -85,33 +67,12 @@ func (c Chart) Axis() []AxisLabel {
 	if n > 1 {
 		idx = append(idx, n-1)
 	}
-	out := make([]AxisLabel, 0, len(idx))
+	out := make([]string, 0, len(idx))
 	for _, i := range idx {
-		out = append(out, AxisLabel{X: fmt.Sprintf("%.1f", c.x(i)), Label: c.Points[i].Day.Format("Jan 2")})
+		out = append(out, ShortDay(c.Points[i].Day))
 	}
 	return out
 }
-
-// Dot is the last point, emphasized.
-func (c Chart) Dot() (string, string) {
-	n := len(c.Points)
-	if n == 0 {
-		return "0", "0"
-	}
-	return fmt.Sprintf("%.1f", c.x(n-1)), fmt.Sprintf("%.1f", c.y(c.Points[n-1].Percent))
-}
-
-// ViewBox is the SVG viewBox.
-func (c Chart) ViewBox() string { return fmt.Sprintf("0 0 %.0f %.0f", chartW, chartH) }
-
-// Baseline is the y of 0%.
-func (c Chart) Baseline() string { return fmt.Sprintf("%.1f", c.y(0)) }
-
-// PlotLeft and PlotRight are the x range of the plot.
-func (c Chart) PlotLeft() string { return fmt.Sprintf("%.1f", chartLeft) }
-
-// PlotRight is the right edge of the plot.
-func (c Chart) PlotRight() string { return fmt.Sprintf("%.1f", chartW-chartRight) }
 
 // Percent formats a share (0..1) as a whole percentage.
 func Percent(share float64) string { return fmt.Sprintf("%.0f%%", share*100) }

@@ -8,6 +8,44 @@ import (
 	"time"
 )
 
+// The display formats of times. Every page shows a moment as Absolute, a
+// calendar day as Day, and a form input's date as ISODate; exports keep
+// RFC 3339, which is a machine format, not a display one.
+const (
+	absoluteLayout = "2 Jan 2006, 15:04 UTC"
+	dayLayout      = "2 Jan 2006"
+)
+
+// Absolute formats a moment the one way pages show it: "4 Dec 2026, 10:17 UTC".
+func Absolute(t time.Time) string { return t.UTC().Format(absoluteLayout) }
+
+// Day formats a calendar day (UTC) for display: "4 Dec 2026".
+func Day(t time.Time) string { return t.UTC().Format(dayLayout) }
+
+// ShortDay names a day without its year, for chart axes: "4 Dec".
+func ShortDay(t time.Time) string { return t.UTC().Format("2 Jan") }
+
+// ISODate formats a day for date inputs and their bounds: "2026-12-04".
+func ISODate(t time.Time) string { return t.UTC().Format(time.DateOnly) }
+
+// MachineTime is the datetime attribute of a <time> element.
+func MachineTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// DayRange describes the days from first to last (UTC): a single day reads
+// as one day ("4 Dec 2026"), days in one year share it ("1 Dec to 4 Dec
+// 2026"), other ranges name both years.
+func DayRange(first, last time.Time) string {
+	first, last = first.UTC(), last.UTC()
+	switch {
+	case first.Year() == last.Year() && first.YearDay() == last.YearDay():
+		return Day(first)
+	case first.Year() == last.Year():
+		return ShortDay(first) + " to " + Day(last)
+	default:
+		return Day(first) + " to " + Day(last)
+	}
+}
+
 // Relative describes t relative to now in words ("3 minutes ago", "in 2 hours").
 func Relative(t, now time.Time) string {
 	d := now.Sub(t)
@@ -43,6 +81,3 @@ func Relative(t, now time.Time) string {
 	}
 	return s + " ago"
 }
-
-// Exact formats t for the hover title and exports: UTC, to the second.
-func Exact(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") }

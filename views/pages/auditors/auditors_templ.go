@@ -767,6 +767,6 @@ func assessmentDescribedBy(f InviteForm) string {
 }
 
 // date shows the day an access period ends (UTC).
-func date(t time.Time) string { return t.UTC().Format("2 Jan 2006") }
+func date(t time.Time) string { return components.Day(t) }
 
 var _ = templruntime.GeneratedTemplate

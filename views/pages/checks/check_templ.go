@@ -386,7 +386,7 @@ func Page(v Check) templ.Component {
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
-						templ_7745c5c3_Err = components.Time(s.ExclusionEnds).Render(ctx, templ_7745c5c3_Buffer)
+						templ_7745c5c3_Err = components.OnDay(s.ExclusionEnds).Render(ctx, templ_7745c5c3_Buffer)
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}

@@ -410,7 +410,7 @@ func DocumentsCard(docs []Document) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = components.Time(doc.ReviewDue).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.OnDay(doc.ReviewDue).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
