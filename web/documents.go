@@ -18,6 +18,7 @@ import (
 	"github.com/attesthq/attest/internal/audit"
 	"github.com/attesthq/attest/internal/coverage"
 	"github.com/attesthq/attest/internal/document"
+	"github.com/attesthq/attest/views/components"
 	"github.com/attesthq/attest/views/layout"
 	"github.com/attesthq/attest/views/pages/documents"
 )
@@ -152,7 +153,7 @@ func (s *Server) renderDocument(c echo.Context, status int, problem string) erro
 		State: documentState(d.NextReviewOn, s.Clock.Now()), LinkURL: base + "/criteria", ReviseURL: base + "/revisions",
 		DateCadence: d.ReviewCadence == document.CadenceDate, MaxMB: s.documentMaxBytes() >> 20, Error: problem}
 	if d.PeriodStart != nil && d.PeriodEnd != nil {
-		v.Period = period(*d.PeriodStart, *d.PeriodEnd)
+		v.Period = components.DayRange(*d.PeriodStart, *d.PeriodEnd)
 	}
 	for _, crit := range coverage.Catalog {
 		if slices.Contains(linked, crit.ID) {
