@@ -6,12 +6,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alexedwards/argon2id"
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/attesthq/attest/db"
 	"github.com/attesthq/attest/internal/account"
 	"github.com/attesthq/attest/internal/audit"
+	"github.com/attesthq/attest/internal/auth"
 	"github.com/attesthq/attest/internal/connector"
 	"github.com/attesthq/attest/internal/coverage"
 	"github.com/attesthq/attest/internal/document"
@@ -54,7 +56,10 @@ func TestADocumentIsRemindedThenLapsesAndANewRevisionResolvesIt(t *testing.T) {
 	t.Parallel()
 	e := synctest.New(t, synctest.Options{})
 	ctx := context.Background()
-	owner, err := e.Accounts.AddMember(ctx, nil, e.Org.ID, account.Member{Email: "policy-owner@acme.test", Role: account.RoleAdmin}, audit.SystemActor("test"))
+	hasher, err := auth.NewHasher(argon2id.Params{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32})
+	require.NoError(t, err)
+	owner, err := e.Accounts.AddMember(ctx, hasher, e.Org.ID, account.Member{Email: "policy-owner@acme.test",
+		Password: "a policy owner's password", Role: account.RoleAdmin}, audit.SystemActor("test"))
 	require.NoError(t, err)
 	actor := audit.UserActor(owner.ID, owner.Email)
 	svc := &document.Service{Pool: e.DB.Pool, Clock: e.Clock, TempDir: t.TempDir()}

@@ -77,6 +77,8 @@ func TestLimitedAuditorSeesNothingOfAnotherAssessmentOnAnyPageOrDownload(t *test
 		":control": "CC6.1", ":evidence": shared, ":alert": "00000000-0000-0000-0000-000000000000",
 		":exclusion": "00000000-0000-0000-0000-000000000000", ":assessment": scopedID,
 		":user": "00000000-0000-0000-0000-000000000000", ":invitation": "00000000-0000-0000-0000-000000000000", ":token": "unknown",
+		// Documents held by one assessment only: web/documents_test.go.
+		":document": "00000000-0000-0000-0000-000000000000", ":revision": "00000000-0000-0000-0000-000000000000",
 	}
 	outOfScope := map[string]string{":evidence": onlyOther, ":assessment": otherID}
 	reached := map[string]bool{}
