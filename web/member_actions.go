@@ -40,7 +40,7 @@ func (s *Server) memberInvite(c echo.Context) error {
 
 // memberRoleSet makes a member an owner or an admin. Owners only.
 func (s *Server) memberRoleSet(c echo.Context) error {
-	return s.memberChange(c, "Role changed.", func(accounts *account.Service, actor audit.Actor, org, user uuid.UUID) error {
+	return s.memberChange(c, "Role changed.", orgPath(c, "/settings/members"), func(accounts *account.Service, actor audit.Actor, org, user uuid.UUID) error {
 		return accounts.SetMemberRole(c.Request().Context(), org, actor, user, c.FormValue("role"))
 	})
 }
@@ -48,15 +48,17 @@ func (s *Server) memberRoleSet(c echo.Context) error {
 // memberRemove ends a member's access at once: their next request to the
 // organization answers 404. Owners only.
 func (s *Server) memberRemove(c echo.Context) error {
-	return s.memberChange(c, "Member removed. Their access ended at once.", func(accounts *account.Service, actor audit.Actor, org, user uuid.UUID) error {
+	// An owner who leaves has no members page to go back to.
+	return s.memberChange(c, "Member removed. Their access ended at once.", "/", func(accounts *account.Service, actor audit.Actor, org, user uuid.UUID) error {
 		return accounts.RemoveMember(c.Request().Context(), org, actor, user)
 	})
 }
 
 // memberChange runs change on the member in the path and answers: back to
-// the members page, or the page again with why it was refused (409 for the
-// last owner, 422 for a role that is not one).
-func (s *Server) memberChange(c echo.Context, done string, change func(*account.Service, audit.Actor, uuid.UUID, uuid.UUID) error) error {
+// the members page (or to self when the member was the signed-in user), or
+// the page again with why it was refused (409 for the last owner, 422 for a
+// role that is not one).
+func (s *Server) memberChange(c echo.Context, done, self string, change func(*account.Service, audit.Actor, uuid.UUID, uuid.UUID) error) error {
 	id, err := uuidParam(c, "user")
 	if err != nil {
 		return err
@@ -75,5 +77,8 @@ func (s *Server) memberChange(c echo.Context, done string, change func(*account.
 		return err
 	}
 	flash(c, layout.FlashSuccess, done)
+	if id == u.UserID {
+		return seeOther(c, self)
+	}
 	return seeOther(c, orgPath(c, "/settings/members"))
 }

@@ -247,6 +247,16 @@ func TestRemovedMemberLosesAccessAtOnce(t *testing.T) {
 	require.Zero(t, owner.Get("/o/acme/settings/members").Doc(t).Find(`[data-testid="member-row"][data-email="`+adminEmail+`"]`).Length())
 	require.Equal(t, 1, b.count(t, b.org.ID, `SELECT count(*) FROM audit_log WHERE action = 'member.remove' AND details->>'email' = $1`, adminEmail))
 
+	// An owner may leave while another owner stays, and lands outside it.
+	b.member(t, b.org.ID, "second.owner@acme.test", adminPassword, account.RoleOwner, nil)
+	owner.Get("/o/acme/settings/members")
+	left := owner.Post(b.memberPath(t, ownerEmail, "remove"), nil)
+	require.Equal(t, http.StatusSeeOther, left.StatusCode, left.Text())
+	require.Equal(t, "/", left.Location())
+	require.Equal(t, http.StatusNotFound, owner.Get("/o/acme/").StatusCode)
+	owner = b.client(t)
+	owner.Login("second.owner@acme.test", adminPassword)
+
 	// Invited again, they come back through the link with their own password.
 	link := b.inviteMember(t, owner, adminEmail, account.RoleAdmin)
 	_, back := b.acceptWith(t, link, adminPassword)
