@@ -1,9 +1,10 @@
--- Auditor invitations and the auditor memberships they grant. Every query
--- runs under the organization's row-level security (db.InOrg).
+-- Invitations (of auditors, admins and owners) and the memberships they
+-- grant. Every query runs under the organization's row-level security
+-- (db.InOrg).
 
 -- name: InvitationCreate :one
 INSERT INTO invitations (org_id, email, role, assessment_id, access_expires_at, token_hash, link_expires_at, created_at, created_by)
-VALUES (sqlc.arg(org_id), sqlc.arg(email), 'auditor', sqlc.narg(assessment_id), sqlc.arg(access_expires_at),
+VALUES (sqlc.arg(org_id), sqlc.arg(email), sqlc.arg(role), sqlc.narg(assessment_id), sqlc.narg(access_expires_at),
         sqlc.arg(token_hash), sqlc.arg(link_expires_at), sqlc.arg(created_at), sqlc.arg(created_by))
 RETURNING *;
 
@@ -12,9 +13,11 @@ RETURNING *;
 SELECT * FROM invitations WHERE token_hash = sqlc.arg(token_hash) FOR UPDATE;
 
 -- name: InvitationListPending :many
--- Invitations not yet accepted or revoked whose link still works, newest first.
+-- Invitations to one of roles not yet accepted or revoked whose link still
+-- works, newest first.
 SELECT * FROM invitations
 WHERE accepted_at IS NULL AND revoked_at IS NULL AND link_expires_at > sqlc.arg(now)
+  AND role = ANY (sqlc.arg(roles)::text[])
 ORDER BY created_at DESC;
 
 -- name: InvitationRevokePendingForEmail :many
@@ -51,6 +54,19 @@ INSERT INTO memberships (org_id, user_id, role, expires_at, assessment_id, creat
 VALUES (sqlc.arg(org_id), sqlc.arg(user_id), 'auditor', sqlc.arg(expires_at), sqlc.narg(assessment_id), sqlc.narg(created_by), sqlc.arg(created_at))
 ON CONFLICT (org_id, user_id) DO UPDATE
 SET role = 'auditor', expires_at = excluded.expires_at, assessment_id = excluded.assessment_id, revoked_at = NULL
+WHERE memberships.role = 'auditor' OR memberships.revoked_at IS NOT NULL
+RETURNING *;
+
+-- name: MemberGrant :one
+-- Creates or renews an owner or admin membership from an invitation: a new
+-- member, a removed one coming back, or an auditor joining the team. A live
+-- owner or admin is left as they are (their role changes on the members
+-- page): then no row is returned.
+INSERT INTO memberships (org_id, user_id, role, created_by, created_at)
+VALUES (sqlc.arg(org_id), sqlc.arg(user_id), sqlc.arg(role), sqlc.narg(created_by), sqlc.arg(created_at))
+ON CONFLICT (org_id, user_id) DO UPDATE
+SET role = excluded.role, expires_at = NULL, assessment_id = NULL, revoked_at = NULL,
+    created_by = excluded.created_by, created_at = excluded.created_at
 WHERE memberships.role = 'auditor' OR memberships.revoked_at IS NOT NULL
 RETURNING *;
 

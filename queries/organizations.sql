@@ -29,3 +29,10 @@ UPDATE organizations SET wrapped_data_key = sqlc.arg(wrapped_data_key) WHERE id 
 
 -- name: OrgSetSettings :exec
 UPDATE organizations SET settings = sqlc.arg(settings) WHERE id = sqlc.arg(id);
+
+-- name: OrgRename :one
+-- Renames the organization; returns its previous name.
+UPDATE organizations o SET name = sqlc.arg(name)
+FROM organizations old
+WHERE o.id = sqlc.arg(id) AND old.id = o.id
+RETURNING old.name AS previous_name;

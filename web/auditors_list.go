@@ -13,6 +13,9 @@ import (
 	"github.com/attesthq/attest/views/pages/auditors"
 )
 
+// auditorsPage names the auditors page for the one-time invitation link.
+const auditorsPage = "auditors"
+
 // defaultAccessDays pre-fills the invite form's "access until".
 const defaultAccessDays = 90
 
@@ -23,7 +26,7 @@ func (s *Server) auditorsList(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusForbidden, "Only owners and admins can see the organization's auditors.")
 	}
 	form := auditors.InviteForm{AccessUntil: components.ISODate(s.Clock.Now().AddDate(0, 0, defaultAccessDays))}
-	return s.renderAuditors(c, http.StatusOK, form, nil)
+	return s.renderAuditors(c, http.StatusOK, form, takeLink(c, auditorsPage))
 }
 
 // renderAuditors renders the page with the invite form as given and, after
@@ -40,7 +43,7 @@ func (s *Server) renderAuditors(c echo.Context, status int, form auditors.Invite
 		if members, err = q.AuditorList(ctx, tx, org.ID); err != nil {
 			return err
 		}
-		if pending, err = q.InvitationListPending(ctx, tx, now); err != nil {
+		if pending, err = q.InvitationListPending(ctx, tx, dbsqlc.InvitationListPendingParams{Now: now, Roles: []string{account.RoleAuditor}}); err != nil {
 			return err
 		}
 		options, err = q.InvitationAssessmentOptions(ctx, tx)
@@ -69,7 +72,7 @@ func (s *Server) renderAuditors(c echo.Context, status int, form auditors.Invite
 		v.Auditors = append(v.Auditors, a)
 	}
 	for _, i := range pending {
-		row := auditors.Invitation{Email: i.Email, CreatedAt: i.CreatedAt, LinkExpiresAt: i.LinkExpiresAt, AccessExpiresAt: i.AccessExpiresAt,
+		row := auditors.Invitation{Email: i.Email, CreatedAt: i.CreatedAt, LinkExpiresAt: i.LinkExpiresAt, AccessExpiresAt: *i.AccessExpiresAt,
 			RevokeURL: orgPath(c, "/auditors/invitations/"+i.ID.String()+"/revoke")}
 		if i.AssessmentID != nil {
 			row.Assessment = names[i.AssessmentID.String()]

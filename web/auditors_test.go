@@ -32,8 +32,19 @@ func (b *bundle) invite(t *testing.T, c *webtest.Client, org, email string, days
 	r := c.Post("/o/"+org+"/auditors/invitations", url.Values{
 		"email": {email}, "access_until": {b.clock.Now().AddDate(0, 0, days).Format(time.DateOnly)}, "assessment": {assessment},
 	})
-	require.Equal(t, http.StatusCreated, r.StatusCode, r.Text())
-	link := strings.TrimSpace(r.Doc(t).Find(`[data-testid="invitation-url"]`).Text())
+	return b.shownLink(t, c, r, "/o/"+org+"/auditors")
+}
+
+// shownLink follows an invite form's redirect to page and reads the link it
+// shows once.
+func (b *bundle) shownLink(t *testing.T, c *webtest.Client, r *webtest.Response, page string) string {
+	t.Helper()
+	require.Equal(t, http.StatusSeeOther, r.StatusCode, r.Text())
+	require.Equal(t, page, r.Location())
+	shown := c.Follow(page)
+	require.Equal(t, http.StatusOK, shown.StatusCode)
+	require.Equal(t, "no-store", shown.Header.Get("Cache-Control"))
+	link := strings.TrimSpace(shown.Doc(t).Find(`[data-testid="invitation-url"]`).Text())
 	require.True(t, strings.HasPrefix(link, b.srv.URL+"/invitations/"), link)
 	return strings.TrimPrefix(link, b.srv.URL)
 }
@@ -78,6 +89,7 @@ func TestOwnerInvitesAuditorWhoAcceptsOnce(t *testing.T) {
 	link := b.invite(t, owner, "acme", "new.auditor@firm.test", 60, "")
 
 	pending := owner.Get("/o/acme/auditors").Doc(t)
+	require.Equal(t, 1, b.count(t, b.org.ID, `SELECT count(*) FROM invitations`), "the form was answered with a redirect: a reload does not invite again")
 	require.Equal(t, 1, pending.Find(`[data-testid="invitation-row"][data-email="new.auditor@firm.test"]`).Length())
 	require.Zero(t, pending.Find(`[data-testid="invitation-url"]`).Length(), "the link is shown once")
 
@@ -95,6 +107,7 @@ func TestOwnerInvitesAuditorWhoAcceptsOnce(t *testing.T) {
 	home := auditor.Follow("/o/acme/")
 	require.Equal(t, http.StatusOK, home.StatusCode)
 	require.Equal(t, 1, home.Doc(t).Find(`[data-testid="readonly-badge"]`).Length())
+	require.Zero(t, home.Doc(t).Find(`nav a[href="/o/acme/settings"]`).Length(), "auditors see no Settings entry: they cannot change settings")
 	for _, p := range []string{"/o/acme/controls", "/o/acme/evidence", "/o/acme/audit"} {
 		require.Equal(t, http.StatusOK, auditor.Follow(p).StatusCode, p)
 	}
@@ -348,8 +361,10 @@ func TestInvitationLimitedToAnAssessment(t *testing.T) {
 
 	page := b.client(t).Get(link)
 	require.Contains(t, page.Doc(t).Find(".card p").First().Text(), "FY2026 Type II")
-	_, r := b.acceptNew(t, link)
+	scoped, r := b.acceptNew(t, link)
 	require.Equal(t, http.StatusSeeOther, r.StatusCode, r.Text())
+	require.Equal(t, "/o/acme/assessments/"+assessment.String(), r.Location(), "the auditor lands on the assessment they were invited to")
+	require.Equal(t, http.StatusOK, scoped.Get(r.Location()).StatusCode)
 	require.Equal(t, 1, b.count(t, b.org.ID, `SELECT count(*) FROM memberships m JOIN users u ON u.id = m.user_id
 		WHERE u.email = 'scoped@firm.test' AND m.role = 'auditor' AND m.assessment_id = $1`, assessment))
 	row := owner.Get("/o/acme/auditors").Doc(t).Find(`[data-testid="auditor-row"][data-email="scoped@firm.test"]`)

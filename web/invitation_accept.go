@@ -62,8 +62,28 @@ func (s *Server) invitationAccept(c echo.Context) error {
 	cookie := s.freshCookie()
 	cookie.Values[keySessionID] = sess.Token
 	c.Set(ctxCookie, cookie)
-	flash(c, layout.FlashSuccess, "Welcome. You have read-only access to "+inv.OrgName+".")
-	return c.Redirect(http.StatusSeeOther, "/o/"+accepted.OrgSlug+"/")
+	flash(c, layout.FlashSuccess, welcome(accepted.Role, inv.OrgName))
+	return c.Redirect(http.StatusSeeOther, landing(accepted))
+}
+
+// welcome greets the person who just joined, saying what they can do.
+func welcome(role, orgName string) string {
+	switch role {
+	case account.RoleOwner:
+		return "Welcome. You are an owner of " + orgName + "."
+	case account.RoleAdmin:
+		return "Welcome. You are an admin of " + orgName + "."
+	}
+	return "Welcome. You have read-only access to " + orgName + "."
+}
+
+// landing is where a new member starts: the assessment an auditor was
+// invited to, or the organization's dashboard.
+func landing(a account.Accepted) string {
+	if a.AssessmentID != nil {
+		return "/o/" + a.OrgSlug + "/assessments/" + a.AssessmentID.String()
+	}
+	return "/o/" + a.OrgSlug + "/"
 }
 
 // acceptCredentialsMessage is the one answer when the invited email has an
@@ -108,5 +128,5 @@ func (s *Server) acceptRefused(c echo.Context, inv openedInvitation, status int,
 
 func invitationForm(c echo.Context, inv openedInvitation) authpage.InvitationForm {
 	return authpage.InvitationForm{Action: account.InvitationPath(inv.OrgID, c.Param("token")), OrgName: inv.OrgName, Email: inv.Email,
-		AccessEnds: inv.AccessExpiresAt, Assessment: inv.Assessment}
+		Role: inv.Role, AccessEnds: inv.AccessExpiresAt, Assessment: inv.Assessment}
 }

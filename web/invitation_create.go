@@ -13,9 +13,10 @@ import (
 	"github.com/attesthq/attest/views/pages/auditors"
 )
 
-// invitationCreate invites an auditor and shows the link once, on the
-// response itself: the secret is never put in a flash, a log or the
-// database. Only owners invite. The role is decided here rather than by a
+// invitationCreate invites an auditor and redirects to the auditors page,
+// which shows the link once (a reload does not invite again): the secret
+// travels only in the owner's encrypted cookie (keepLinkOnce), never in a
+// flash, a log or the database. Only owners invite. The role is decided here rather than by a
 // route guard because admins share the page (they see it without the form);
 // an admin's attempt is refused with 403 and an audit row like any other.
 func (s *Server) invitationCreate(c echo.Context) error {
@@ -47,8 +48,8 @@ func (s *Server) invitationCreate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	link := &auditors.Link{Email: invited.Invitation.Email, URL: s.Config.URL(invited.Path()), ExpiresAt: invited.Invitation.LinkExpiresAt}
-	return s.renderAuditors(c, http.StatusCreated, auditors.InviteForm{AccessUntil: form.AccessUntil}, link)
+	keepLinkOnce(c, auditorsPage, auditors.Link{Email: invited.Invitation.Email, URL: s.Config.URL(invited.Path()), ExpiresAt: invited.Invitation.LinkExpiresAt})
+	return seeOther(c, orgPath(c, "/auditors"))
 }
 
 // inviteRefused shows the form again with what was typed and the problem.

@@ -10,25 +10,29 @@ import (
 	"github.com/attesthq/attest/views/layout"
 )
 
-// invitationRevoke withdraws a pending invitation: its link stops working.
-// Owners only (decided here, as for invitations).
-func (s *Server) invitationRevoke(c echo.Context) error {
-	if currentRole(c) != account.RoleOwner {
-		return s.deny(c, "only owners revoke invitations")
+// invitationRevoke withdraws a pending invitation (its link stops working)
+// and goes back to the page at back, below the organization. Owners only
+// (decided here, as for invitations; the members routes also carry
+// requireOwner).
+func (s *Server) invitationRevoke(back string) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if currentRole(c) != account.RoleOwner {
+			return s.deny(c, "only owners revoke invitations")
+		}
+		id, err := uuidParam(c, "invitation")
+		if err != nil {
+			return err
+		}
+		u := currentUser(c)
+		accounts := &account.Service{Pool: s.Pool, Clock: s.Clock}
+		err = accounts.RevokeInvitation(c.Request().Context(), currentOrg(c).ID, audit.UserActor(u.UserID, u.Email), id)
+		if errors.Is(err, account.ErrNotFound) {
+			return echo.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		flash(c, layout.FlashSuccess, "Invitation revoked. Its link no longer works.")
+		return seeOther(c, orgPath(c, back))
 	}
-	id, err := uuidParam(c, "invitation")
-	if err != nil {
-		return err
-	}
-	u := currentUser(c)
-	accounts := &account.Service{Pool: s.Pool, Clock: s.Clock}
-	err = accounts.RevokeInvitation(c.Request().Context(), currentOrg(c).ID, audit.UserActor(u.UserID, u.Email), id)
-	if errors.Is(err, account.ErrNotFound) {
-		return echo.ErrNotFound
-	}
-	if err != nil {
-		return err
-	}
-	flash(c, layout.FlashSuccess, "Invitation revoked. Its link no longer works.")
-	return seeOther(c, orgPath(c, "/auditors"))
 }

@@ -25,7 +25,8 @@ var sessionRoutes = map[string]bool{
 //	org         /o/:org/... scoped to one organization the user belongs to;
 //	            every unsafe method is refused for auditors (readOnlyForAuditors),
 //	            and an auditor limited to one assessment sees only it
-//	            (limitToAssessment)
+//	            (limitToAssessment); the team (settings/name, settings/members)
+//	            is changed by owners only (requireOwner)
 //	            Downloads are limited in number, per organization and in
 //	            total, and cut off when their client stalls (limitExports).
 //	ops         /ops/... the platform operators' console, apart from every
@@ -86,10 +87,16 @@ func (s *Server) routes() {
 	org.POST("/alerts/:alert/acknowledge", s.alertAcknowledge)
 	org.GET("/auditors", s.auditorsList)
 	org.POST("/auditors/invitations", s.invitationCreate)
-	org.POST("/auditors/invitations/:invitation/revoke", s.invitationRevoke)
+	org.POST("/auditors/invitations/:invitation/revoke", s.invitationRevoke("/auditors"))
 	org.POST("/auditors/:user/revoke", s.auditorRevoke)
 	org.GET("/settings", s.settingsShow)
 	org.POST("/settings", s.settingsUpdate)
+	org.POST("/settings/name", s.settingsRename, s.requireOwner)
+	org.GET("/settings/members", s.membersList)
+	org.POST("/settings/members/invitations", s.memberInvite, s.requireOwner)
+	org.POST("/settings/members/invitations/:invitation/revoke", s.invitationRevoke("/settings/members"), s.requireOwner)
+	org.POST("/settings/members/:user/role", s.memberRoleSet, s.requireOwner)
+	org.POST("/settings/members/:user/remove", s.memberRemove, s.requireOwner)
 	org.GET("/evidence", s.evidenceList)
 	org.GET("/evidence/export", s.evidenceExport, s.limitExports)
 	org.GET("/evidence/:evidence", s.evidenceShow)

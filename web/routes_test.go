@@ -29,7 +29,8 @@ var outsideOrgUnsafe = []string{
 // auditorGetStatus is what an auditor gets from the GET routes that are not
 // plain pages for them, with the reason.
 var auditorGetStatus = map[string]int{
-	"/o/:org/auditors": http.StatusForbidden, // auditor management is for owners and admins
+	"/o/:org/auditors":         http.StatusForbidden, // auditor management is for owners and admins
+	"/o/:org/settings/members": http.StatusForbidden, // the team is for owners and admins
 }
 
 // routeQuery is the query string a GET route needs to answer a page (its

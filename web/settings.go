@@ -17,12 +17,12 @@ import (
 
 // settingsShow shows the organization's settings.
 func (s *Server) settingsShow(c echo.Context) error {
-	return s.renderSettings(c, http.StatusOK, account.ParseSettings(currentOrg(c).Settings), "")
+	return s.renderSettings(c, http.StatusOK, account.ParseSettings(currentOrg(c).Settings), "", nameForm(c, currentOrg(c).Name, ""))
 }
 
-func (s *Server) renderSettings(c echo.Context, status int, st account.Settings, problem string) error {
+func (s *Server) renderSettings(c echo.Context, status int, st account.Settings, problem string, name settings.NameForm) error {
 	f := settings.Form{Page: s.page(c, "Settings", "settings"), RetentionDays: st.RetentionDays, Error: problem,
-		CanWrite: account.CanWrite(currentRole(c)), Action: orgPath(c, "/settings")}
+		CanWrite: account.CanWrite(currentRole(c)), Action: orgPath(c, "/settings"), Name: name, MembersURL: orgPath(c, "/settings/members")}
 	for _, cat := range coverage.Categories {
 		if cat.Optional {
 			f.Categories = append(f.Categories, settings.Category{Key: cat.Key, Name: cat.Name, Checked: slices.Contains(st.Categories, cat.Key)})
@@ -39,7 +39,7 @@ func (s *Server) settingsUpdate(c echo.Context) error {
 	}
 	next, problem := parseSettingsForm(form)
 	if problem != "" {
-		return s.renderSettings(c, http.StatusUnprocessableEntity, next, problem)
+		return s.renderSettings(c, http.StatusUnprocessableEntity, next, problem, nameForm(c, currentOrg(c).Name, ""))
 	}
 	u := currentUser(c)
 	accounts := &account.Service{Pool: s.Pool, Clock: s.Clock}

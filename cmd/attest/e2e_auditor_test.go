@@ -72,7 +72,7 @@ func (tb *tab) invites(email string) string {
 	require.Equal(tb.t, "auditor-at-audit-firm", value(tb, chromedp.Value(chromedp.CSS("#email"))), "the input is kept")
 
 	tb.fill("#email", email)
-	tb.followStatus(`[data-testid="invite"]`, 201) // the page that shows the link, once
+	tb.follow(`[data-testid="invite"]`) // redirected to the page that shows the link, once
 	link := tb.text(`[data-testid="invitation-url"]`)
 	require.True(tb.t, strings.HasPrefix(link, tb.base+"/invitations/"), link)
 	require.Equal(tb.t, 1, tb.count(`[data-testid="invitation-row"][data-email="`+email+`"]`))

@@ -21,6 +21,10 @@ func TestE2E(t *testing.T) {
 		t.Parallel()
 		auditorFlow(t, chrome, axe)
 	})
+	t.Run("members", func(t *testing.T) {
+		t.Parallel()
+		membersFlow(t, chrome, axe)
+	})
 	t.Run("stale", func(t *testing.T) {
 		t.Parallel()
 		staleFlow(t, chrome, axe)

@@ -180,28 +180,31 @@ func (q *Queries) InvitationAssessmentOptions(ctx context.Context, db DBTX) ([]I
 const invitationCreate = `-- name: InvitationCreate :one
 
 INSERT INTO invitations (org_id, email, role, assessment_id, access_expires_at, token_hash, link_expires_at, created_at, created_by)
-VALUES ($1, $2, 'auditor', $3, $4,
-        $5, $6, $7, $8)
+VALUES ($1, $2, $3, $4, $5,
+        $6, $7, $8, $9)
 RETURNING id, org_id, email, role, assessment_id, access_expires_at, token_hash, link_expires_at, created_at, created_by, accepted_at, accepted_by, revoked_at
 `
 
 type InvitationCreateParams struct {
 	OrgID           uuid.UUID
 	Email           string
+	Role            string
 	AssessmentID    *uuid.UUID
-	AccessExpiresAt time.Time
+	AccessExpiresAt *time.Time
 	TokenHash       []byte
 	LinkExpiresAt   time.Time
 	CreatedAt       time.Time
 	CreatedBy       *uuid.UUID
 }
 
-// Auditor invitations and the auditor memberships they grant. Every query
-// runs under the organization's row-level security (db.InOrg).
+// Invitations (of auditors, admins and owners) and the memberships they
+// grant. Every query runs under the organization's row-level security
+// (db.InOrg).
 func (q *Queries) InvitationCreate(ctx context.Context, db DBTX, arg InvitationCreateParams) (Invitation, error) {
 	row := db.QueryRow(ctx, invitationCreate,
 		arg.OrgID,
 		arg.Email,
+		arg.Role,
 		arg.AssessmentID,
 		arg.AccessExpiresAt,
 		arg.TokenHash,
@@ -257,12 +260,19 @@ func (q *Queries) InvitationGetByToken(ctx context.Context, db DBTX, tokenHash [
 const invitationListPending = `-- name: InvitationListPending :many
 SELECT id, org_id, email, role, assessment_id, access_expires_at, token_hash, link_expires_at, created_at, created_by, accepted_at, accepted_by, revoked_at FROM invitations
 WHERE accepted_at IS NULL AND revoked_at IS NULL AND link_expires_at > $1
+  AND role = ANY ($2::text[])
 ORDER BY created_at DESC
 `
 
-// Invitations not yet accepted or revoked whose link still works, newest first.
-func (q *Queries) InvitationListPending(ctx context.Context, db DBTX, now time.Time) ([]Invitation, error) {
-	rows, err := db.Query(ctx, invitationListPending, now)
+type InvitationListPendingParams struct {
+	Now   time.Time
+	Roles []string
+}
+
+// Invitations to one of roles not yet accepted or revoked whose link still
+// works, newest first.
+func (q *Queries) InvitationListPending(ctx context.Context, db DBTX, arg InvitationListPendingParams) ([]Invitation, error) {
+	rows, err := db.Query(ctx, invitationListPending, arg.Now, arg.Roles)
 	if err != nil {
 		return nil, err
 	}
@@ -394,4 +404,48 @@ func (q *Queries) InvitationRevokePendingForEmail(ctx context.Context, db DBTX, 
 		return nil, err
 	}
 	return items, nil
+}
+
+const memberGrant = `-- name: MemberGrant :one
+INSERT INTO memberships (org_id, user_id, role, created_by, created_at)
+VALUES ($1, $2, $3, $4, $5)
+ON CONFLICT (org_id, user_id) DO UPDATE
+SET role = excluded.role, expires_at = NULL, assessment_id = NULL, revoked_at = NULL,
+    created_by = excluded.created_by, created_at = excluded.created_at
+WHERE memberships.role = 'auditor' OR memberships.revoked_at IS NOT NULL
+RETURNING org_id, user_id, role, expires_at, created_by, created_at, revoked_at, assessment_id
+`
+
+type MemberGrantParams struct {
+	OrgID     uuid.UUID
+	UserID    uuid.UUID
+	Role      string
+	CreatedBy *uuid.UUID
+	CreatedAt time.Time
+}
+
+// Creates or renews an owner or admin membership from an invitation: a new
+// member, a removed one coming back, or an auditor joining the team. A live
+// owner or admin is left as they are (their role changes on the members
+// page): then no row is returned.
+func (q *Queries) MemberGrant(ctx context.Context, db DBTX, arg MemberGrantParams) (Membership, error) {
+	row := db.QueryRow(ctx, memberGrant,
+		arg.OrgID,
+		arg.UserID,
+		arg.Role,
+		arg.CreatedBy,
+		arg.CreatedAt,
+	)
+	var i Membership
+	err := row.Scan(
+		&i.OrgID,
+		&i.UserID,
+		&i.Role,
+		&i.ExpiresAt,
+		&i.CreatedBy,
+		&i.CreatedAt,
+		&i.RevokedAt,
+		&i.AssessmentID,
+	)
+	return i, err
 }

@@ -12,6 +12,121 @@ import (
 	"github.com/google/uuid"
 )
 
+const memberList = `-- name: MemberList :many
+SELECT u.id AS user_id, u.email, u.display_name, m.role, m.created_at
+FROM memberships m JOIN users u ON u.id = m.user_id
+WHERE m.org_id = $1 AND m.role IN ('owner', 'admin') AND m.revoked_at IS NULL
+ORDER BY m.role DESC, u.email
+`
+
+type MemberListRow struct {
+	UserID      uuid.UUID
+	Email       string
+	DisplayName string
+	Role        string
+	CreatedAt   time.Time
+}
+
+// The organization's live owners and admins, owners first.
+func (q *Queries) MemberList(ctx context.Context, db DBTX, orgID uuid.UUID) ([]MemberListRow, error) {
+	rows, err := db.Query(ctx, memberList, orgID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []MemberListRow{}
+	for rows.Next() {
+		var i MemberListRow
+		if err := rows.Scan(
+			&i.UserID,
+			&i.Email,
+			&i.DisplayName,
+			&i.Role,
+			&i.CreatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const memberOwnersForUpdate = `-- name: MemberOwnersForUpdate :many
+SELECT user_id FROM memberships
+WHERE org_id = $1 AND role = 'owner' AND revoked_at IS NULL
+ORDER BY user_id
+FOR UPDATE
+`
+
+// Locks the organization's live owners. A concurrent demotion waits, then
+// re-reads the rows: one that is no longer an owner drops out of the list.
+func (q *Queries) MemberOwnersForUpdate(ctx context.Context, db DBTX, orgID uuid.UUID) ([]uuid.UUID, error) {
+	rows, err := db.Query(ctx, memberOwnersForUpdate, orgID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []uuid.UUID{}
+	for rows.Next() {
+		var user_id uuid.UUID
+		if err := rows.Scan(&user_id); err != nil {
+			return nil, err
+		}
+		items = append(items, user_id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const memberRemove = `-- name: MemberRemove :one
+UPDATE memberships SET revoked_at = $1
+WHERE org_id = $2 AND user_id = $3
+  AND role IN ('owner', 'admin') AND revoked_at IS NULL
+RETURNING role
+`
+
+type MemberRemoveParams struct {
+	Now    *time.Time
+	OrgID  uuid.UUID
+	UserID uuid.UUID
+}
+
+// Ends a live owner's or admin's membership (kept, marked revoked).
+func (q *Queries) MemberRemove(ctx context.Context, db DBTX, arg MemberRemoveParams) (string, error) {
+	row := db.QueryRow(ctx, memberRemove, arg.Now, arg.OrgID, arg.UserID)
+	var role string
+	err := row.Scan(&role)
+	return role, err
+}
+
+const memberSetRole = `-- name: MemberSetRole :one
+UPDATE memberships m SET role = $1
+FROM memberships old
+WHERE m.org_id = $2 AND m.user_id = $3
+  AND old.org_id = m.org_id AND old.user_id = m.user_id
+  AND m.role IN ('owner', 'admin') AND m.revoked_at IS NULL
+RETURNING old.role AS previous_role
+`
+
+type MemberSetRoleParams struct {
+	Role   string
+	OrgID  uuid.UUID
+	UserID uuid.UUID
+}
+
+// Changes a live owner's or admin's role; returns the role it had.
+func (q *Queries) MemberSetRole(ctx context.Context, db DBTX, arg MemberSetRoleParams) (string, error) {
+	row := db.QueryRow(ctx, memberSetRole, arg.Role, arg.OrgID, arg.UserID)
+	var previous_role string
+	err := row.Scan(&previous_role)
+	return previous_role, err
+}
+
 const membershipGet = `-- name: MembershipGet :one
 SELECT org_id, user_id, role, expires_at, created_by, created_at, revoked_at, assessment_id FROM memberships WHERE org_id = $1 AND user_id = $2
 `

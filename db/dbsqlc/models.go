@@ -320,7 +320,7 @@ type Invitation struct {
 	Email           string
 	Role            string
 	AssessmentID    *uuid.UUID
-	AccessExpiresAt time.Time
+	AccessExpiresAt *time.Time
 	TokenHash       []byte
 	LinkExpiresAt   time.Time
 	CreatedAt       time.Time

@@ -144,6 +144,26 @@ func (q *Queries) OrgListForUser(ctx context.Context, db DBTX, userID uuid.UUID)
 	return items, nil
 }
 
+const orgRename = `-- name: OrgRename :one
+UPDATE organizations o SET name = $1
+FROM organizations old
+WHERE o.id = $2 AND old.id = o.id
+RETURNING old.name AS previous_name
+`
+
+type OrgRenameParams struct {
+	Name string
+	ID   uuid.UUID
+}
+
+// Renames the organization; returns its previous name.
+func (q *Queries) OrgRename(ctx context.Context, db DBTX, arg OrgRenameParams) (string, error) {
+	row := db.QueryRow(ctx, orgRename, arg.Name, arg.ID)
+	var previous_name string
+	err := row.Scan(&previous_name)
+	return previous_name, err
+}
+
 const orgSetDataKey = `-- name: OrgSetDataKey :exec
 UPDATE organizations SET wrapped_data_key = $1 WHERE id = $2
 `

@@ -32,11 +32,15 @@ func (e *InvalidInvitationError) Error() string {
 // It deliberately says nothing about whether the email already has an
 // account: the page is the same for everyone who holds the link.
 type OpenInvitation struct {
-	ID              uuid.UUID
-	OrgName         string
-	OrgSlug         string
-	Email           string
-	AccessExpiresAt time.Time
+	ID      uuid.UUID
+	OrgName string
+	OrgSlug string
+	Email   string
+	// Role is what the invitation makes the person: owner, admin or auditor.
+	Role string
+	// AccessExpiresAt is when an auditor's access ends (nil for an owner or
+	// admin).
+	AccessExpiresAt *time.Time
 	// Assessment names the assessment the auditor will be limited to.
 	Assessment string
 }
@@ -64,13 +68,17 @@ var ErrCredentials = errors.New("account: accept: the password does not open the
 type Accepted struct {
 	User    dbsqlc.User
 	OrgSlug string
+	// Role is the role the invitation granted.
+	Role string
+	// AssessmentID is the one assessment an auditor is limited to, if any.
+	AssessmentID *uuid.UUID
 }
 
 // Invitation reads a usable invitation by its link secret.
 func (s *Service) Invitation(ctx context.Context, orgID uuid.UUID, token string) (OpenInvitation, error) {
 	var out OpenInvitation
 	err := s.withInvitation(ctx, orgID, token, func(tx pgx.Tx, inv dbsqlc.Invitation, org dbsqlc.Organization) error {
-		out = OpenInvitation{ID: inv.ID, OrgName: org.Name, OrgSlug: org.Slug, Email: inv.Email, AccessExpiresAt: inv.AccessExpiresAt}
+		out = OpenInvitation{ID: inv.ID, OrgName: org.Name, OrgSlug: org.Slug, Email: inv.Email, Role: inv.Role, AccessExpiresAt: inv.AccessExpiresAt}
 		if inv.AssessmentID != nil {
 			name, err := q.InvitationAssessmentName(ctx, tx, *inv.AssessmentID)
 			if err != nil {
@@ -84,9 +92,9 @@ func (s *Service) Invitation(ctx context.Context, orgID uuid.UUID, token string)
 }
 
 // Accept uses an invitation, once: it signs in the existing account or
-// creates the account, creates or renews the auditor membership with the
-// invitation's expiry and assessment, and marks the invitation accepted, in
-// one audited transaction.
+// creates the account, creates or renews the membership the invitation
+// grants (an auditor's with its expiry and assessment, or an owner's or
+// admin's), and marks the invitation accepted, in one audited transaction.
 //
 // An invitation never sets or changes the credentials of an existing
 // account. Whoever holds the link gets one form (the invited email, a
@@ -163,12 +171,8 @@ func (s *Service) accept(ctx context.Context, orgID uuid.UUID, token string, p p
 		if err != nil {
 			return err
 		}
-		if _, err := q.AuditorGrant(ctx, tx, dbsqlc.AuditorGrantParams{
-			OrgID: orgID, UserID: user.ID, ExpiresAt: &inv.AccessExpiresAt, AssessmentID: inv.AssessmentID, CreatedBy: inv.CreatedBy, CreatedAt: now,
-		}); errors.Is(err, pgx.ErrNoRows) {
-			return &FieldError{Message: "You are already an owner or admin of this organization: sign in instead."}
-		} else if err != nil {
-			return fmt.Errorf("account: accept: grant access: %w", err)
+		if err := grant(ctx, tx, inv, user.ID, now); err != nil {
+			return err
 		}
 		if n, err := q.InvitationMarkAccepted(ctx, tx, dbsqlc.InvitationMarkAcceptedParams{ID: inv.ID, Now: &now, UserID: &user.ID}); err != nil {
 			return fmt.Errorf("account: accept: mark accepted: %w", err)
@@ -181,17 +185,40 @@ func (s *Service) accept(ctx context.Context, orgID uuid.UUID, token string, p p
 				return err
 			}
 		}
-		details := map[string]any{"email": inv.Email, "invitation_id": inv.ID.String(), "new_user": created,
-			"access_expires_at": inv.AccessExpiresAt.UTC().Format(time.RFC3339)}
+		details := map[string]any{"email": inv.Email, "invitation_id": inv.ID.String(), "new_user": created, "role": inv.Role}
+		if inv.AccessExpiresAt != nil {
+			details["access_expires_at"] = inv.AccessExpiresAt.UTC().Format(time.RFC3339)
+		}
 		if inv.AssessmentID != nil {
 			details["assessment_id"] = inv.AssessmentID.String()
 		}
-		out = Accepted{User: user, OrgSlug: org.Slug}
+		out = Accepted{User: user, OrgSlug: org.Slug, Role: inv.Role, AssessmentID: inv.AssessmentID}
 		return audit.Record(ctx, tx, orgID, now, actor, audit.Event{
-			Action: "auditor.invitation_accept", TargetType: "user", TargetID: user.ID.String(), Details: details,
+			Action: invitationAction(inv.Role, "invitation_accept"), TargetType: "user", TargetID: user.ID.String(), Details: details,
 		})
 	})
 	return out, err
+}
+
+// grant creates or renews the membership the invitation grants. A live
+// owner or admin is never changed by an invitation: not turned into an
+// auditor, and not given another role (that is the members page's job).
+func grant(ctx context.Context, tx pgx.Tx, inv dbsqlc.Invitation, userID uuid.UUID, now time.Time) error {
+	var err error
+	if inv.Role == RoleAuditor {
+		_, err = q.AuditorGrant(ctx, tx, dbsqlc.AuditorGrantParams{
+			OrgID: inv.OrgID, UserID: userID, ExpiresAt: inv.AccessExpiresAt, AssessmentID: inv.AssessmentID, CreatedBy: inv.CreatedBy, CreatedAt: now,
+		})
+	} else {
+		_, err = q.MemberGrant(ctx, tx, dbsqlc.MemberGrantParams{OrgID: inv.OrgID, UserID: userID, Role: inv.Role, CreatedBy: inv.CreatedBy, CreatedAt: now})
+	}
+	if errors.Is(err, pgx.ErrNoRows) {
+		return &FieldError{Message: "You are already an owner or admin of this organization: sign in instead."}
+	}
+	if err != nil {
+		return fmt.Errorf("account: accept: grant access: %w", err)
+	}
+	return nil
 }
 
 // invitee finds the proved account or creates the new one, and reports
@@ -266,7 +293,7 @@ func unusable(inv dbsqlc.Invitation, now time.Time) string {
 		return "revoked"
 	case !now.Before(inv.LinkExpiresAt):
 		return "link expired"
-	case !now.Before(inv.AccessExpiresAt):
+	case inv.AccessExpiresAt != nil && !now.Before(*inv.AccessExpiresAt):
 		return "access ended"
 	}
 	return ""

@@ -54,14 +54,39 @@ func InvitationPath(orgID uuid.UUID, token string) string {
 // email's pending invitations; an owner or admin of the organization cannot
 // be invited. The actor's id is recorded as the inviter.
 func (s *Service) Invite(ctx context.Context, orgID uuid.UUID, actor audit.Actor, rawEmail string, accessExpiresAt time.Time, assessmentID *uuid.UUID) (Invited, error) {
-	email, err := NormalizeEmail(rawEmail)
+	email, err := invitedEmail(rawEmail)
 	if err != nil {
-		return Invited{}, &FieldError{Field: "email", Message: "Enter a valid email address."}
-	}
-	now := s.Clock.Now()
-	if err := checkAccessExpiry(accessExpiresAt, now); err != nil {
 		return Invited{}, err
 	}
+	if err := checkAccessExpiry(accessExpiresAt, s.Clock.Now()); err != nil {
+		return Invited{}, err
+	}
+	return s.invite(ctx, orgID, actor, email, terms{Role: RoleAuditor, AccessExpiresAt: &accessExpiresAt, AssessmentID: assessmentID})
+}
+
+// terms are what an invitation grants: a role and, for an auditor, when the
+// access ends and the one assessment it may be limited to.
+type terms struct {
+	Role            string
+	AccessExpiresAt *time.Time
+	AssessmentID    *uuid.UUID
+}
+
+// invitedEmail normalizes the invite form's email, or says what is wrong.
+func invitedEmail(raw string) (string, error) {
+	email, err := NormalizeEmail(raw)
+	if err != nil {
+		return "", &FieldError{Field: "email", Message: "Enter a valid email address."}
+	}
+	return email, nil
+}
+
+// invite creates an invitation of the (normalized) email with its terms, in
+// one audited transaction, replacing the email's pending invitations. An
+// email that is already a live owner or admin of the organization cannot be
+// invited again.
+func (s *Service) invite(ctx context.Context, orgID uuid.UUID, actor audit.Actor, email string, t terms) (Invited, error) {
+	now := s.Clock.Now()
 	token, hash, err := newInvitationToken()
 	if err != nil {
 		return Invited{}, err
@@ -71,23 +96,25 @@ func (s *Service) Invite(ctx context.Context, orgID uuid.UUID, actor audit.Actor
 		role, err := q.InvitationMemberRole(ctx, tx, dbsqlc.InvitationMemberRoleParams{OrgID: orgID, Email: email})
 		switch {
 		case err == nil && role != RoleAuditor:
-			return &FieldError{Field: "email", Message: "That person is already an owner or admin of this organization."}
+			return &FieldError{Field: "email", Message: alreadyMember(t.Role)}
 		case err != nil && !errors.Is(err, pgx.ErrNoRows):
 			return fmt.Errorf("account: invite: read membership: %w", err)
 		}
-		details := map[string]any{"email": email, "access_expires_at": accessExpiresAt.UTC().Format(time.RFC3339),
-			"link_expires_at": now.Add(InvitationLinkLifetime).UTC().Format(time.RFC3339)}
-		if assessmentID != nil {
+		details := map[string]any{"email": email, "role": t.Role, "link_expires_at": now.Add(InvitationLinkLifetime).UTC().Format(time.RFC3339)}
+		if t.AccessExpiresAt != nil {
+			details["access_expires_at"] = t.AccessExpiresAt.UTC().Format(time.RFC3339)
+		}
+		if t.AssessmentID != nil {
 			// Checked under row-level security: the foreign key alone would
 			// accept another organization's assessment.
-			name, err := q.InvitationAssessmentName(ctx, tx, *assessmentID)
+			name, err := q.InvitationAssessmentName(ctx, tx, *t.AssessmentID)
 			if errors.Is(err, pgx.ErrNoRows) {
 				return &FieldError{Field: "assessment", Message: "Choose one of this organization's assessments."}
 			}
 			if err != nil {
 				return fmt.Errorf("account: invite: read assessment: %w", err)
 			}
-			details["assessment_id"], details["assessment"] = assessmentID.String(), name
+			details["assessment_id"], details["assessment"] = t.AssessmentID.String(), name
 		}
 		replaced, err := q.InvitationRevokePendingForEmail(ctx, tx, dbsqlc.InvitationRevokePendingForEmailParams{Email: email, Now: &now})
 		if err != nil {
@@ -97,7 +124,7 @@ func (s *Service) Invite(ctx context.Context, orgID uuid.UUID, actor audit.Actor
 			details["replaced"] = replaced
 		}
 		inv, err := q.InvitationCreate(ctx, tx, dbsqlc.InvitationCreateParams{
-			OrgID: orgID, Email: email, AssessmentID: assessmentID, AccessExpiresAt: accessExpiresAt,
+			OrgID: orgID, Email: email, Role: t.Role, AssessmentID: t.AssessmentID, AccessExpiresAt: t.AccessExpiresAt,
 			TokenHash: hash, LinkExpiresAt: now.Add(InvitationLinkLifetime), CreatedAt: now, CreatedBy: actor.ID,
 		})
 		if err != nil {
@@ -105,13 +132,31 @@ func (s *Service) Invite(ctx context.Context, orgID uuid.UUID, actor audit.Actor
 		}
 		out = Invited{Invitation: inv, Token: token}
 		return audit.Record(ctx, tx, orgID, now, actor, audit.Event{
-			Action: "auditor.invite", TargetType: "invitation", TargetID: inv.ID.String(), Details: details,
+			Action: invitationAction(t.Role, "invite"), TargetType: "invitation", TargetID: inv.ID.String(), Details: details,
 		})
 	})
 	if err != nil {
 		return Invited{}, err
 	}
 	return out, nil
+}
+
+// alreadyMember is the invite form's answer for an email that is already a
+// live owner or admin.
+func alreadyMember(invitedRole string) string {
+	if invitedRole == RoleAuditor {
+		return "That person is already an owner or admin of this organization."
+	}
+	return "That person is already an owner or admin of this organization: change their role in the members list."
+}
+
+// invitationAction names an invitation's audit action: auditor.* for an
+// auditor's invitation, member.* for an owner's or admin's.
+func invitationAction(role, verb string) string {
+	if role == RoleAuditor {
+		return "auditor." + verb
+	}
+	return "member." + verb
 }
 
 // RevokeInvitation withdraws a pending invitation: its link stops working.
@@ -126,8 +171,8 @@ func (s *Service) RevokeInvitation(ctx context.Context, orgID uuid.UUID, actor a
 			return fmt.Errorf("account: revoke invitation: %w", err)
 		}
 		return audit.Record(ctx, tx, orgID, now, actor, audit.Event{
-			Action: "auditor.invitation_revoke", TargetType: "invitation", TargetID: inv.ID.String(),
-			Details: map[string]any{"email": inv.Email},
+			Action: invitationAction(inv.Role, "invitation_revoke"), TargetType: "invitation", TargetID: inv.ID.String(),
+			Details: map[string]any{"email": inv.Email, "role": inv.Role},
 		})
 	})
 }

@@ -143,7 +143,7 @@ func TestAcceptRenewsAnAuditorButNeverDemotesAManager(t *testing.T) {
 	require.Equal(t, "acme", accepted.OrgSlug)
 	m := f.membership(t, auditor.ID)
 	require.Equal(t, account.RoleAuditor, m.Role)
-	require.True(t, m.ExpiresAt.Equal(inv.Invitation.AccessExpiresAt), "the access is renewed to the invitation's expiry")
+	require.True(t, m.ExpiresAt.Equal(*inv.Invitation.AccessExpiresAt), "the access is renewed to the invitation's expiry")
 
 	// Someone invited as an auditor who became an admin meanwhile stays admin.
 	later := f.invite(t, "promoted@firm.test")

@@ -92,7 +92,9 @@ var Nav = []NavItem{
 	{Key: "alerts", Label: "Alerts", Path: "/alerts"},
 	{Key: "audit", Label: "Audit log", Path: "/audit"},
 	{Key: "auditors", Label: "Auditors", Path: "/auditors", ManagersOnly: true},
-	{Key: "settings", Label: "Settings", Path: "/settings"},
+	{Key: "members", Label: "Members", Path: "/settings/members", ManagersOnly: true},
+	// Auditors cannot change settings, so the entry is not theirs.
+	{Key: "settings", Label: "Settings", Path: "/settings", ManagersOnly: true},
 }
 
 // NavOps marks the operator console's pages: the sidebar then lists the
