@@ -15,12 +15,13 @@ import (
 )
 
 func (c *cli) audit(ctx context.Context, args []string) error {
-	if len(args) == 0 || args[0] != "verify" {
-		return fmt.Errorf("usage: attest audit verify [--org ORG]")
+	args, err := c.subcommand(args, "verify", "audit verify [--org ORG]")
+	if err != nil {
+		return err
 	}
 	fs := flag.NewFlagSet("audit verify", flag.ContinueOnError)
 	orgRef := fs.String("org", "", "organization id or slug (default: every organization)")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := c.parseFlags(fs, args); err != nil {
 		return err
 	}
 	env, err := c.openDB(ctx)

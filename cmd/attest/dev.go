@@ -21,7 +21,7 @@ import (
 func (c *cli) dev(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("dev", flag.ContinueOnError)
 	dataDir := fs.String("data", ".data", "directory for the local cluster, keys and demo logins")
-	if err := fs.Parse(args); err != nil {
+	if err := c.parseFlags(fs, args); err != nil {
 		return err
 	}
 	dir, err := filepath.Abs(*dataDir)

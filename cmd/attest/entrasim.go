@@ -23,7 +23,7 @@ func (c *cli) entrasim(ctx context.Context, args []string) error {
 	seed := fs.Int64("seed", 1, "seed of the generated tenant")
 	throttle := fs.Bool("throttle", false, "enforce Microsoft Graph's documented throttling limits")
 	redirects := fs.String("redirect-uri", "http://localhost:3000/api/integrations/entra/callback", "comma-separated redirect URIs of the demo app registration")
-	if err := fs.Parse(args); err != nil {
+	if err := c.parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *users < 1 {

@@ -16,13 +16,14 @@ import (
 // keys rotates key wrapping (every organization, or one) or, with
 // --reseal, one organization's data key.
 func (c *cli) keys(ctx context.Context, args []string) error {
-	if len(args) == 0 || args[0] != "rotate" {
-		return errors.New("usage: attest keys rotate [--org ORG [--reseal]]")
+	args, err := c.subcommand(args, "rotate", "keys rotate [--org ORG [--reseal]]")
+	if err != nil {
+		return err
 	}
 	fs := flag.NewFlagSet("keys rotate", flag.ContinueOnError)
 	orgRef := fs.String("org", "", "organization id or slug (default: every organization)")
 	reseal := fs.Bool("reseal", false, "give the organization a new data key and reseal its credentials under it (needs --org)")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := c.parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

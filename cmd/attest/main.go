@@ -57,38 +57,45 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	c := &cli{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}
-	if err := c.dispatch(ctx, os.Args[1:]); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "attest:", err)
-		}
-		os.Exit(exitCode(err))
+	err := c.dispatch(ctx, os.Args[1:])
+	code := exitStatus(ctx, err)
+	if code != 0 {
+		fmt.Fprintln(os.Stderr, "attest:", err)
 	}
+	os.Exit(code)
 }
 
+// dispatch runs the command args name. -h or --help, anywhere a command
+// takes them, prints usage on stdout and succeeds.
 func (c *cli) dispatch(ctx context.Context, args []string) error {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		c.usage()
-		if len(args) == 0 {
-			return errUsage
-		}
+	if len(args) == 0 {
+		c.usage(c.stderr)
+		return errUsage
+	}
+	if isHelp(args[0]) {
+		c.usage(c.stdout)
 		return nil
 	}
 	for _, cmd := range commands() {
 		if cmd.name == args[0] {
-			return cmd.run(c, ctx, args[1:])
+			if err := cmd.run(c, ctx, args[1:]); !errors.Is(err, flag.ErrHelp) {
+				return err
+			}
+			return nil
 		}
 	}
-	c.usage()
+	c.usage(c.stderr)
 	return fmt.Errorf("unknown command %q", args[0])
 }
 
 var errUsage = errors.New("a command is required")
 
-func (c *cli) usage() {
-	fmt.Fprintln(c.stderr, "usage: attest <command> [flags]\n\ncommands:")
+func (c *cli) usage(w io.Writer) {
+	fmt.Fprint(w, "usage: attest <command> [flags]\n\ncommands:\n")
 	for _, cmd := range commands() {
-		fmt.Fprintf(c.stderr, "  %-8s %s\n", cmd.name, cmd.summary)
+		fmt.Fprintf(w, "  %-10s %s\n", cmd.name, cmd.summary)
 	}
+	fmt.Fprint(w, "\nRun 'attest <command> -h' for a command's usage.\n")
 }
 
 // exitFailure is returned by checks that ran but found a problem (a broken
@@ -97,6 +104,17 @@ type exitFailure struct{ msg string }
 
 func (e exitFailure) Error() string { return e.msg }
 
+// exitStatus is the process's exit code: 0 on success, and also when a
+// signal (Ctrl-C, SIGTERM) cancelled ctx and the command stopped cleanly,
+// returning nil or only the cancellation; otherwise exitCode.
+func exitStatus(ctx context.Context, err error) int {
+	if err == nil || (ctx.Err() != nil && errors.Is(err, context.Canceled)) {
+		return 0
+	}
+	return exitCode(err)
+}
+
+// exitCode is 1 for a check that found a problem, 2 for any other error.
 func exitCode(err error) int {
 	var f exitFailure
 	if errors.As(err, &f) {

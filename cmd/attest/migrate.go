@@ -10,7 +10,7 @@ import (
 
 func (c *cli) migrate(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
-	if err := fs.Parse(args); err != nil {
+	if err := c.parseFlags(fs, args); err != nil {
 		return err
 	}
 	url, err := config.DatabaseURL(c.getenv)

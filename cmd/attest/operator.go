@@ -12,13 +12,14 @@ import (
 // operator makes a platform operator: an account that signs in to /ops (the
 // job console and the platform's health), apart from every organization.
 func (c *cli) operator(ctx context.Context, args []string) error {
-	if len(args) == 0 || args[0] != "create" {
-		return fmt.Errorf("usage: attest operator create --email EMAIL --password-stdin")
+	args, err := c.subcommand(args, "create", "operator create --email EMAIL --password-stdin")
+	if err != nil {
+		return err
 	}
 	fs := flag.NewFlagSet("operator create", flag.ContinueOnError)
 	email := fs.String("email", "", "the operator's email address (required); an existing account is reused")
 	pwStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input (required for a new account)")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := c.parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *email == "" {

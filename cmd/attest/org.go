@@ -7,13 +7,14 @@ import (
 )
 
 func (c *cli) org(ctx context.Context, args []string) error {
-	if len(args) == 0 || args[0] != "create" {
-		return fmt.Errorf("usage: attest org create --name NAME [--slug SLUG]")
+	args, err := c.subcommand(args, "create", "org create --name NAME [--slug SLUG]")
+	if err != nil {
+		return err
 	}
 	fs := flag.NewFlagSet("org create", flag.ContinueOnError)
 	name := fs.String("name", "", "the organization's display name (required)")
 	slug := fs.String("slug", "", "URL slug (default: derived from the name)")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := c.parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *name == "" {

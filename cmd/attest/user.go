@@ -14,8 +14,9 @@ import (
 )
 
 func (c *cli) user(ctx context.Context, args []string) error {
-	if len(args) == 0 || args[0] != "create" {
-		return fmt.Errorf("usage: attest user create --email EMAIL --org ORG --role owner|admin|auditor --password-stdin")
+	args, err := c.subcommand(args, "create", "user create --email EMAIL --org ORG --role owner|admin|auditor --password-stdin")
+	if err != nil {
+		return err
 	}
 	fs := flag.NewFlagSet("user create", flag.ContinueOnError)
 	email := fs.String("email", "", "the user's email address (required)")
@@ -24,7 +25,7 @@ func (c *cli) user(ctx context.Context, args []string) error {
 	name := fs.String("name", "", "display name")
 	expires := fs.Duration("expires", 0, "auditor access lasts this long, e.g. 720h (auditors only)")
 	pwStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input (required)")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := c.parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *email == "" || *orgRef == "" || *role == "" {
