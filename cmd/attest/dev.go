@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/attesthq/attest/db"
 	"github.com/attesthq/attest/internal/auth"
@@ -36,7 +37,18 @@ func (c *cli) dev(ctx context.Context, args []string) error {
 	if err := os.Chmod(dir, 0o711); err != nil {
 		return err
 	}
-	defaults := map[string]string{}
+	addr := c.getenv("ATTEST_ADDR")
+	if addr == "" {
+		addr = devAddr
+	}
+	baseURL, err := devBaseURL(addr)
+	if err != nil {
+		return err
+	}
+	if err := checkPortFree(addr); err != nil {
+		return err
+	}
+	defaults := map[string]string{"ATTEST_ADDR": devAddr, "ATTEST_BASE_URL": baseURL}
 	var local *localDatabase
 	if c.getenv("DATABASE_URL") == "" {
 		if local, err = startLocalDatabase(ctx, c.stderr, dir); err != nil {
@@ -62,7 +74,9 @@ func (c *cli) dev(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	log := newLogger(c.stderr, cfg.LogFormat, cfg.LogLevel)
+	again := &bannerAgain{w: c.stderr, quiet: 2 * time.Second}
+	defer again.stop()
+	log := newDevLogger(again, cfg.LogFormat, cfg.LogLevel)
 	if err := db.Migrate(ctx, cfg.DatabaseURL, log); err != nil {
 		return err
 	}
@@ -80,7 +94,11 @@ func (c *cli) dev(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	return a.serve(ctx, func(string) { printBanner(c.stdout, cfg, logins, dir) })
+	again.again = func() { printBanner(c.stdout, cfg, logins, dir) }
+	return a.serve(ctx, func(string) {
+		printBanner(c.stdout, cfg, logins, dir)
+		again.arm()
+	})
 }
 
 // withDefaults layers defaults under the environment.
