@@ -10,7 +10,7 @@ help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_\/-]+:.*## / {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: run
-run: ## start attest locally: private PostgreSQL under .data/, demo organization, Entra simulator
+run: ## start attest locally on 127.0.0.1:3000 (ATTEST_ADDR): private PostgreSQL under .data/, demo organization, Entra simulator
 	$(GO) run ./cmd/attest dev
 
 .PHONY: build
