@@ -11,7 +11,8 @@ help: ## list the targets
 
 .PHONY: run
 run: ## start attest locally on 127.0.0.1:3000 (ATTEST_ADDR): private PostgreSQL under .data/, demo organization, Entra simulator
-	$(GO) run ./cmd/attest dev
+	@$(GO) build -o bin/attest ./cmd/attest
+	bin/attest dev
 
 .PHONY: build
 build: ## build bin/attest
