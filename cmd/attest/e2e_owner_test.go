@@ -13,8 +13,10 @@ import (
 
 // ownerFlow is an owner's first day: sign in, connect Entra ID through the
 // wizard and the consent page, watch the first sync, exclude a failing
-// subject and see coverage move, read evidence and controls, freeze an
-// assessment, and revoke the connection with its history kept.
+// subject and see coverage move, read evidence and controls, add a document
+// and mark a control not applicable and see coverage rise, freeze an
+// assessment and check its ZIP offline, and revoke the connection with its
+// history kept.
 func ownerFlow(t *testing.T, chrome context.Context, axe string) {
 	srv := startE2EServer(t, e2eServerOptions{})
 	tb := newTab(t, chrome, srv.URL, axe)
@@ -48,8 +50,9 @@ func ownerFlow(t *testing.T, chrome context.Context, axe string) {
 
 	tb.readsEvidenceAndControls()
 	tb.downloadsEvidenceCSV()
+	pdf := tb.documentsRaiseCoverage()
 	tb.approvesAnAssessment()
-	tb.downloadsAssessmentZIP()
+	tb.downloadsAssessmentZIP(pdf)
 	tb.follow(`nav a[href="/o/acme/assessments"]`)
 	require.Equal(t, "approved", tb.attr(`[data-testid="assessment-row"]`, "data-status"))
 	tb.mainPage("assessments")
@@ -200,9 +203,10 @@ func (tb *tab) downloadsEvidenceCSV() {
 }
 
 // downloadsAssessmentZIP downloads the approved assessment's bundle: its
-// manifest repeats the page's root hash, and the exclusion made earlier
-// travels with its reason.
-func (tb *tab) downloadsAssessmentZIP() {
+// manifest repeats the page's root hash, the exclusion made earlier travels
+// with its reason, every file matches its line in SHA256SUMS, and the
+// uploaded document is under documents/.
+func (tb *tab) downloadsAssessmentZIP(pdf []byte) {
 	tb.t.Helper()
 	root := tb.text(`[data-testid="root-hash"]`)
 	name, body := tb.download(`[data-testid="download-zip"]`)
@@ -219,6 +223,8 @@ func (tb *tab) downloadsAssessmentZIP() {
 	require.Equal(tb.t, root, manifest.RootHash)
 	require.Equal(tb.t, "approved", manifest.Status)
 	require.Contains(tb.t, string(files["exclusions.csv"]), "Break-glass account, monitored by the SOC")
+	requireSHA256SUMS(tb.t, files)
+	requireDocumentFile(tb.t, files, pdf)
 }
 
 // holdsAtPhoneWidth loads the main pages 390 px wide: nothing scrolls
