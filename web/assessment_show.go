@@ -56,6 +56,7 @@ func (s *Server) assessmentShow(c echo.Context) error {
 	var counts []dbsqlc.AssessmentKindCountsRow
 	var rows []dbsqlc.AssessmentEvidencePageRow
 	var createdBy, approvedBy string
+	var marked []assessment.Exemption
 	today, err := s.loadCoverage(c, assessment.Scope(a), func(tx pgx.Tx) error {
 		var err error
 		if counts, err = q.AssessmentKindCounts(ctx, tx, a.ID); err != nil {
@@ -65,7 +66,8 @@ func (s *Server) assessmentShow(c echo.Context) error {
 			return err
 		}
 		createdBy, approvedBy = s.userEmail(c, tx, a.CreatedBy), s.userEmail(c, tx, a.ApprovedBy)
-		return nil
+		marked, err = assessment.NotApplicable(ctx, tx, a)
+		return err
 	})
 	if err != nil {
 		return err
@@ -80,6 +82,10 @@ func (s *Server) assessmentShow(c echo.Context) error {
 	d.Scope = []string{categoryName("CC")}
 	for _, k := range a.Categories {
 		d.Scope = append(d.Scope, categoryName(k))
+	}
+	for _, x := range marked {
+		d.NotApplicable = append(d.NotApplicable, assessments.Exemption{Criterion: x.Criterion, URL: orgPath(c, "/controls/"+x.Criterion),
+			Justification: x.Justification, MarkedBy: x.MarkedBy, MarkedAt: x.MarkedAt})
 	}
 	if a.RootHash != nil {
 		d.RootHash = hex.EncodeToString(a.RootHash)

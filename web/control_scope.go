@@ -88,4 +88,6 @@ func (s *Server) controlOwnerSet(c echo.Context) error {
 	return seeOther(c, orgPath(c, "/controls/"+crit.ID))
 }
 
-func (s *Server) scopes() *scope.Service { return &scope.Service{Pool: s.Pool, Clock: s.Clock} }
+func (s *Server) scopes() *scope.Service {
+	return &scope.Service{Pool: s.Pool, Clock: s.Clock, Registry: s.Connectors}
+}

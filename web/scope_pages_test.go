@@ -15,7 +15,6 @@ import (
 
 	"github.com/attesthq/attest/db"
 	"github.com/attesthq/attest/internal/account"
-	"github.com/attesthq/attest/internal/coverage"
 	"github.com/attesthq/attest/internal/webtest"
 )
 
@@ -40,10 +39,21 @@ func rows(t *testing.T, c *webtest.Client, query string) map[string]string {
 	return out
 }
 
+// snapshotInScope reads the denominator of the day's coverage snapshot.
+func snapshotInScope(t *testing.T, b *bundle) int {
+	t.Helper()
+	var inScope int
+	require.NoError(t, db.InOrg(context.Background(), b.tdb.Pool, b.org.ID, func(tx pgx.Tx) error {
+		return tx.QueryRow(context.Background(), `SELECT in_scope FROM coverage_snapshots`).Scan(&inScope)
+	}))
+	return inScope
+}
+
 // TestNotApplicableLeavesCoverageWithItsJustification: an owner marks CC9.2
 // not applicable with a justification; it leaves the denominator of the
 // dashboard and of the day's snapshot, shows its justification on the
-// dashboard, the controls list and its page, is audited, and comes back.
+// dashboard, the controls list and its page, is audited, and comes back;
+// each change retakes the day's snapshot at once.
 func TestNotApplicableLeavesCoverageWithItsJustification(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
@@ -73,21 +83,8 @@ func TestNotApplicableLeavesCoverageWithItsJustification(t *testing.T) {
 	require.Equal(t, "not_applicable", page.Find(`[data-testid="control-status"]`).AttrOr("data-status", ""))
 	require.Equal(t, vendorJustification, page.Find(`[data-testid="not-applicable"] [data-testid="justification"]`).Text())
 
-	// The day's snapshot uses the same denominator.
-	var inScope int
-	require.NoError(t, db.InOrg(context.Background(), b.tdb.Pool, b.org.ID, func(tx pgx.Tx) error {
-		org, err := q.OrgGet(context.Background(), tx, b.org.ID)
-		if err != nil {
-			return err
-		}
-		r, err := coverage.Snapshot(context.Background(), tx, org, b.syncer.Registry, b.clock.Now())
-		if err != nil {
-			return err
-		}
-		require.Equal(t, coverage.NotApplicable, r.Controls[len(r.Controls)-1].Status)
-		return tx.QueryRow(context.Background(), `SELECT in_scope FROM coverage_snapshots`).Scan(&inScope)
-	}))
-	require.Equal(t, 32, inScope)
+	// The scope change retook the day's snapshot: same denominator, at once.
+	require.Equal(t, 32, snapshotInScope(t, b))
 
 	// Back into scope.
 	r = c.Post("/o/acme/controls/CC9.2/scope", url.Values{"applicable": {"yes"}})
@@ -95,6 +92,7 @@ func TestNotApplicableLeavesCoverageWithItsJustification(t *testing.T) {
 	dash = c.Get("/o/acme/").Doc(t)
 	require.Equal(t, "no_evidence", tiles(t, dash)["CC9.2"])
 	require.Contains(t, dash.Find(`[data-testid="coverage"]`).Text(), "0 of 33 controls passing")
+	require.Equal(t, 33, snapshotInScope(t, b))
 
 	actions := b.auditActions(t, b.org.ID)
 	require.Equal(t, 1, countOf(actions, "scope.not_applicable"))

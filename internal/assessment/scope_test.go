@@ -20,7 +20,7 @@ func TestApprovalRecordsTheScopeAndFreezesIt(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
-	scopes := &scope.Service{Pool: e.DB.Pool, Clock: e.Clock}
+	scopes := &scope.Service{Pool: e.DB.Pool, Clock: e.Clock, Registry: e.Registry}
 	const why = "We have no vendors with access to customer data."
 	require.NoError(t, scopes.MarkNotApplicable(ctx, e.Org.ID, e.actor, e.Owner.ID, "CC9.2", why))
 	// Availability is not in this assessment's scope: its marking is not recorded.

@@ -2,7 +2,8 @@
 // criteria it marks not applicable, each with a written justification) and
 // each criterion's owner. Every change is audited in its own transaction;
 // coverage reads the not-applicable set (coverage.Load) and takes those
-// criteria out of its denominator.
+// criteria out of its denominator, and a scope change retakes the day's
+// coverage snapshot in the same transaction so the history shows it at once.
 package scope
 
 import (
@@ -22,6 +23,7 @@ import (
 	"github.com/attesthq/attest/db/dbsqlc"
 	"github.com/attesthq/attest/internal/audit"
 	"github.com/attesthq/attest/internal/clock"
+	"github.com/attesthq/attest/internal/connector"
 	"github.com/attesthq/attest/internal/coverage"
 )
 
@@ -42,8 +44,9 @@ var (
 
 // Service changes scope and owners.
 type Service struct {
-	Pool  *pgxpool.Pool
-	Clock clock.Clock
+	Pool     *pgxpool.Pool
+	Clock    clock.Clock
+	Registry *connector.Registry // the checks coverage counts, for the snapshot a scope change retakes
 }
 
 // Owner is a criterion's owner.
@@ -77,7 +80,10 @@ func (s *Service) MarkNotApplicable(ctx context.Context, orgID uuid.UUID, actor 
 			Justification: justification, MarkedBy: userID, MarkedAt: now}); err != nil {
 			return fmt.Errorf("scope: mark not applicable: %w", err)
 		}
-		return record(ctx, tx, orgID, now, actor, "scope.not_applicable", criterion, map[string]any{"justification": justification})
+		if err := record(ctx, tx, orgID, now, actor, "scope.not_applicable", criterion, map[string]any{"justification": justification}); err != nil {
+			return err
+		}
+		return s.snapshot(ctx, tx, orgID, now)
 	})
 }
 
@@ -97,9 +103,24 @@ func (s *Service) MarkApplicable(ctx context.Context, orgID uuid.UUID, actor aud
 		if changed = n > 0; !changed {
 			return nil
 		}
-		return record(ctx, tx, orgID, now, actor, "scope.applicable", criterion, nil)
+		if err := record(ctx, tx, orgID, now, actor, "scope.applicable", criterion, nil); err != nil {
+			return err
+		}
+		return s.snapshot(ctx, tx, orgID, now)
 	})
 	return changed, err
+}
+
+// snapshot retakes the day's coverage snapshot with the scope just changed.
+func (s *Service) snapshot(ctx context.Context, tx pgx.Tx, orgID uuid.UUID, now time.Time) error {
+	org, err := q.OrgGet(ctx, tx, orgID)
+	if err != nil {
+		return fmt.Errorf("scope: read organization: %w", err)
+	}
+	if _, err := coverage.Snapshot(ctx, tx, org, s.Registry, now); err != nil {
+		return fmt.Errorf("scope: retake snapshot: %w", err)
+	}
+	return nil
 }
 
 // SetOwner makes a live owner or admin of the organization the owner of

@@ -16,6 +16,7 @@ import (
 	"github.com/attesthq/attest/internal/audit"
 	"github.com/attesthq/attest/internal/auth"
 	"github.com/attesthq/attest/internal/clock"
+	"github.com/attesthq/attest/internal/connector"
 	"github.com/attesthq/attest/internal/scope"
 	"github.com/attesthq/attest/internal/testdb"
 )
@@ -35,7 +36,7 @@ func setup(t *testing.T) *fixture {
 	t.Helper()
 	tdb := testdb.New(t)
 	clk := clock.NewFake(time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC))
-	f := &fixture{tdb: tdb, svc: &scope.Service{Pool: tdb.Pool, Clock: clk}, accounts: &account.Service{Pool: tdb.Pool, Clock: clk}}
+	f := &fixture{tdb: tdb, svc: &scope.Service{Pool: tdb.Pool, Clock: clk, Registry: connector.NewRegistry()}, accounts: &account.Service{Pool: tdb.Pool, Clock: clk}}
 	org, err := f.accounts.CreateOrg(context.Background(), "Acme", "acme", audit.SystemActor("test"))
 	require.NoError(t, err)
 	f.org = org.ID

@@ -95,6 +95,16 @@ type Record struct {
 	RemoveURL  string
 }
 
+// Exemption is a criterion of the assessment's scope marked not applicable,
+// with its justification and who wrote it.
+type Exemption struct {
+	Criterion     string
+	URL           string
+	Justification string
+	MarkedBy      string
+	MarkedAt      time.Time
+}
+
 // Action is a workflow button.
 type Action struct {
 	Label   string
@@ -122,12 +132,15 @@ type Detail struct {
 	Frozen     Coverage
 	HasFrozen  bool
 	Today      Coverage
-	Kinds      []KindCount
-	Evidence   []Record
-	Pager      components.Pager
-	ZipURL     string
-	Draft      bool
-	Notice     string
+	// NotApplicable is the scope recorded at approval once approved, the
+	// organization's current statement of applicability before.
+	NotApplicable []Exemption
+	Kinds         []KindCount
+	Evidence      []Record
+	Pager         components.Pager
+	ZipURL        string
+	Draft         bool
+	Notice        string
 }
 
 // StatusLabel names an assessment status.
