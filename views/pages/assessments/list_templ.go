@@ -284,7 +284,7 @@ func newForm(f NewForm) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 21, "\" placeholder=\"SOC 2 Type II, FY2026\"></div><div class=\"grid grid-2\"><div class=\"field\"><label for=\"period_start\">First day of the period</label> <input type=\"date\" id=\"period_start\" name=\"period_start\" required value=\"")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 21, "\" placeholder=\"e.g. SOC 2 Type II, FY2026\"></div><div class=\"grid grid-2\"><div class=\"field\"><label for=\"period_start\">First day of the period</label> <input type=\"date\" id=\"period_start\" name=\"period_start\" required value=\"")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -520,7 +520,7 @@ func excludeForm(v Check, s Subject, i int) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 40, "\" name=\"reason\" required minlength=\"3\" maxlength=\"500\" placeholder=\"Break-glass account, monitored by the SOC\"></div><div class=\"field\"><label for=\"")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 40, "\" name=\"reason\" required minlength=\"3\" maxlength=\"500\" placeholder=\"e.g. Break-glass account, monitored by the SOC\"></div><div class=\"field\"><label for=\"")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -363,7 +363,7 @@ func NewPage(n New) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 27, "\" placeholder=\"Information security policy\"></div><div class=\"field\"><label for=\"description\">Description</label> <textarea id=\"description\" name=\"description\" maxlength=\"4000\" rows=\"3\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 27, "\" placeholder=\"e.g. Information security policy\"></div><div class=\"field\"><label for=\"description\">Description</label> <textarea id=\"description\" name=\"description\" maxlength=\"4000\" rows=\"3\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -605,7 +605,7 @@ func NewPage(n New) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 53, "\" placeholder=\"https://wiki.example.com/policies/security\"></div><div class=\"field\"><label for=\"file\">File</label> <input type=\"file\" id=\"file\" name=\"file\" accept=\".pdf,.png,.jpg,.jpeg,.txt,.csv,.md,.docx,.xlsx,.pptx\"></div><div class=\"form-actions\"><button type=\"submit\" class=\"btn btn-primary\">Add the document</button></div></form>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 53, "\" placeholder=\"e.g. https://wiki.example.com/policies/security\"></div><div class=\"field\"><label for=\"file\">File</label> <input type=\"file\" id=\"file\" name=\"file\" accept=\".pdf,.png,.jpg,.jpeg,.txt,.csv,.md,.docx,.xlsx,.pptx\"></div><div class=\"form-actions\"><button type=\"submit\" class=\"btn btn-primary\">Add the document</button></div></form>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
