@@ -25,6 +25,10 @@ func TestE2E(t *testing.T) {
 		t.Parallel()
 		membersFlow(t, chrome, axe)
 	})
+	t.Run("complete", func(t *testing.T) {
+		t.Parallel()
+		completeFlow(t, chrome, axe)
+	})
 	t.Run("stale", func(t *testing.T) {
 		t.Parallel()
 		staleFlow(t, chrome, axe)
