@@ -31,6 +31,14 @@ type Options struct {
 	// run longer raises its own limit (SetLocalTimeouts).
 	StatementTimeout         time.Duration
 	IdleInTransactionTimeout time.Duration
+	// Pooled says AppURL goes through a transaction pooler (PgBouncer in
+	// transaction mode), where a server connection is the client's for one
+	// transaction only: nothing may outlive a transaction. The pool then
+	// logs in as the application role without SET ROLE, sends no session
+	// parameters (the pooler refuses them; give the login role its
+	// statement_timeout and idle_in_transaction_session_timeout with ALTER
+	// ROLE), and prepares no named statements.
+	Pooled bool
 }
 
 // Open returns a pool whose every connection runs as AppRole, logging in
@@ -50,16 +58,28 @@ func Open(ctx context.Context, ownerURL string, o Options, configure ...func(*pg
 	if o.MaxConns > 0 {
 		cfg.MaxConns = o.MaxConns
 	}
+	if o.Pooled && o.AppURL == "" {
+		return nil, fmt.Errorf("db: behind a transaction pooler the application must log in as its own role (ATTEST_APP_DATABASE_URL)")
+	}
 	params := cfg.ConnConfig.RuntimeParams
 	params["application_name"] = "attest"
-	if o.StatementTimeout > 0 {
-		params["statement_timeout"] = millis(o.StatementTimeout)
-	}
-	if o.IdleInTransactionTimeout > 0 {
-		params["idle_in_transaction_session_timeout"] = millis(o.IdleInTransactionTimeout)
+	if o.Pooled {
+		// Unnamed statements with their descriptions cached: a named
+		// prepared statement would live on one server connection only.
+		cfg.ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeCacheDescribe
+	} else {
+		if o.StatementTimeout > 0 {
+			params["statement_timeout"] = millis(o.StatementTimeout)
+		}
+		if o.IdleInTransactionTimeout > 0 {
+			params["idle_in_transaction_session_timeout"] = millis(o.IdleInTransactionTimeout)
+		}
 	}
 	cfg.AfterConnect = func(ctx context.Context, conn *pgx.Conn) error {
 		registerUUID(conn.TypeMap())
+		if o.Pooled {
+			return nil
+		}
 		if _, err := conn.Exec(ctx, "SET ROLE "+AppRole); err != nil {
 			return fmt.Errorf("db: switch to %s (run `attest migrate` first; a login role must be granted %s): %w", AppRole, AppRole, err)
 		}
@@ -72,7 +92,7 @@ func Open(ctx context.Context, ownerURL string, o Options, configure ...func(*pg
 	if err != nil {
 		return nil, fmt.Errorf("db: open pool: %w", err)
 	}
-	err = checkUnprivileged(ctx, pool)
+	err = checkUnprivileged(ctx, pool, o.Pooled)
 	if err == nil && o.AppURL != "" {
 		err = CheckLoginRole(ctx, pool)
 	}
@@ -99,16 +119,23 @@ func millis(d time.Duration) string {
 	return strconv.FormatInt(max(d.Milliseconds(), 1), 10) + "ms"
 }
 
-func checkUnprivileged(ctx context.Context, pool *pgxpool.Pool) error {
+// checkUnprivileged refuses connections that run as anything but AppRole
+// (or, pooled, a login role that inherits AppRole's grants) or that could
+// bypass row-level security.
+func checkUnprivileged(ctx context.Context, pool *pgxpool.Pool, pooled bool) error {
 	var role string
-	var super, bypass bool
-	err := pool.QueryRow(ctx, `SELECT current_user, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user`).
-		Scan(&role, &super, &bypass)
+	var super, bypass, inherits bool
+	err := pool.QueryRow(ctx, `SELECT current_user, rolsuper, rolbypassrls, pg_has_role(current_user, $1, 'USAGE')
+		FROM pg_roles WHERE rolname = current_user`, AppRole).Scan(&role, &super, &bypass, &inherits)
 	if err != nil {
 		return fmt.Errorf("db: check application role: %w", err)
 	}
-	if role != AppRole || super || bypass {
-		return fmt.Errorf("db: application connections run as %q (superuser=%t, bypassrls=%t); want %s without either", role, super, bypass, AppRole)
+	if (role != AppRole && !(pooled && inherits)) || super || bypass {
+		want := AppRole
+		if pooled {
+			want = "a login role inheriting " + AppRole
+		}
+		return fmt.Errorf("db: application connections run as %q (superuser=%t, bypassrls=%t); want %s without either", role, super, bypass, want)
 	}
 	return nil
 }

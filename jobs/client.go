@@ -34,6 +34,9 @@ type Config struct {
 	// Periodic makes a working process run the recurring jobs (scheduling,
 	// staleness, snapshots) when it is the elected leader.
 	Periodic bool
+	// PollOnly has River poll for work and leadership instead of using
+	// LISTEN/NOTIFY, which cannot work through a transaction pooler.
+	PollOnly bool
 }
 
 // Deps are what the workers use.
@@ -68,6 +71,7 @@ func NewClient(d Deps, cfg Config) (*river.Client[pgx.Tx], *Queue, error) {
 		Workers:              workers,
 		JobTimeout:           min(10*time.Minute, cfg.SyncTimeout),
 		RescueStuckJobsAfter: cfg.RescueAfter,
+		PollOnly:             cfg.PollOnly,
 	}
 	if cfg.Work {
 		rc.Queues = map[string]river.QueueConfig{

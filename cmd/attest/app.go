@@ -70,7 +70,8 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opts appOp
 		opts.Clock = clock.Real{}
 	}
 	pool, err := db.Open(ctx, cfg.DatabaseURL, db.Options{AppURL: cfg.AppDatabaseURL, MaxConns: cfg.DBMaxConns,
-		StatementTimeout: cfg.DBStatementTimeout, IdleInTransactionTimeout: cfg.DBIdleInTransactionTimeout})
+		StatementTimeout: cfg.DBStatementTimeout, IdleInTransactionTimeout: cfg.DBIdleInTransactionTimeout,
+		Pooled: cfg.DBPooler != config.PoolerNone})
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +119,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opts appOp
 	jobCfg := opts.Jobs
 	if jobCfg.SyncWorkers == 0 {
 		jobCfg = jobs.Config{SyncWorkers: cfg.SyncWorkers, SyncTimeout: cfg.SyncTimeout, RescueAfter: cfg.JobRescueAfter,
-			Work: cfg.Works(), Periodic: cfg.Works()}
+			Work: cfg.Works(), Periodic: cfg.Works(), PollOnly: cfg.DBPooler != config.PoolerNone}
 	}
 	var webhook *alert.Webhook
 	if cfg.AlertWebhookURL != "" {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/alexedwards/argon2id"
 	"github.com/riverqueue/river"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
 	"github.com/attesthq/attest/internal/account"
@@ -89,7 +90,7 @@ func startE2EServer(t *testing.T, opts e2eServerOptions) *e2eServer {
 	ctx, cancel := context.WithCancel(context.Background())
 	a, err := newApp(ctx, cfg, log, appOpts)
 	require.NoError(t, err)
-	seedE2EOrg(t, a)
+	seedE2EOrg(t, a.pool, a.clock)
 
 	ready := make(chan struct{})
 	done := make(chan error, 1)
@@ -112,10 +113,10 @@ func startE2EServer(t *testing.T, opts e2eServerOptions) *e2eServer {
 
 // seedE2EOrg creates the organization and its owner, as `attest org create`
 // and `attest user create` would.
-func seedE2EOrg(t *testing.T, a *app) {
+func seedE2EOrg(t *testing.T, pool *pgxpool.Pool, clk clock.Clock) {
 	t.Helper()
 	ctx := context.Background()
-	accounts := &account.Service{Pool: a.pool, Clock: a.clock}
+	accounts := &account.Service{Pool: pool, Clock: clk}
 	actor := audit.SystemActor("e2e")
 	org, err := accounts.CreateOrg(ctx, "Acme Corp", e2eOrg, actor)
 	require.NoError(t, err)

@@ -136,21 +136,7 @@ func TestTwoReplicasShareTheWork(t *testing.T) {
 		require.NoError(t, admin.QueryRow(context.Background(), query, args...).Scan(&n))
 		return n
 	}
-	dump := func() {
-		for _, query := range []string{
-			`SELECT id, kind, state, attempt, args::text, attempted_by::text, coalesce(errors::text, '') FROM river_job ORDER BY id`,
-			`SELECT connection_id::text, status, attempt, coalesce(job_id, 0), started_at::text, coalesce(error_message, '') FROM connector_runs ORDER BY started_at`,
-		} {
-			rows, err := admin.Query(context.Background(), query)
-			require.NoError(t, err)
-			for rows.Next() {
-				vals, err := rows.Values()
-				require.NoError(t, err)
-				t.Log(vals...)
-			}
-			rows.Close()
-		}
-	}
+	dump := jobsDump(t, admin)
 	// Two syncs finish; the third hangs in one of the processes.
 	var stuck string
 	waitFor(t, 90*time.Second, "two syncs done and one hanging", func() bool {
@@ -228,6 +214,26 @@ func merge(a, b map[string]string) map[string]string {
 		out[k] = v
 	}
 	return out
+}
+
+// jobsDump returns a function that logs River's jobs and the connector runs,
+// for a test that timed out waiting on them.
+func jobsDump(t *testing.T, admin *pgx.Conn) func() {
+	return func() {
+		for _, query := range []string{
+			`SELECT id, kind, state, attempt, args::text, attempted_by::text, coalesce(errors::text, '') FROM river_job ORDER BY id`,
+			`SELECT connection_id::text, status, attempt, coalesce(job_id, 0), started_at::text, coalesce(error_message, '') FROM connector_runs ORDER BY started_at`,
+		} {
+			rows, err := admin.Query(context.Background(), query)
+			require.NoError(t, err)
+			for rows.Next() {
+				vals, err := rows.Values()
+				require.NoError(t, err)
+				t.Log(vals...)
+			}
+			rows.Close()
+		}
+	}
 }
 
 // adminConn connects as the cluster administrator (no row-level security).

@@ -24,6 +24,9 @@ type Config struct {
 	AppDatabaseURL string
 	// DBMaxConns caps the application connection pool.
 	DBMaxConns int32
+	// DBPooler names the connection pooler ATTEST_APP_DATABASE_URL goes
+	// through: PoolerNone or PoolerPgBouncer (transaction mode).
+	DBPooler string
 	// DBStatementTimeout and DBIdleInTransactionTimeout bound every
 	// statement and every idle open transaction of the application pool.
 	DBStatementTimeout         time.Duration
@@ -88,6 +91,12 @@ const (
 	RoleJobs = "jobs"
 )
 
+// Connection poolers the application database URL may go through.
+const (
+	PoolerNone      = "none"
+	PoolerPgBouncer = "pgbouncer"
+)
+
 // Serves reports whether the process serves the web application.
 func (c Config) Serves() bool { return c.Role != RoleJobs }
 
@@ -131,6 +140,11 @@ func Load(getenv Getenv) (Config, error) {
 		DocumentBucket:     p.get("ATTEST_DOCUMENT_BUCKET", ""),
 	}
 	c.AppDatabaseURL = p.get("ATTEST_APP_DATABASE_URL", "")
+	c.DBPooler = p.oneOf("ATTEST_DB_POOLER", PoolerNone, PoolerNone, PoolerPgBouncer)
+	if c.DBPooler != PoolerNone && c.AppDatabaseURL == "" {
+		p.fail("ATTEST_DB_POOLER", "needs ATTEST_APP_DATABASE_URL: behind a transaction pooler the application logs in as its own role, "+
+			"since a SET ROLE would not outlive one transaction (DATABASE_URL stays direct, for migrations)")
+	}
 	c.DBStatementTimeout = p.duration("ATTEST_DB_STATEMENT_TIMEOUT", time.Minute)
 	c.DBIdleInTransactionTimeout = p.duration("ATTEST_DB_IDLE_IN_TRANSACTION_TIMEOUT", time.Minute)
 	c.Exports = p.exportLimits(int(c.DBMaxConns))

@@ -36,6 +36,7 @@ func TestDefaults(t *testing.T) {
 	require.Equal(t, 25*time.Minute, c.JobRescueAfter)
 	require.Equal(t, time.Hour, c.SessionIdleTimeout)
 	require.False(t, c.SecureCookies())
+	require.Equal(t, config.PoolerNone, c.DBPooler)
 }
 
 func TestRoles(t *testing.T) {
@@ -62,10 +63,12 @@ func TestEveryProblemIsNamed(t *testing.T) {
 			"ATTEST_ROLE": "cron", "ATTEST_SYNC_WORKERS": "0", "ATTEST_SYNC_TIMEOUT": "soon", "ATTEST_ADDR": "3000",
 			"ATTEST_BASE_URL": "ftp://x", "ATTEST_LOG_FORMAT": "xml", "ATTEST_SESSION_IDLE_TIMEOUT": "-1h",
 		}, want: []string{"ATTEST_ROLE", "ATTEST_SYNC_WORKERS", "ATTEST_SYNC_TIMEOUT", "ATTEST_ADDR", "ATTEST_BASE_URL", "ATTEST_LOG_FORMAT", "ATTEST_SESSION_IDLE_TIMEOUT"}},
-		"rescue before timeout":  {env: map[string]string{"ATTEST_SYNC_TIMEOUT": "30m", "ATTEST_JOB_RESCUE_AFTER": "10m"}, want: []string{"ATTEST_JOB_RESCUE_AFTER"}},
-		"webhook without secret": {env: map[string]string{"ATTEST_ALERT_WEBHOOK_URL": "https://hooks.example/attest"}, want: []string{"ATTEST_ALERT_WEBHOOK_SECRET"}},
-		"one entra root":         {env: map[string]string{"ATTEST_ENTRA_LOGIN_URL": "https://login.example"}, want: []string{"ATTEST_ENTRA_LOGIN_URL"}},
-		"short session key":      {env: map[string]string{"ATTEST_SESSION_KEYS": "short"}, want: []string{"ATTEST_SESSION_KEYS"}},
+		"rescue before timeout":   {env: map[string]string{"ATTEST_SYNC_TIMEOUT": "30m", "ATTEST_JOB_RESCUE_AFTER": "10m"}, want: []string{"ATTEST_JOB_RESCUE_AFTER"}},
+		"webhook without secret":  {env: map[string]string{"ATTEST_ALERT_WEBHOOK_URL": "https://hooks.example/attest"}, want: []string{"ATTEST_ALERT_WEBHOOK_SECRET"}},
+		"one entra root":          {env: map[string]string{"ATTEST_ENTRA_LOGIN_URL": "https://login.example"}, want: []string{"ATTEST_ENTRA_LOGIN_URL"}},
+		"short session key":       {env: map[string]string{"ATTEST_SESSION_KEYS": "short"}, want: []string{"ATTEST_SESSION_KEYS"}},
+		"pooler without app role": {env: map[string]string{"ATTEST_DB_POOLER": "pgbouncer"}, want: []string{"ATTEST_DB_POOLER"}},
+		"unknown pooler":          {env: map[string]string{"ATTEST_DB_POOLER": "pgpool", "ATTEST_APP_DATABASE_URL": "postgres://app@localhost/attest"}, want: []string{"ATTEST_DB_POOLER"}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			env := base(t)

@@ -92,12 +92,14 @@ type DatasetOutcome struct {
 // running, a *connector.SyncError when the sync could not authenticate, and
 // an error when every dataset failed for a reason worth retrying.
 func (s *Syncer) Run(ctx context.Context, req Request) (Outcome, error) {
-	lock, err := s.lock(ctx, req.ConnectionID)
+	release, ok, err := db.TryLock(ctx, s.Pool, lockKey(req.ConnectionID))
 	if err != nil {
-		return Outcome{}, err
+		return Outcome{}, fmt.Errorf("syncer: %w", err)
 	}
-	defer lock.Release()
-	defer lock.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", lockKey(req.ConnectionID)) //nolint:errcheck // released with the session anyway
+	if !ok {
+		return Outcome{}, ErrBusy
+	}
+	defer release()
 
 	watch := metrics.StartStopwatch()
 	start, err := s.start(ctx, req)
@@ -140,26 +142,8 @@ func (s *Syncer) Run(ctx context.Context, req Request) (Outcome, error) {
 	return out, nil
 }
 
-// lock takes the connection's session advisory lock on a dedicated pooled
-// connection, so two processes never sync one connection at once.
-func (s *Syncer) lock(ctx context.Context, connID uuid.UUID) (*pgxpool.Conn, error) {
-	conn, err := s.Pool.Acquire(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("syncer: acquire lock connection: %w", err)
-	}
-	var ok bool
-	if err := conn.QueryRow(ctx, "SELECT pg_try_advisory_lock($1)", lockKey(connID)).Scan(&ok); err != nil {
-		conn.Release()
-		return nil, fmt.Errorf("syncer: lock: %w", err)
-	}
-	if !ok {
-		conn.Release()
-		return nil, ErrBusy
-	}
-	return conn, nil
-}
-
-// lockKey derives the connection's advisory-lock key.
+// lockKey derives the connection's advisory-lock key: two processes never
+// sync one connection at once.
 func lockKey(id uuid.UUID) int64 {
 	h := sha256.Sum256(append([]byte("attest-sync:"), id[:]...))
 	return int64(binary.BigEndian.Uint64(h[:8]))
