@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/alexedwards/argon2id"
-	"github.com/riverqueue/river"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
 	"github.com/stretchr/testify/require"
 
 	"github.com/attesthq/attest/internal/account"
