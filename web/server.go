@@ -66,6 +66,9 @@ type Server struct {
 	cookies *sessions.CookieStore
 	// exports counts the downloads running (limitExports).
 	exports *exportLimiter
+	// table is what the route table declared for each route ("METHOD
+	// pattern"); written once by routes, read by guards.
+	table map[string]routeInfo
 }
 
 // New builds the server and its route table.
