@@ -18,8 +18,7 @@ func (s *Server) auditorRevoke(c echo.Context) error {
 		return err
 	}
 	u := currentUser(c)
-	accounts := &account.Service{Pool: s.Pool, Clock: s.Clock}
-	err = accounts.RevokeAuditor(c.Request().Context(), currentOrg(c).ID, audit.UserActor(u.UserID, u.Email), id)
+	err = s.Accounts.RevokeAuditor(c.Request().Context(), currentOrg(c).ID, audit.UserActor(u.UserID, u.Email), id)
 	if errors.Is(err, account.ErrNotFound) {
 		return echo.ErrNotFound
 	}

@@ -34,9 +34,8 @@ func (s *Server) invitationCreate(c echo.Context) error {
 		assessmentID = &id
 	}
 	u := currentUser(c)
-	accounts := &account.Service{Pool: s.Pool, Clock: s.Clock}
 	// Access lasts to the end of the chosen day (UTC).
-	invited, err := accounts.Invite(c.Request().Context(), currentOrg(c).ID, audit.UserActor(u.UserID, u.Email),
+	invited, err := s.Accounts.Invite(c.Request().Context(), currentOrg(c).ID, audit.UserActor(u.UserID, u.Email),
 		form.Email, day.Add(24*time.Hour-time.Second), assessmentID)
 	var fe *account.FieldError
 	if errors.As(err, &fe) {

@@ -20,8 +20,7 @@ func (s *Server) invitationRevoke(back string) echo.HandlerFunc {
 			return err
 		}
 		u := currentUser(c)
-		accounts := &account.Service{Pool: s.Pool, Clock: s.Clock}
-		err = accounts.RevokeInvitation(c.Request().Context(), currentOrg(c).ID, audit.UserActor(u.UserID, u.Email), id)
+		err = s.Accounts.RevokeInvitation(c.Request().Context(), currentOrg(c).ID, audit.UserActor(u.UserID, u.Email), id)
 		if errors.Is(err, account.ErrNotFound) {
 			return echo.ErrNotFound
 		}

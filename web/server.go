@@ -14,6 +14,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/labstack/echo/v4"
 
+	"github.com/attesthq/attest/internal/account"
+	"github.com/attesthq/attest/internal/alert"
 	"github.com/attesthq/attest/internal/assessment"
 	"github.com/attesthq/attest/internal/auth"
 	"github.com/attesthq/attest/internal/clock"
@@ -46,6 +48,10 @@ type Deps struct {
 	Assessments *assessment.Service
 	// Documents keeps the documents people provide and their files.
 	Documents *document.Service
+	// Accounts manages organizations, members and invitations.
+	Accounts *account.Service
+	// Alerts acknowledges alerts.
+	Alerts *alert.Service
 	// Metrics, when set, counts requests by route pattern and status.
 	Metrics *metrics.Set
 	// JobsUI, when set, is the River UI (NewJobsUI) served to platform

@@ -129,7 +129,8 @@ func setupWith(t *testing.T, extraEnv map[string]string) *bundle {
 		Connectors: registry, Connections: connections, Simulator: sim, Jobs: queue,
 		Exclusions: &exclusion.Service{Pool: tdb.Pool, Clock: clk}, Assessments: &assessment.Service{Pool: tdb.Pool, Clock: clk, Registry: registry},
 		Documents: &document.Service{Pool: tdb.Pool, Clock: clk, MaxBytes: cfg.DocumentMaxBytes, TempDir: t.TempDir(), Notify: queue},
-		JobsUI:    jobsUI})
+		Accounts:  &account.Service{Pool: tdb.Pool, Clock: clk}, Alerts: &alert.Service{Pool: tdb.Pool, Clock: clk},
+		JobsUI: jobsUI})
 	require.NoError(t, err)
 	srv.Config.Handler = app.Handler()
 

@@ -16,6 +16,7 @@ import (
 	"riverqueue.com/riverui"
 
 	"github.com/attesthq/attest/db"
+	"github.com/attesthq/attest/internal/account"
 	"github.com/attesthq/attest/internal/alert"
 	"github.com/attesthq/attest/internal/assessment"
 	"github.com/attesthq/attest/internal/auth"
@@ -152,7 +153,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opts appOp
 	deps := web.Deps{Config: cfg, Pool: pool, Clock: opts.Clock, Log: log, Auth: authSvc,
 		Connectors: a.connectors, Connections: a.connections, Jobs: queue,
 		Exclusions: &exclusion.Service{Pool: pool, Clock: opts.Clock}, Assessments: &assessment.Service{Pool: pool, Clock: opts.Clock, Registry: a.connectors},
-		Documents: documents}
+		Documents: documents, Accounts: &account.Service{Pool: pool, Clock: opts.Clock}, Alerts: &alert.Service{Pool: pool, Clock: opts.Clock}}
 	if a.simulator != nil {
 		deps.Simulator = a.simulator
 	}
