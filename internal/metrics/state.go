@@ -9,6 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/attesthq/attest/db/dbsqlc"
+	"github.com/attesthq/attest/internal/alert"
 	"github.com/attesthq/attest/internal/clock"
 	"github.com/attesthq/attest/internal/connection"
 )
@@ -22,7 +23,7 @@ const scrapeTimeout = 5 * time.Second
 // a zero rather than a missing series.
 var (
 	connectionStates = labels(connection.Healths)
-	alertKinds       = []string{"stale", "needs_reauth", "sync_failing"}
+	alertKinds       = labels(alert.ConnectionKinds)
 )
 
 // labels are words as label values.
