@@ -26,6 +26,7 @@ import (
 	"github.com/attesthq/attest/internal/exclusion"
 	"github.com/attesthq/attest/internal/logctx"
 	"github.com/attesthq/attest/internal/metrics"
+	"github.com/attesthq/attest/internal/scope"
 )
 
 // Deps are the services the web layer needs, wired by cmd/attest.
@@ -52,6 +53,8 @@ type Deps struct {
 	Accounts *account.Service
 	// Alerts acknowledges alerts.
 	Alerts *alert.Service
+	// Scopes marks criteria not applicable and names controls' owners.
+	Scopes *scope.Service
 	// Metrics, when set, counts requests by route pattern and status.
 	Metrics *metrics.Set
 	// JobsUI, when set, is the River UI (NewJobsUI) served to platform
