@@ -32,7 +32,7 @@ screenshots: ## run the browser suite and refresh the README's screenshots in do
 	ATTEST_UPDATE_SCREENSHOTS=1 $(MAKE) --no-print-directory e2e
 
 .PHONY: verify
-verify: ## fail when generated code (sqlc, templ) is stale, code is unformatted or vet complains
+verify: ## fail when generated code (sqlc, templ) is stale, code is unformatted, vet complains or an import rule is broken
 	@$(TOOL) sqlc diff || { echo "sqlc output is stale: run 'make generate' and commit the result"; exit 1; }
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && cp -r views "$$tmp/views" && \
 	  $(GO) build -modfile=tools.mod -o "$$tmp/templ" github.com/a-h/templ/cmd/templ && \
@@ -41,7 +41,8 @@ verify: ## fail when generated code (sqlc, templ) is stale, code is unformatted 
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet $(PKGS)
-	@echo "verify: generated code current, formatting and vet clean"
+	$(GO) test -count=1 ./internal/archtest/
+	@echo "verify: generated code current, formatting, vet and import rules clean"
 
 .PHONY: bench
 bench: ## run the performance benchmarks and append their figures to bench/results.md

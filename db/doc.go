@@ -10,7 +10,9 @@
 // leads nowhere; without it, it logs in as the owner and only switches.
 //
 // Tenant data is reached only through InOrg, which opens a transaction scoped
-// to one organization with set_config('app.org_id', id, true). The generated
+// to one organization with set_config('app.org_id', id, true), or BeginInOrg,
+// which hands such a transaction to work that outlives one call (the evidence
+// writer). No package outside db calls set_config. The generated
 // queries in db/dbsqlc take the transaction as their first argument, so every
 // call names the scope it runs in.
 package db

@@ -114,6 +114,19 @@ func SetLocalTimeouts(ctx context.Context, tx pgx.Tx, d time.Duration) error {
 	return nil
 }
 
+// SetLocalSort turns the planner's sorts on or off for the rest of tx, for
+// a query whose only good plan walks an index in order.
+func SetLocalSort(ctx context.Context, tx pgx.Tx, on bool) error {
+	v := "off"
+	if on {
+		v = "on"
+	}
+	if _, err := tx.Exec(ctx, "SELECT set_config('enable_sort', $1, true)", v); err != nil {
+		return fmt.Errorf("db: set transaction planner sort: %w", err)
+	}
+	return nil
+}
+
 // millis formats d as a PostgreSQL duration setting in milliseconds.
 func millis(d time.Duration) string {
 	return strconv.FormatInt(max(d.Milliseconds(), 1), 10) + "ms"

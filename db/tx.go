@@ -21,7 +21,7 @@ func InOrg(ctx context.Context, b Beginner, orgID uuid.UUID, fn func(pgx.Tx) err
 	if orgID == uuid.Nil {
 		return fmt.Errorf("db: InOrg without an organization")
 	}
-	return inScope(ctx, b, "app.org_id", orgID, fn)
+	return inScope(ctx, b, orgSetting, orgID, fn)
 }
 
 // AsUser runs fn in a transaction that sees one user's own memberships and the
@@ -30,16 +30,72 @@ func AsUser(ctx context.Context, b Beginner, userID uuid.UUID, fn func(pgx.Tx) e
 	if userID == uuid.Nil {
 		return fmt.Errorf("db: AsUser without a user")
 	}
-	return inScope(ctx, b, "app.user_id", userID, fn)
+	return inScope(ctx, b, userSetting, userID, fn)
 }
 
-// ScopeToOrg narrows a transaction begun by AsUser to one organization the
-// user was found to belong to, so it also sees that organization's rows.
+// BeginInOrg opens a transaction scoped to one organization, as InOrg does,
+// and hands it to the caller, for work whose life does not fit in one
+// function call (a dataset writer that takes pages while the connector
+// fetches the next ones). The caller must Commit or Rollback it.
+func BeginInOrg(ctx context.Context, b Beginner, orgID uuid.UUID) (pgx.Tx, error) {
+	if orgID == uuid.Nil {
+		return nil, fmt.Errorf("db: BeginInOrg without an organization")
+	}
+	if p, ok := b.(txBeginner); ok {
+		tx, err := p.BeginTx(ctx, pgx.TxOptions{BeginQuery: scopedBegin(orgSetting, orgID)})
+		if err != nil {
+			return nil, fmt.Errorf("db: begin in organization: %w", err)
+		}
+		return tx, nil
+	}
+	tx, err := b.Begin(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("db: begin in organization: %w", err)
+	}
+	if err := setScope(ctx, tx, orgSetting, orgID); err != nil {
+		_ = tx.Rollback(context.WithoutCancel(ctx))
+		return nil, err
+	}
+	return tx, nil
+}
+
+// ScopeToOrg narrows a transaction begun by AsUser (or Tx) to one
+// organization the caller was found to be allowed to see, so it also sees
+// that organization's rows; uuid.Nil takes the scope away again.
 func ScopeToOrg(ctx context.Context, tx pgx.Tx, orgID uuid.UUID) error {
-	if _, err := tx.Exec(ctx, "SELECT set_config('app.org_id', $1, true)", orgID.String()); err != nil {
+	return setScope(ctx, tx, orgSetting, orgID)
+}
+
+// ScopeToUser lets a transaction see one user's own memberships, as AsUser
+// does from its start; uuid.Nil takes the scope away again.
+func ScopeToUser(ctx context.Context, tx pgx.Tx, userID uuid.UUID) error {
+	return setScope(ctx, tx, userSetting, userID)
+}
+
+// The transaction-local settings row-level security reads.
+const (
+	orgSetting  = "app.org_id"
+	userSetting = "app.user_id"
+)
+
+// setScope sets one of the settings row-level security reads for the rest
+// of tx; uuid.Nil clears it (a cleared setting matches no row).
+func setScope(ctx context.Context, tx pgx.Tx, setting string, id uuid.UUID) error {
+	value := ""
+	if id != uuid.Nil {
+		value = id.String()
+	}
+	if _, err := tx.Exec(ctx, "SELECT set_config($1, $2, true)", setting, value); err != nil {
 		return fmt.Errorf("db: scope transaction: %w", err)
 	}
 	return nil
+}
+
+// scopedBegin is a BEGIN that also scopes the transaction, so a pool begins
+// and scopes in one round trip. Both values are ours (a constant name and a
+// formatted UUID), so nothing can be injected.
+func scopedBegin(setting string, id uuid.UUID) string {
+	return "BEGIN; SELECT set_config('" + setting + "', '" + id.String() + "', true)"
 }
 
 // Tx runs fn in a transaction with no tenant scope: it reaches only the global
@@ -49,16 +105,12 @@ func Tx(ctx context.Context, b Beginner, fn func(pgx.Tx) error) error {
 }
 
 func inScope(ctx context.Context, b Beginner, setting string, id uuid.UUID, fn func(pgx.Tx) error) error {
-	// A pool begins and scopes the transaction in one round trip: the
-	// setting rides in the BEGIN statement (both values are ours: a constant
-	// name and a formatted UUID, so nothing can be injected).
 	if p, ok := b.(txBeginner); ok {
-		begin := "BEGIN; SELECT set_config('" + setting + "', '" + id.String() + "', true)"
-		return pgx.BeginTxFunc(ctx, p, pgx.TxOptions{BeginQuery: begin}, fn)
+		return pgx.BeginTxFunc(ctx, p, pgx.TxOptions{BeginQuery: scopedBegin(setting, id)}, fn)
 	}
 	return pgx.BeginFunc(ctx, b, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, "SELECT set_config($1, $2, true)", setting, id.String()); err != nil {
-			return fmt.Errorf("db: scope transaction: %w", err)
+		if err := setScope(ctx, tx, setting, id); err != nil {
+			return err
 		}
 		return fn(tx)
 	})

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 
+	"github.com/attesthq/attest/db"
 	"github.com/attesthq/attest/db/dbsqlc"
 	"github.com/attesthq/attest/internal/clock"
 )
@@ -47,7 +48,7 @@ func Schedule(ctx context.Context, pool *pgxpool.Pool, client *river.Client[pgx.
 	inserted := 0
 	for {
 		var n, page int
-		err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		err := db.Tx(ctx, pool, func(tx pgx.Tx) error {
 			rows, err := q.SystemIDs(ctx, tx, dbsqlc.SystemIDsParams{Kind: "due_connection", At: now, After: after, MaxRows: schedulerBatch})
 			if err != nil {
 				return fmt.Errorf("jobs: list due connections: %w", err)

@@ -88,7 +88,7 @@ func forEachID(ctx context.Context, pool *pgxpool.Pool, kind string, now time.Ti
 	var after *uuid.UUID
 	for {
 		var rows []dbsqlc.SystemIDsRow
-		err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		err := db.Tx(ctx, pool, func(tx pgx.Tx) error {
 			var err error
 			rows, err = q.SystemIDs(ctx, tx, dbsqlc.SystemIDsParams{Kind: kind, At: now, After: after, MaxRows: schedulerBatch})
 			return err

@@ -71,20 +71,9 @@ func (s *Server) alertAcknowledge(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	org, user := currentOrg(c), currentUser(c)
-	err = db.InOrg(ctx, s.Pool, org.ID, func(tx pgx.Tx) error {
-		a, err := q.AlertAcknowledge(ctx, tx, dbsqlc.AlertAcknowledgeParams{ID: id, Now: s.Clock.Now(), UserID: &user.UserID})
-		if err != nil {
-			return err
-		}
-		subject, subjectID := alert.Subject(a.ConnectionID, a.DocumentID)
-		return audit.Record(ctx, tx, org.ID, s.Clock.Now(), audit.UserActor(user.UserID, user.Email), audit.Event{
-			Action: "alert.acknowledge", TargetType: subject, TargetID: subjectID,
-			Details: map[string]any{"alert_id": a.ID.String(), "kind": a.Kind, "title": a.Title},
-		})
-	})
-	if errors.Is(err, pgx.ErrNoRows) {
+	user := currentUser(c)
+	err = s.Alerts.Acknowledge(c.Request().Context(), currentOrg(c).ID, id, audit.UserActor(user.UserID, user.Email))
+	if errors.Is(err, alert.ErrNotFound) {
 		return echo.ErrNotFound
 	}
 	if err != nil {

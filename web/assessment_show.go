@@ -73,7 +73,7 @@ func (s *Server) assessmentShow(c echo.Context) error {
 		return err
 	}
 	base := orgPath(c, "/assessments/"+a.ID.String())
-	draft := a.Status == assessment.StatusDraft
+	draft := assessment.StatusOf(a) == assessment.StatusDraft
 	d := assessments.Detail{
 		Page: s.page(c, a.Name, "assessments"), Name: a.Name, Status: a.Status, Period: components.DayRange(a.PeriodStart, a.PeriodEnd),
 		Created: a.CreatedAt, CreatedBy: createdBy, Submitted: a.SubmittedAt, Approved: a.ApprovedAt, ApprovedBy: approvedBy,
@@ -125,7 +125,7 @@ func (s *Server) assessmentShow(c echo.Context) error {
 	if account.CanWrite(currentRole(c)) {
 		d.Actions = assessmentActions(a, base, d.Records)
 	}
-	switch a.Status {
+	switch assessment.StatusOf(a) {
 	case assessment.StatusReview:
 		d.Notice = "In review: the evidence no longer changes by hand. Approving freezes it for good; returning it to draft allows changes again."
 	case assessment.StatusApproved:
@@ -136,7 +136,7 @@ func (s *Server) assessmentShow(c echo.Context) error {
 
 // assessmentActions are the workflow steps the assessment's status allows.
 func assessmentActions(a dbsqlc.Assessment, base string, records int) []assessments.Action {
-	switch a.Status {
+	switch assessment.StatusOf(a) {
 	case assessment.StatusDraft:
 		return []assessments.Action{
 			{Label: "Submit for review", URL: base + "/submit", Class: "btn btn-primary", TestID: "submit"},

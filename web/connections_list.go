@@ -8,6 +8,7 @@ import (
 
 	"github.com/attesthq/attest/db"
 	"github.com/attesthq/attest/db/dbsqlc"
+	"github.com/attesthq/attest/internal/connection"
 	"github.com/attesthq/attest/views/pages/integrations"
 )
 
@@ -25,27 +26,18 @@ func (s *Server) connectionsList(c echo.Context) error {
 	}
 	want := c.QueryParam("health")
 	now := s.Clock.Now()
-	counts := map[string]int{}
+	counts := map[connection.Health]int{}
 	v := integrations.ConnectionsList{Page: s.page(c, "Connections", "integrations")}
 	for _, conn := range conns {
-		h := healthOf(conn, now)
+		h := connection.HealthOf(conn, now)
 		counts[h]++
-		if want == "" || h == want {
+		if want == "" || string(h) == want {
 			v.Rows = append(v.Rows, s.connRow(c, conn))
 		}
 	}
 	v.Filters = append(v.Filters, integrations.HealthFilter{Label: "All", Count: len(conns), URL: orgPath(c, "/connections"), On: want == ""})
-	for _, h := range healthStates {
-		v.Filters = append(v.Filters, integrations.HealthFilter{Label: h.label, Count: counts[h.key], URL: orgPath(c, "/connections?health="+h.key), On: want == h.key})
+	for _, h := range connection.Healths {
+		v.Filters = append(v.Filters, integrations.HealthFilter{Label: h.Label(), Count: counts[h], URL: orgPath(c, "/connections?health="+string(h)), On: want == string(h)})
 	}
 	return s.render(c, http.StatusOK, integrations.ConnectionsPage(v))
-}
-
-func healthLabel(h string) string {
-	for _, s := range healthStates {
-		if s.key == h {
-			return s.label
-		}
-	}
-	return h
 }

@@ -43,7 +43,7 @@ func (s *Server) controlScopeSet(c echo.Context) error {
 	switch c.FormValue("applicable") {
 	case "no":
 		text := c.FormValue("justification")
-		err := s.scopes().MarkNotApplicable(ctx, currentOrg(c).ID, actor, u.UserID, crit.ID, text)
+		err := s.Scopes.MarkNotApplicable(ctx, currentOrg(c).ID, actor, u.UserID, crit.ID, text)
 		if errors.Is(err, scope.ErrJustification) {
 			return s.renderControl(c, http.StatusUnprocessableEntity, crit, controls.Scope{FormError: "Not changed: " + err.Error() + ".", Justification: text})
 		}
@@ -52,7 +52,7 @@ func (s *Server) controlScopeSet(c echo.Context) error {
 		}
 		flash(c, layout.FlashSuccess, crit.ID+" is marked not applicable: it leaves coverage, and its justification is shown wherever it appears.")
 	case "yes":
-		if _, err := s.scopes().MarkApplicable(ctx, currentOrg(c).ID, actor, crit.ID); err != nil {
+		if _, err := s.Scopes.MarkApplicable(ctx, currentOrg(c).ID, actor, crit.ID); err != nil {
 			return err
 		}
 		flash(c, layout.FlashSuccess, crit.ID+" is back in scope.")
@@ -77,7 +77,7 @@ func (s *Server) controlOwnerSet(c echo.Context) error {
 		owner = &id
 	}
 	u := currentUser(c)
-	err = s.scopes().SetOwner(c.Request().Context(), currentOrg(c).ID, audit.UserActor(u.UserID, u.Email), u.UserID, crit.ID, owner)
+	err = s.Scopes.SetOwner(c.Request().Context(), currentOrg(c).ID, audit.UserActor(u.UserID, u.Email), u.UserID, crit.ID, owner)
 	if errors.Is(err, scope.ErrNotMember) {
 		return s.renderControl(c, http.StatusUnprocessableEntity, crit, controls.Scope{FormError: "Not changed: " + err.Error() + "."})
 	}
@@ -86,8 +86,4 @@ func (s *Server) controlOwnerSet(c echo.Context) error {
 	}
 	flash(c, layout.FlashSuccess, "Owner of "+crit.ID+" saved.")
 	return seeOther(c, orgPath(c, "/controls/"+crit.ID))
-}
-
-func (s *Server) scopes() *scope.Service {
-	return &scope.Service{Pool: s.Pool, Clock: s.Clock, Registry: s.Connectors}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/attesthq/attest/db/dbsqlc"
+	"github.com/attesthq/attest/internal/connection"
 	"github.com/attesthq/attest/internal/coverage"
 	"github.com/attesthq/attest/views/components"
 	"github.com/attesthq/attest/views/pages/dashboard"
@@ -47,17 +48,17 @@ func (s *Server) dashboardShow(c echo.Context) error {
 	for _, st := range coverage.Statuses {
 		d.Counts = append(d.Counts, dashboard.StateCount{Status: st, Count: report.Counts[st], URL: orgPath(c, "/controls?status="+st)})
 	}
-	health := map[string]int{}
+	health := map[connection.Health]int{}
 	for _, conn := range conns {
-		h := connHealth{Status: conn.Status, ConnectedAt: conn.ConnectedAt, LastSuccessAt: conn.LastSuccessAt,
-			Failures: conn.ConsecutiveFailures, StaleAfter: time.Duration(conn.StaleAfterSeconds) * time.Second}.at(now)
-		if h != "" {
+		h := connection.HealthFacts{Status: conn.Status, ConnectedAt: conn.ConnectedAt, LastSuccessAt: conn.LastSuccessAt,
+			Failures: conn.ConsecutiveFailures, StaleAfter: time.Duration(conn.StaleAfterSeconds) * time.Second}.At(now)
+		if h != connection.HealthNone {
 			health[h]++
 			d.Connections++
 		}
 	}
-	for _, h := range healthStates {
-		d.Health = append(d.Health, dashboard.HealthCount{State: h.key, Label: h.label, Count: health[h.key], URL: orgPath(c, "/connections?health="+h.key)})
+	for _, h := range connection.Healths {
+		d.Health = append(d.Health, dashboard.HealthCount{State: string(h), Label: h.Label(), Count: health[h], URL: orgPath(c, "/connections?health="+string(h))})
 	}
 	for _, a := range open {
 		d.Alerts = append(d.Alerts, dashboard.AlertRow{Kind: a.Kind, Title: a.Title, Message: a.Message, OpenedAt: a.OpenedAt, URL: orgPath(c, "/alerts")})

@@ -18,9 +18,6 @@ import (
 	"github.com/attesthq/attest/internal/export"
 )
 
-// flushEvery is how many rows a download streams between flushes.
-const flushEvery = 2000
-
 // startDownload sends the headers of a file download; the body follows.
 func startDownload(c echo.Context, contentType, filename string) {
 	h := c.Response().Header()
@@ -92,44 +89,7 @@ type kindExport struct {
 }
 
 func (e kindExport) run(ctx context.Context, k connector.EvidenceKind, f export.Filter) (int, error) {
-	var w *export.CSV
-	start := func() error {
-		out, err := e.open()
-		if err == nil {
-			w, err = export.NewCSV(out, e.org, k)
-		}
-		return err
-	}
-	f.Kind = k.Kind
-	n, err := export.Evidence(ctx, e.tx, f, func(r export.Row) error {
-		if w == nil {
-			if err := start(); err != nil {
-				return err
-			}
-		}
-		if err := w.Write(r); err != nil {
-			return err
-		}
-		if w.Rows()%flushEvery == 0 {
-			if err := w.Flush(); err != nil {
-				return err
-			}
-			e.c.Response().Flush()
-		}
-		return nil
-	})
-	if err != nil {
-		return n, err
-	}
-	if w == nil && e.always {
-		if err := start(); err != nil {
-			return n, err
-		}
-	}
-	if w != nil {
-		return n, w.Flush()
-	}
-	return n, nil
+	return export.KindCSV{Org: e.org, Open: e.open, Always: e.always, Flush: e.c.Response().Flush}.Write(ctx, e.tx, k, f)
 }
 
 // exportTx runs a download's transaction in org. It streams for as long as

@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/attesthq/attest/db/dbsqlc"
+	"github.com/attesthq/attest/internal/connection"
 	"github.com/attesthq/attest/internal/connector"
 	"github.com/attesthq/attest/views/components"
 	"github.com/attesthq/attest/views/pages/integrations"
@@ -73,8 +74,8 @@ func (s *Server) connRow(c echo.Context, conn dbsqlc.Connection) integrations.Co
 		ConnectedAt: conn.ConnectedAt, Revoked: conn.DeletedAt != nil, RevokedAt: conn.DeletedAt,
 		LastSync: conn.LastSuccessAt, NextSync: conn.NextSyncAt,
 	}
-	if h := healthOf(conn, s.Clock.Now()); h != "" {
-		row.Freshness, row.FreshChip = healthLabel(h), h
+	if h := connection.HealthOf(conn, s.Clock.Now()); h != connection.HealthNone {
+		row.Freshness, row.FreshChip = h.Label(), string(h)
 	}
 	return row
 }

@@ -40,8 +40,7 @@ func (s *Server) invitationAccept(c echo.Context) error {
 	verify := func(ctx context.Context, email, password string) (dbsqlc.User, error) {
 		return s.Auth.Authenticate(ctx, email, password, client)
 	}
-	accounts := &account.Service{Pool: s.Pool, Clock: s.Clock}
-	accepted, err := accounts.Accept(ctx, s.Auth.Hasher, verify, inv.OrgID, c.Param("token"),
+	accepted, err := s.Accounts.Accept(ctx, s.Auth.Hasher, verify, inv.OrgID, c.Param("token"),
 		account.Acceptance{Password: c.FormValue("password"), Confirm: c.FormValue("confirm")})
 	var fe *account.FieldError
 	var throttled *auth.ThrottledError
@@ -102,8 +101,7 @@ type openedInvitation struct {
 func (s *Server) openInvitation(c echo.Context) (openedInvitation, error) {
 	c.Response().Header().Set("Referrer-Policy", "no-referrer")
 	orgID, _ := uuid.Parse(c.Param("org"))
-	accounts := &account.Service{Pool: s.Pool, Clock: s.Clock}
-	inv, err := accounts.Invitation(c.Request().Context(), orgID, c.Param("token"))
+	inv, err := s.Accounts.Invitation(c.Request().Context(), orgID, c.Param("token"))
 	return openedInvitation{OpenInvitation: inv, OrgID: orgID}, err
 }
 

@@ -24,8 +24,7 @@ const lastOwnerProblem = "Not changed: an organization keeps at least one owner.
 func (s *Server) memberInvite(c echo.Context) error {
 	form := members.InviteForm{Email: c.FormValue("email"), Role: c.FormValue("role")}
 	u := currentUser(c)
-	accounts := &account.Service{Pool: s.Pool, Clock: s.Clock}
-	invited, err := accounts.InviteMember(c.Request().Context(), currentOrg(c).ID, audit.UserActor(u.UserID, u.Email), form.Email, form.Role)
+	invited, err := s.Accounts.InviteMember(c.Request().Context(), currentOrg(c).ID, audit.UserActor(u.UserID, u.Email), form.Email, form.Role)
 	var fe *account.FieldError
 	if errors.As(err, &fe) {
 		form.Errors = map[string]string{fe.Field: fe.Message, "": "Not invited: correct the form below."}
@@ -40,8 +39,8 @@ func (s *Server) memberInvite(c echo.Context) error {
 
 // memberRoleSet makes a member an owner or an admin. Owners only.
 func (s *Server) memberRoleSet(c echo.Context) error {
-	return s.memberChange(c, "Role changed.", orgPath(c, "/settings/members"), func(accounts *account.Service, actor audit.Actor, org, user uuid.UUID) error {
-		return accounts.SetMemberRole(c.Request().Context(), org, actor, user, c.FormValue("role"))
+	return s.memberChange(c, "Role changed.", orgPath(c, "/settings/members"), func(actor audit.Actor, org, user uuid.UUID) error {
+		return s.Accounts.SetMemberRole(c.Request().Context(), org, actor, user, c.FormValue("role"))
 	})
 }
 
@@ -49,8 +48,8 @@ func (s *Server) memberRoleSet(c echo.Context) error {
 // organization answers 404. Owners only.
 func (s *Server) memberRemove(c echo.Context) error {
 	// An owner who leaves has no members page to go back to.
-	return s.memberChange(c, "Member removed. Their access ended at once.", "/", func(accounts *account.Service, actor audit.Actor, org, user uuid.UUID) error {
-		return accounts.RemoveMember(c.Request().Context(), org, actor, user)
+	return s.memberChange(c, "Member removed. Their access ended at once.", "/", func(actor audit.Actor, org, user uuid.UUID) error {
+		return s.Accounts.RemoveMember(c.Request().Context(), org, actor, user)
 	})
 }
 
@@ -58,13 +57,13 @@ func (s *Server) memberRemove(c echo.Context) error {
 // the members page (or to self when the member was the signed-in user), or
 // the page again with why it was refused (409 for the last owner, 422 for a
 // role that is not one).
-func (s *Server) memberChange(c echo.Context, done, self string, change func(*account.Service, audit.Actor, uuid.UUID, uuid.UUID) error) error {
+func (s *Server) memberChange(c echo.Context, done, self string, change func(audit.Actor, uuid.UUID, uuid.UUID) error) error {
 	id, err := uuidParam(c, "user")
 	if err != nil {
 		return err
 	}
 	u := currentUser(c)
-	err = change(&account.Service{Pool: s.Pool, Clock: s.Clock}, audit.UserActor(u.UserID, u.Email), currentOrg(c).ID, id)
+	err = change(audit.UserActor(u.UserID, u.Email), currentOrg(c).ID, id)
 	var fe *account.FieldError
 	switch {
 	case errors.Is(err, account.ErrNotFound):

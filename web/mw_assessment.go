@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -22,32 +21,57 @@ func assessmentLimit(c echo.Context) (uuid.UUID, bool) {
 	return id, ok
 }
 
-// limitToAssessment keeps an auditor limited to one assessment inside it:
-// its page and downloads, and the records attached to it. The organization's
-// home leads there; anything else answers 403.
+// limitToAssessment keeps an auditor limited to one assessment inside it.
+// Which routes are open to them, and how, the route table declares (the
+// limited route groups); every other route answers 403.
 func (s *Server) limitToAssessment(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		limit, ok := assessmentLimit(c)
 		if !ok {
 			return next(c)
 		}
-		home := orgPath(c, "/assessments/"+limit.String())
-		route := strings.TrimPrefix(c.Path(), "/o/:org")
-		switch {
-		case route == "/":
-			return c.Redirect(http.StatusSeeOther, home)
-		case strings.HasPrefix(route, "/assessments/:assessment") && c.Param("assessment") == limit.String():
-			return next(c)
-		case route == "/documents" || route == "/documents/:document" || route == "/documents/:document/revisions/:revision/download":
-			return next(c) // the handlers show only the assessment's documents and revisions
-		case route == "/evidence/:evidence":
-			attached, err := s.attachedTo(c, limit)
-			if err != nil || attached {
-				return orNext(err, next, c)
-			}
+		if rule := s.table[c.Request().Method+" "+c.Path()].limit; rule != nil {
+			return rule(s, c, limit, next)
 		}
-		return echo.NewHTTPError(http.StatusForbidden, "Your access is limited to one assessment.")
+		return errLimited
 	}
+}
+
+// errLimited answers a limited auditor outside their assessment.
+var errLimited = echo.NewHTTPError(http.StatusForbidden, "Your access is limited to one assessment.")
+
+// toTheAssessment leads a limited auditor from the organization's home to
+// their assessment.
+func toTheAssessment(_ *Server, c echo.Context, limit uuid.UUID, _ echo.HandlerFunc) error {
+	return c.Redirect(http.StatusSeeOther, orgPath(c, "/assessments/"+limit.String()))
+}
+
+// inTheAssessment lets a limited auditor reach their assessment's pages and
+// downloads, and no other assessment's.
+func inTheAssessment(_ *Server, c echo.Context, limit uuid.UUID, next echo.HandlerFunc) error {
+	if c.Param("assessment") != limit.String() {
+		return errLimited
+	}
+	return next(c)
+}
+
+// shownByHandler lets a limited auditor through to a handler that shows them
+// only their assessment's part (its documents and revisions).
+func shownByHandler(_ *Server, c echo.Context, _ uuid.UUID, next echo.HandlerFunc) error {
+	return next(c)
+}
+
+// attachedOnly lets a limited auditor open a record attached to their
+// assessment.
+func attachedOnly(s *Server, c echo.Context, limit uuid.UUID, next echo.HandlerFunc) error {
+	attached, err := s.attachedTo(c, limit)
+	if err != nil {
+		return err
+	}
+	if !attached {
+		return errLimited
+	}
+	return next(c)
 }
 
 // attachedTo reports whether the record in the path is in the assessment.
@@ -62,13 +86,6 @@ func (s *Server) attachedTo(c echo.Context, assessmentID uuid.UUID) (bool, error
 		return err
 	})
 	return attached, err
-}
-
-func orNext(err error, next echo.HandlerFunc, c echo.Context) error {
-	if err != nil {
-		return err
-	}
-	return next(c)
 }
 
 // versionsIncluded keeps the versions of a record that the assessment

@@ -149,6 +149,17 @@ func (s *Server) readOnlyForAuditors(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// requireAdmin lets only the organization's owners and admins through: the
+// pages about its team and its auditors.
+func (s *Server) requireAdmin(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if !account.CanWrite(currentRole(c)) {
+			return echo.NewHTTPError(http.StatusForbidden, "Only owners and admins can see this page.")
+		}
+		return next(c)
+	}
+}
+
 // requireOwner lets only the organization's owners through.
 func (s *Server) requireOwner(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/attesthq/attest/db"
 	"github.com/attesthq/attest/db/dbsqlc"
+	"github.com/attesthq/attest/internal/connection"
 	"github.com/attesthq/attest/views/layout"
 	"github.com/attesthq/attest/views/pages/ops"
 )
@@ -28,12 +29,16 @@ func (s *Server) opsHealth(c echo.Context) error {
 		return err
 	}
 	h := ops.Health{Page: s.page(c, "Platform health", layout.NavOps), Totals: map[string]int64{}}
+	for _, st := range connection.Healths {
+		h.States = append(h.States, ops.State{Key: string(st), Label: st.Label()})
+	}
 	if s.JobsUI != nil {
 		h.JobsURL = JobsUIPrefix + "/"
 	}
 	for _, r := range rows {
 		o := ops.OrgHealth{Name: r.Name, Slug: r.Slug, Pending: r.Pending, OpenAlerts: r.OpenAlerts, Counts: map[string]int64{
-			healthFresh: r.Fresh, healthAwaiting: r.Awaiting, healthStale: r.Stale, healthNeedsReauth: r.NeedsReauth, healthFailing: r.Failing,
+			string(connection.HealthFresh): r.Fresh, string(connection.HealthAwaiting): r.Awaiting, string(connection.HealthStale): r.Stale,
+			string(connection.HealthNeedsReauth): r.NeedsReauth, string(connection.HealthFailing): r.Failing,
 		}}
 		if r.Synced {
 			o.OldestSuccess = &r.OldestSuccess

@@ -14,6 +14,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/labstack/echo/v4"
 
+	"github.com/attesthq/attest/internal/account"
+	"github.com/attesthq/attest/internal/alert"
 	"github.com/attesthq/attest/internal/assessment"
 	"github.com/attesthq/attest/internal/auth"
 	"github.com/attesthq/attest/internal/clock"
@@ -24,6 +26,7 @@ import (
 	"github.com/attesthq/attest/internal/exclusion"
 	"github.com/attesthq/attest/internal/logctx"
 	"github.com/attesthq/attest/internal/metrics"
+	"github.com/attesthq/attest/internal/scope"
 )
 
 // Deps are the services the web layer needs, wired by cmd/attest.
@@ -46,6 +49,12 @@ type Deps struct {
 	Assessments *assessment.Service
 	// Documents keeps the documents people provide and their files.
 	Documents *document.Service
+	// Accounts manages organizations, members and invitations.
+	Accounts *account.Service
+	// Alerts acknowledges alerts.
+	Alerts *alert.Service
+	// Scopes marks criteria not applicable and names controls' owners.
+	Scopes *scope.Service
 	// Metrics, when set, counts requests by route pattern and status.
 	Metrics *metrics.Set
 	// JobsUI, when set, is the River UI (NewJobsUI) served to platform
@@ -66,6 +75,9 @@ type Server struct {
 	cookies *sessions.CookieStore
 	// exports counts the downloads running (limitExports).
 	exports *exportLimiter
+	// table is what the route table declared for each route ("METHOD
+	// pattern"); written once by routes, read by guards.
+	table map[string]routeInfo
 }
 
 // New builds the server and its route table.

@@ -42,8 +42,7 @@ func (s *Server) settingsUpdate(c echo.Context) error {
 		return s.renderSettings(c, http.StatusUnprocessableEntity, next, problem, nameForm(c, currentOrg(c).Name, ""))
 	}
 	u := currentUser(c)
-	accounts := &account.Service{Pool: s.Pool, Clock: s.Clock}
-	if err := accounts.UpdateSettings(c.Request().Context(), currentOrg(c).ID, audit.UserActor(u.UserID, u.Email), next); err != nil {
+	if err := s.Accounts.UpdateSettings(c.Request().Context(), currentOrg(c).ID, audit.UserActor(u.UserID, u.Email), next); err != nil {
 		return err
 	}
 	flash(c, layout.FlashSuccess, "Settings saved. Coverage now counts the categories you chose.")

@@ -16,8 +16,7 @@ import (
 // Owners only: the route carries requireOwner.
 func (s *Server) settingsRename(c echo.Context) error {
 	u := currentUser(c)
-	accounts := &account.Service{Pool: s.Pool, Clock: s.Clock}
-	err := accounts.RenameOrg(c.Request().Context(), currentOrg(c).ID, audit.UserActor(u.UserID, u.Email), c.FormValue("name"))
+	err := s.Accounts.RenameOrg(c.Request().Context(), currentOrg(c).ID, audit.UserActor(u.UserID, u.Email), c.FormValue("name"))
 	var fe *account.FieldError
 	if errors.As(err, &fe) {
 		return s.renderSettingsName(c, c.FormValue("name"), fe.Message)

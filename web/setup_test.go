@@ -34,6 +34,7 @@ import (
 	"github.com/attesthq/attest/internal/exclusion"
 	"github.com/attesthq/attest/internal/keyring"
 	"github.com/attesthq/attest/internal/pgcluster"
+	"github.com/attesthq/attest/internal/scope"
 	"github.com/attesthq/attest/internal/syncer"
 	"github.com/attesthq/attest/internal/testdb"
 	"github.com/attesthq/attest/internal/vault"
@@ -129,7 +130,9 @@ func setupWith(t *testing.T, extraEnv map[string]string) *bundle {
 		Connectors: registry, Connections: connections, Simulator: sim, Jobs: queue,
 		Exclusions: &exclusion.Service{Pool: tdb.Pool, Clock: clk}, Assessments: &assessment.Service{Pool: tdb.Pool, Clock: clk, Registry: registry},
 		Documents: &document.Service{Pool: tdb.Pool, Clock: clk, MaxBytes: cfg.DocumentMaxBytes, TempDir: t.TempDir(), Notify: queue},
-		JobsUI:    jobsUI})
+		Accounts:  &account.Service{Pool: tdb.Pool, Clock: clk}, Alerts: &alert.Service{Pool: tdb.Pool, Clock: clk},
+		Scopes: &scope.Service{Pool: tdb.Pool, Clock: clk, Registry: registry},
+		JobsUI: jobsUI})
 	require.NoError(t, err)
 	srv.Config.Handler = app.Handler()
 

@@ -16,6 +16,7 @@ import (
 	"riverqueue.com/riverui"
 
 	"github.com/attesthq/attest/db"
+	"github.com/attesthq/attest/internal/account"
 	"github.com/attesthq/attest/internal/alert"
 	"github.com/attesthq/attest/internal/assessment"
 	"github.com/attesthq/attest/internal/auth"
@@ -29,6 +30,7 @@ import (
 	"github.com/attesthq/attest/internal/evidence"
 	"github.com/attesthq/attest/internal/exclusion"
 	"github.com/attesthq/attest/internal/metrics"
+	"github.com/attesthq/attest/internal/scope"
 	"github.com/attesthq/attest/internal/syncer"
 	"github.com/attesthq/attest/internal/vault"
 	"github.com/attesthq/attest/jobs"
@@ -153,7 +155,8 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opts appOp
 	deps := web.Deps{Config: cfg, Pool: pool, Clock: opts.Clock, Log: log, Auth: authSvc,
 		Connectors: a.connectors, Connections: a.connections, Jobs: queue,
 		Exclusions: &exclusion.Service{Pool: pool, Clock: opts.Clock}, Assessments: &assessment.Service{Pool: pool, Clock: opts.Clock, Registry: a.connectors},
-		Documents: documents}
+		Documents: documents, Accounts: &account.Service{Pool: pool, Clock: opts.Clock}, Alerts: &alert.Service{Pool: pool, Clock: opts.Clock},
+		Scopes: &scope.Service{Pool: pool, Clock: opts.Clock, Registry: a.connectors}}
 	if a.simulator != nil {
 		deps.Simulator = a.simulator
 	}

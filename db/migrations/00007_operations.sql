@@ -23,7 +23,8 @@ CREATE POLICY sysread ON alerts FOR SELECT TO attest_sysread USING (true);
 GRANT SELECT ON alerts TO attest_sysread;
 
 -- A live connection's health at p_at, as the dashboard classifies it (see
--- connHealth in web/coverage_view.go): NULL for pending and revoked ones,
+-- connection.HealthFacts.At in internal/connection/health.go, which a test
+-- holds this to): NULL for pending and revoked ones,
 -- and for no connection at all (the NULL row of an outer join).
 CREATE FUNCTION connection_health(p_status text, p_deleted_at timestamptz, p_connected_at timestamptz,
                                   p_last_success_at timestamptz, p_failures integer, p_stale_after_seconds integer,

@@ -99,7 +99,7 @@ func (s *Service) FindOrg(ctx context.Context, idOrSlug string) (dbsqlc.Organiza
 			return err
 		}
 		for _, id := range ids {
-			if _, err := tx.Exec(ctx, "SELECT set_config('app.org_id', $1, true)", id.String()); err != nil {
+			if err := db.ScopeToOrg(ctx, tx, id); err != nil {
 				return err
 			}
 			org, err := q.OrgGet(ctx, tx, id)

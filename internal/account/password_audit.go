@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/attesthq/attest/db"
 	"github.com/attesthq/attest/db/dbsqlc"
 	"github.com/attesthq/attest/internal/audit"
 )
@@ -22,7 +23,7 @@ const ActionPasswordSet = "user.password_set"
 // to each organization in turn and left scoped to back (uuid.Nil: none).
 func recordPasswordSet(ctx context.Context, tx pgx.Tx, orgs []uuid.UUID, back uuid.UUID, at time.Time, actor audit.Actor, user dbsqlc.User, via string) error {
 	for _, org := range orgs {
-		if err := setScope(ctx, tx, "app.org_id", org); err != nil {
+		if err := db.ScopeToOrg(ctx, tx, org); err != nil {
 			return err
 		}
 		if err := audit.Record(ctx, tx, org, at, actor, audit.Event{
@@ -32,13 +33,13 @@ func recordPasswordSet(ctx context.Context, tx pgx.Tx, orgs []uuid.UUID, back uu
 			return err
 		}
 	}
-	return setScope(ctx, tx, "app.org_id", back)
+	return db.ScopeToOrg(ctx, tx, back)
 }
 
 // memberOrgs lists every organization the user belongs to (revoked
 // memberships aside, expired ones included), whatever tx is scoped to.
 func memberOrgs(ctx context.Context, tx pgx.Tx, userID uuid.UUID) ([]uuid.UUID, error) {
-	if err := setScope(ctx, tx, "app.user_id", userID); err != nil {
+	if err := db.ScopeToUser(ctx, tx, userID); err != nil {
 		return nil, err
 	}
 	rows, err := q.MembershipListForUser(ctx, tx, userID)
@@ -49,18 +50,5 @@ func memberOrgs(ctx context.Context, tx pgx.Tx, userID uuid.UUID) ([]uuid.UUID, 
 	for i, m := range rows {
 		orgs[i] = m.OrgID
 	}
-	return orgs, setScope(ctx, tx, "app.user_id", uuid.Nil)
-}
-
-// setScope sets one of the transaction-local settings row-level security
-// reads; uuid.Nil clears it.
-func setScope(ctx context.Context, tx pgx.Tx, setting string, id uuid.UUID) error {
-	value := ""
-	if id != uuid.Nil {
-		value = id.String()
-	}
-	if _, err := tx.Exec(ctx, "SELECT set_config($1, $2, true)", setting, value); err != nil {
-		return fmt.Errorf("account: scope transaction: %w", err)
-	}
-	return nil
+	return orgs, db.ScopeToUser(ctx, tx, uuid.Nil)
 }

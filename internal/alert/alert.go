@@ -23,12 +23,19 @@ import (
 
 var q = dbsqlc.New()
 
-// Kinds of alert.
+// Kind is what an alert is about; the alerts table stores it as text.
+type Kind string
+
+// Kinds of alert about a connection.
 const (
-	KindStale       = "stale"
-	KindNeedsReauth = "needs_reauth"
-	KindSyncFailing = "sync_failing"
+	KindStale       Kind = "stale"
+	KindNeedsReauth Kind = "needs_reauth"
+	KindSyncFailing Kind = "sync_failing"
 )
+
+// ConnectionKinds are the kinds Reconcile opens for a connection, in the
+// order it opens them.
+var ConnectionKinds = []Kind{KindStale, KindNeedsReauth, KindSyncFailing}
 
 // FailuresBeforeAlert is how many syncs in a row must fail to open an alert.
 const FailuresBeforeAlert = 3
@@ -45,8 +52,8 @@ type Notifier interface {
 }
 
 // desired is which alerts a connection's state calls for, with their texts.
-func desired(conn dbsqlc.Connection, now time.Time) map[string][2]string {
-	out := map[string][2]string{}
+func desired(conn dbsqlc.Connection, now time.Time) map[Kind][2]string {
+	out := map[Kind][2]string{}
 	if conn.DeletedAt != nil || conn.Status == "pending" {
 		return out
 	}
@@ -87,10 +94,10 @@ func Reconcile(ctx context.Context, tx pgx.Tx, conn dbsqlc.Connection, now time.
 	if err != nil {
 		return 0, 0, fmt.Errorf("alert: read open alerts: %w", err)
 	}
-	isOpen := map[string]bool{}
+	isOpen := map[Kind]bool{}
 	for _, a := range open {
-		isOpen[a.Kind] = true
-		if _, still := want[a.Kind]; still {
+		isOpen[Kind(a.Kind)] = true
+		if _, still := want[Kind(a.Kind)]; still {
 			continue
 		}
 		if _, err := q.AlertResolve(ctx, tx, dbsqlc.AlertResolveParams{ID: a.ID, Now: now}); err != nil {
@@ -104,12 +111,12 @@ func Reconcile(ctx context.Context, tx pgx.Tx, conn dbsqlc.Connection, now time.
 		}
 		resolved++
 	}
-	for _, kind := range []string{KindStale, KindNeedsReauth, KindSyncFailing} {
+	for _, kind := range ConnectionKinds {
 		text, ok := want[kind]
 		if !ok || isOpen[kind] {
 			continue
 		}
-		a, err := q.AlertOpen(ctx, tx, dbsqlc.AlertOpenParams{OrgID: conn.OrgID, ConnectionID: conn.ID, Kind: kind,
+		a, err := q.AlertOpen(ctx, tx, dbsqlc.AlertOpenParams{OrgID: conn.OrgID, ConnectionID: conn.ID, Kind: string(kind),
 			Title: text[0], Message: text[1], OpenedAt: now})
 		if errors.Is(err, pgx.ErrNoRows) {
 			continue // opened concurrently by another reconciler
@@ -117,7 +124,7 @@ func Reconcile(ctx context.Context, tx pgx.Tx, conn dbsqlc.Connection, now time.
 		if err != nil {
 			return opened, resolved, fmt.Errorf("alert: open: %w", err)
 		}
-		if err := record(ctx, tx, conn, a.ID, "alert.open", kind, a.Title, now); err != nil {
+		if err := record(ctx, tx, conn, a.ID, "alert.open", a.Kind, a.Title, now); err != nil {
 			return opened, resolved, err
 		}
 		if err := notifyChange(ctx, tx, notify, conn.OrgID, a.ID, EventOpened); err != nil {

@@ -29,12 +29,19 @@ import (
 
 var q = dbsqlc.New()
 
+// Status is where an assessment is in its workflow; the assessments table
+// stores it as text.
+type Status string
+
 // Statuses of an assessment.
 const (
-	StatusDraft    = "draft"
-	StatusReview   = "review"
-	StatusApproved = "approved"
+	StatusDraft    Status = "draft"
+	StatusReview   Status = "review"
+	StatusApproved Status = "approved"
 )
+
+// StatusOf is the assessment's status.
+func StatusOf(a dbsqlc.Assessment) Status { return Status(a.Status) }
 
 // Errors the web layer turns into messages.
 var (
@@ -142,7 +149,7 @@ func (s *Service) Create(ctx context.Context, orgID uuid.UUID, actor audit.Actor
 func (s *Service) Refresh(ctx context.Context, orgID uuid.UUID, actor audit.Actor, id uuid.UUID) (int64, error) {
 	var attached int64
 	err := s.step(ctx, orgID, id, func(tx pgx.Tx, a dbsqlc.Assessment, now time.Time) error {
-		if a.Status != StatusDraft {
+		if StatusOf(a) != StatusDraft {
 			return ErrState
 		}
 		var err error
@@ -157,7 +164,7 @@ func (s *Service) Refresh(ctx context.Context, orgID uuid.UUID, actor audit.Acto
 // Attach adds one record to a draft by hand.
 func (s *Service) Attach(ctx context.Context, orgID uuid.UUID, actor audit.Actor, id uuid.UUID, evidenceID int64) error {
 	return s.step(ctx, orgID, id, func(tx pgx.Tx, a dbsqlc.Assessment, now time.Time) error {
-		if a.Status != StatusDraft {
+		if StatusOf(a) != StatusDraft {
 			return ErrState
 		}
 		n, err := q.AssessmentAttachOne(ctx, tx, dbsqlc.AssessmentAttachOneParams{AssessmentID: a.ID, EvidenceID: evidenceID, Now: now})
@@ -174,7 +181,7 @@ func (s *Service) Attach(ctx context.Context, orgID uuid.UUID, actor audit.Actor
 // Detach removes one record from a draft; a later refresh leaves it out.
 func (s *Service) Detach(ctx context.Context, orgID uuid.UUID, actor audit.Actor, id uuid.UUID, evidenceID int64) error {
 	return s.step(ctx, orgID, id, func(tx pgx.Tx, a dbsqlc.Assessment, now time.Time) error {
-		if a.Status != StatusDraft {
+		if StatusOf(a) != StatusDraft {
 			return ErrState
 		}
 		n, err := q.AssessmentDetach(ctx, tx, dbsqlc.AssessmentDetachParams{AssessmentID: a.ID, EvidenceID: evidenceID})
@@ -198,12 +205,12 @@ func (s *Service) Reopen(ctx context.Context, orgID uuid.UUID, actor audit.Actor
 	return s.move(ctx, orgID, actor, id, StatusReview, StatusDraft, "assessment.reopen")
 }
 
-func (s *Service) move(ctx context.Context, orgID uuid.UUID, actor audit.Actor, id uuid.UUID, from, to, action string) error {
+func (s *Service) move(ctx context.Context, orgID uuid.UUID, actor audit.Actor, id uuid.UUID, from, to Status, action string) error {
 	return s.step(ctx, orgID, id, func(tx pgx.Tx, a dbsqlc.Assessment, now time.Time) error {
-		if a.Status != from {
+		if StatusOf(a) != from {
 			return ErrState
 		}
-		if _, err := q.AssessmentSetStatus(ctx, tx, dbsqlc.AssessmentSetStatusParams{ID: a.ID, Status: to, Now: now, UserID: actor.ID}); err != nil {
+		if _, err := q.AssessmentSetStatus(ctx, tx, dbsqlc.AssessmentSetStatusParams{ID: a.ID, Status: string(to), Now: now, UserID: actor.ID}); err != nil {
 			return fmt.Errorf("assessment: %s: %w", to, err)
 		}
 		return record(ctx, tx, a, actor, now, action, nil)
@@ -217,7 +224,7 @@ func (s *Service) move(ctx context.Context, orgID uuid.UUID, actor audit.Actor, 
 func (s *Service) Approve(ctx context.Context, orgID uuid.UUID, actor audit.Actor, id uuid.UUID) (dbsqlc.Assessment, error) {
 	var out dbsqlc.Assessment
 	err := s.step(ctx, orgID, id, func(tx pgx.Tx, a dbsqlc.Assessment, now time.Time) error {
-		if a.Status != StatusReview {
+		if StatusOf(a) != StatusReview {
 			return ErrState
 		}
 		if err := q.AssessmentDropRemoved(ctx, tx, a.ID); err != nil {
@@ -258,7 +265,7 @@ func (s *Service) Approve(ctx context.Context, orgID uuid.UUID, actor audit.Acto
 // cleared in the same transaction and counted in the audit row.
 func (s *Service) Delete(ctx context.Context, orgID uuid.UUID, actor audit.Actor, id uuid.UUID) error {
 	return s.step(ctx, orgID, id, func(tx pgx.Tx, a dbsqlc.Assessment, now time.Time) error {
-		if a.Status != StatusDraft {
+		if StatusOf(a) != StatusDraft {
 			return ErrState
 		}
 		holders, err := q.AssessmentHolders(ctx, tx, dbsqlc.AssessmentHoldersParams{ID: a.ID, Now: now})

@@ -57,7 +57,7 @@ func TestCreateAttachesThePeriodsEvidence(t *testing.T) {
 	e := newEnv(t)
 	a, n := e.draft(t)
 	require.Equal(t, int64(e.Count(t, `SELECT count(*) FROM evidence`)), n, "every record was true during the period")
-	require.Equal(t, assessment.StatusDraft, a.Status)
+	require.Equal(t, assessment.StatusDraft, assessment.StatusOf(a))
 
 	// A period that ended before the first sync holds nothing.
 	first := e.Clock.Now().AddDate(0, 0, -1).UTC().Truncate(24 * time.Hour)
@@ -89,7 +89,7 @@ func TestApprovalStoresTheRootHashAndFreezes(t *testing.T) {
 	require.ErrorIs(t, e.svc.Attach(ctx, e.Org.ID, e.actor, a.ID, removed), assessment.ErrState, "no changes in review")
 	approved, err := e.svc.Approve(ctx, e.Org.ID, e.actor, a.ID)
 	require.NoError(t, err)
-	require.Equal(t, assessment.StatusApproved, approved.Status)
+	require.Equal(t, assessment.StatusApproved, assessment.StatusOf(approved))
 	require.Equal(t, int32(n-1), *approved.EvidenceCount)
 
 	// The root hash is SHA-256 over the sorted fingerprints, as documented.

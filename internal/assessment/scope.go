@@ -40,7 +40,7 @@ func recordScope(ctx context.Context, tx pgx.Tx, a dbsqlc.Assessment) ([]string,
 // organization's current statement of applicability before.
 func NotApplicable(ctx context.Context, tx pgx.Tx, a dbsqlc.Assessment) ([]Exemption, error) {
 	var rows []dbsqlc.ScopeNotApplicableListRow
-	if a.Status == StatusApproved {
+	if StatusOf(a) == StatusApproved {
 		recorded, err := q.AssessmentScopeList(ctx, tx, a.ID)
 		if err != nil {
 			return nil, fmt.Errorf("assessment: read recorded scope: %w", err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"sync"
 	"time"
 
@@ -12,8 +11,12 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/attesthq/attest/db"
+	"github.com/attesthq/attest/db/dbsqlc"
 	"github.com/attesthq/attest/internal/connector"
 )
+
+var q = dbsqlc.New()
 
 // Store opens dataset writers.
 type Store struct {
@@ -59,7 +62,7 @@ type Writer struct {
 	// current subject.
 	fresh bool
 
-	batches  chan [][]any
+	batches  chan []row
 	done     chan error
 	closeMu  sync.Once
 	failOnce sync.Once
@@ -71,6 +74,22 @@ type Writer struct {
 
 type subjectKey struct{ kind, subject string }
 
+// row is a record queued for writing, with its fingerprint. The payload is
+// copied out of the record when it is queued: the connector may reuse the
+// record's buffer once Put returns.
+type row struct {
+	kind, subject, label, payload string
+	version                       int
+	fp                            [32]byte
+	observed                      time.Time
+}
+
+// newRow queues r, whose fingerprint is fp.
+func newRow(r connector.Record, fp [32]byte) row {
+	return row{kind: r.Kind, subject: r.SubjectKey, label: r.SubjectLabel, payload: string(r.Payload),
+		version: r.SchemaVersion, fp: fp, observed: r.ObservedAt}
+}
+
 // storedSubject is a subject of the current state with its fingerprint, and
 // whether this sync has seen it.
 type storedSubject struct {
@@ -79,16 +98,16 @@ type storedSubject struct {
 	seen bool
 }
 
-// Begin opens the dataset's transaction and reads the subjects' current
-// fingerprints.
+// Begin opens the dataset's transaction, scoped to the organization, and
+// reads the subjects' current fingerprints.
 func (s *Store) Begin(ctx context.Context, orgID, connID, runID uuid.UUID, ds connector.Dataset, now time.Time) (*Writer, error) {
-	tx, err := s.Pool.Begin(ctx)
+	tx, err := db.BeginInOrg(ctx, s.Pool, orgID)
 	if err != nil {
 		return nil, fmt.Errorf("evidence: begin %s: %w", ds.Key, err)
 	}
 	w := &Writer{tx: tx, orgID: orgID, connID: connID, runID: runID, dataset: ds, now: now,
 		added:   map[subjectKey]struct{}{},
-		batches: make(chan [][]any, 8), done: make(chan error, 1), failed: make(chan struct{})}
+		batches: make(chan []row, 8), done: make(chan error, 1), failed: make(chan struct{})}
 	if err := w.prepare(ctx); err != nil {
 		_ = tx.Rollback(context.WithoutCancel(ctx))
 		return nil, fmt.Errorf("evidence: begin %s: %w", ds.Key, err)
@@ -98,41 +117,30 @@ func (s *Store) Begin(ctx context.Context, orgID, connID, runID uuid.UUID, ds co
 }
 
 func (w *Writer) prepare(ctx context.Context) error {
-	if _, err := w.tx.Exec(ctx, "SELECT set_config('app.org_id', $1, true)", w.orgID.String()); err != nil {
-		return err
-	}
-	rows, err := w.tx.Query(ctx, `SELECT kind, subject_key, fingerprint FROM evidence_current
-		WHERE connection_id = $1 AND kind = ANY($2)`, w.connID, w.dataset.Kinds)
+	current, err := q.EvidenceCurrentFingerprints(ctx, w.tx, dbsqlc.EvidenceCurrentFingerprintsParams{
+		ConnectionID: w.connID, Kinds: w.dataset.Kinds})
 	if err != nil {
 		return err
 	}
-	var k subjectKey
-	var fp []byte
-	if _, err = pgx.ForEachRow(rows, []any{&k.kind, &k.subject, &fp}, func() error {
-		if len(w.stored) == cap(w.stored) { // double: append grows large slices by a quarter, copying 50,000 subjects often
-			w.stored = slices.Grow(w.stored, max(len(w.stored), 1024))
-		}
-		w.stored = append(w.stored, storedSubject{key: k, fp: [32]byte(fp)})
-		return nil
-	}); err != nil {
-		return err
-	}
-	w.current = make(map[subjectKey]int, len(w.stored))
-	for i, s := range w.stored {
-		w.current[s.key] = i
+	w.stored = make([]storedSubject, len(current))
+	w.current = make(map[subjectKey]int, len(current))
+	for i, c := range current {
+		k := subjectKey{c.Kind, c.SubjectKey}
+		w.stored[i] = storedSubject{key: k, fp: [32]byte(c.Fingerprint)}
+		w.current[k] = i
 	}
 	if len(w.stored) > 0 { // the usual resync: subjects are current, so the dataset is not fresh
 		return nil
 	}
-	return w.tx.QueryRow(ctx, `SELECT NOT EXISTS (SELECT 1 FROM evidence WHERE connection_id = $1 AND kind = ANY($2))`,
-		w.connID, w.dataset.Kinds).Scan(&w.fresh)
+	w.fresh, err = q.EvidenceNoneStored(ctx, w.tx, dbsqlc.EvidenceNoneStoredParams{ConnectionID: w.connID, Kinds: w.dataset.Kinds})
+	return err
 }
 
 // loop owns the transaction while records stream in: it batches pages and
 // writes whenever a batch is full. After a failure it drains.
 func (w *Writer) loop(ctx context.Context) {
 	var err error
-	var pending [][]any
+	var pending []row
 	flush := func() {
 		if err == nil && len(pending) > 0 {
 			err = w.write(ctx, pending)
@@ -163,7 +171,7 @@ var errWriterFailed = errors.New("evidence: writing the dataset failed")
 // for staging. A subject repeated within the dataset (a replayed page)
 // counts once.
 func (w *Writer) Put(ctx context.Context, records []connector.Record) error {
-	rows := make([][]any, 0, len(records))
+	rows := make([]row, 0, len(records))
 	for _, r := range records {
 		first, stored := w.sight(subjectKey{r.Kind, r.SubjectKey})
 		if !first {
@@ -175,7 +183,7 @@ func (w *Writer) Put(ctx context.Context, records []connector.Record) error {
 			w.counts.Unchanged++
 			continue
 		}
-		rows = append(rows, []any{r.Kind, r.SchemaVersion, r.SubjectKey, r.SubjectLabel, string(r.Payload), fp[:], r.ObservedAt})
+		rows = append(rows, newRow(r, fp))
 	}
 	if len(rows) == 0 {
 		return nil
@@ -254,85 +262,31 @@ func (w *Writer) Commit(ctx context.Context) (Counts, error) {
 	return w.counts, nil
 }
 
-// freshWrite is write's statement for a fresh dataset: every record is new
-// and so is every subject, so they are inserted plainly, without the
-// conflict handling, the lookup of records stored before and the log of
-// replaced ones. Measured on a 50,000-user first sync, this cut the time
-// spent in write statements by a quarter.
-const freshWrite = `
-	WITH ins AS (
-		INSERT INTO evidence (org_id, connection_id, kind, schema_version, subject_key, subject_label, payload,
-		                      fingerprint, observed_at, collected_at, first_run_id)
-		SELECT $1, $2, kind, schema_version, subject_key, subject_label, payload::jsonb, fingerprint, observed_at, $3, $4
-		FROM unnest($5::text[], $6::int[], $7::text[], $8::text[], $9::text[], $10::bytea[], $11::timestamptz[])
-			AS t(kind, schema_version, subject_key, subject_label, payload, fingerprint, observed_at)
-		RETURNING id, kind, subject_key, fingerprint
-	), cur AS (
-		INSERT INTO evidence_current (org_id, connection_id, kind, subject_key, evidence_id, fingerprint, since_run_id)
-		SELECT $1, $2, kind, subject_key, id, fingerprint, $4 FROM ins
-	)
-	SELECT count(*) FROM ins`
-
 // write appends the batch's new fingerprints to evidence, logs the records
-// they replace, and points the current state at them, in one statement.
-// Records whose fingerprint was stored before (a subject that changed back)
-// are found one by one by index, never by scanning the connection's
-// evidence.
-func (w *Writer) write(ctx context.Context, rows [][]any) error {
-	n := len(rows)
-	kinds, subjects, labels, payloads := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-	versions, fps, observed := make([]int32, n), make([][]byte, n), make([]time.Time, n)
-	for i, r := range rows {
-		kinds[i], versions[i], subjects[i], labels[i] = r[0].(string), int32(r[1].(int)), r[2].(string), r[3].(string)
-		payloads[i], fps[i], observed[i] = r[4].(string), r[5].([]byte), r[6].(time.Time)
-	}
-	var added, replaced int
+// they replace, and points the current state at them, in one statement. A
+// fresh dataset takes the plain insert (EvidenceWriteFresh).
+func (w *Writer) write(ctx context.Context, rows []row) error {
+	b := newBatch(rows)
 	if w.fresh {
-		err := w.tx.QueryRow(ctx, freshWrite, w.orgID, w.connID, w.now, w.runID,
-			kinds, versions, subjects, labels, payloads, fps, observed).Scan(&added)
+		added, err := q.EvidenceWriteFresh(ctx, w.tx, dbsqlc.EvidenceWriteFreshParams{
+			OrgID: w.orgID, ConnectionID: w.connID, CollectedAt: w.now, RunID: w.runID,
+			Kinds: b.kinds, SchemaVersions: b.versions, SubjectKeys: b.subjects, SubjectLabels: b.labels,
+			Payloads: b.payloads, Fingerprints: b.fps, ObservedAts: b.observed})
 		if err != nil {
 			return fmt.Errorf("evidence: write %s: %w", w.dataset.Key, err)
 		}
-		w.counts.New += added
+		w.counts.New += int(added)
 		return nil
 	}
-	err := w.tx.QueryRow(ctx, `
-		WITH input AS MATERIALIZED (
-			SELECT * FROM unnest($5::text[], $6::int[], $7::text[], $8::text[], $9::text[], $10::bytea[], $11::timestamptz[])
-				AS t(kind, schema_version, subject_key, subject_label, payload, fingerprint, observed_at)
-		), ins AS (
-			INSERT INTO evidence (org_id, connection_id, kind, schema_version, subject_key, subject_label, payload,
-			                      fingerprint, observed_at, collected_at, first_run_id)
-			SELECT $1, $2, kind, schema_version, subject_key, subject_label, payload::jsonb, fingerprint, observed_at, $3, $4
-			FROM input
-			ON CONFLICT (connection_id, fingerprint) DO NOTHING
-			RETURNING id, fingerprint
-		), ids AS (
-			SELECT n.id, i.kind, i.subject_key, i.fingerprint FROM input i JOIN ins n ON n.fingerprint = i.fingerprint
-			UNION ALL
-			SELECT old.id, i.kind, i.subject_key, i.fingerprint
-			FROM input i
-			CROSS JOIN LATERAL (SELECT e.id FROM evidence e WHERE e.connection_id = $2 AND e.fingerprint = i.fingerprint LIMIT 1) old
-			WHERE i.fingerprint NOT IN (SELECT fingerprint FROM ins)
-		), sup AS (
-			INSERT INTO evidence_superseded (org_id, evidence_id, connection_id, kind, subject_key, from_run_id, to_run_id, reason, at)
-			SELECT c.org_id, c.evidence_id, c.connection_id, c.kind, c.subject_key, c.since_run_id, $4, 'changed', $3
-			FROM input i
-			JOIN evidence_current c ON c.connection_id = $2 AND c.kind = i.kind AND c.subject_key = i.subject_key
-			RETURNING 1
-		), cur AS (
-			INSERT INTO evidence_current (org_id, connection_id, kind, subject_key, evidence_id, fingerprint, since_run_id)
-			SELECT $1, $2, kind, subject_key, id, fingerprint, $4 FROM ids
-			ON CONFLICT (connection_id, kind, subject_key) DO UPDATE
-			SET evidence_id = excluded.evidence_id, fingerprint = excluded.fingerprint, since_run_id = excluded.since_run_id
-		)
-		SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM sup)`,
-		w.orgID, w.connID, w.now, w.runID, kinds, versions, subjects, labels, payloads, fps, observed).Scan(&added, &replaced)
+	n, err := q.EvidenceWrite(ctx, w.tx, dbsqlc.EvidenceWriteParams{
+		OrgID: w.orgID, ConnectionID: w.connID, CollectedAt: w.now, RunID: w.runID,
+		Kinds: b.kinds, SchemaVersions: b.versions, SubjectKeys: b.subjects, SubjectLabels: b.labels,
+		Payloads: b.payloads, Fingerprints: b.fps, ObservedAts: b.observed})
 	if err != nil {
 		return fmt.Errorf("evidence: write %s: %w", w.dataset.Key, err)
 	}
-	w.counts.New += added
-	w.counts.Changed += replaced
+	w.counts.New += int(n.Added)
+	w.counts.Changed += int(n.Replaced)
 	return nil
 }
 
@@ -342,14 +296,14 @@ func (w *Writer) summarize(ctx context.Context) error {
 	if w.dataset.Summarize == nil {
 		return nil
 	}
-	rows, err := w.tx.Query(ctx, `SELECT e.payload FROM evidence_current c JOIN evidence e ON e.id = c.evidence_id
-		WHERE c.connection_id = $1 AND c.kind = $2`, w.connID, w.dataset.Kinds[0])
+	events, err := q.EvidenceCurrentPayloads(ctx, w.tx, dbsqlc.EvidenceCurrentPayloadsParams{
+		ConnectionID: w.connID, Kind: w.dataset.Kinds[0]})
 	if err != nil {
 		return err
 	}
-	payloads, err := pgx.CollectRows(rows, pgx.RowTo[[]byte])
-	if err != nil {
-		return err
+	payloads := make([][]byte, len(events))
+	for i, p := range events {
+		payloads[i] = p
 	}
 	rec, err := w.dataset.Summarize(payloads, w.now)
 	if err != nil {
@@ -361,25 +315,18 @@ func (w *Writer) summarize(ctx context.Context) error {
 		w.counts.Unchanged++
 		return nil
 	}
-	return w.write(ctx, [][]any{{rec.Kind, rec.SchemaVersion, rec.SubjectKey, rec.SubjectLabel, string(rec.Payload), fp[:], rec.ObservedAt}})
+	return w.write(ctx, []row{newRow(rec, fp)})
 }
 
 // removeGone takes subjects out of the projection: for a snapshot dataset
 // those this sync did not see, for an event dataset those older than the
 // event retention.
 func (w *Writer) removeGone(ctx context.Context) error {
-	var tag interface{ RowsAffected() int64 }
+	var removed int64
 	var err error
 	if w.dataset.Events {
-		tag, err = w.tx.Exec(ctx, `
-			WITH gone AS (
-				DELETE FROM evidence_current c USING evidence e
-				WHERE c.evidence_id = e.id AND c.connection_id = $1 AND c.kind = ANY($2) AND c.subject_key <> 'summary'
-				  AND e.observed_at < $3
-				RETURNING c.org_id, c.evidence_id, c.connection_id, c.kind, c.subject_key, c.since_run_id)
-			INSERT INTO evidence_superseded (org_id, evidence_id, connection_id, kind, subject_key, from_run_id, to_run_id, reason, at)
-			SELECT org_id, evidence_id, connection_id, kind, subject_key, since_run_id, $4, 'removed', $5 FROM gone`,
-			w.connID, w.dataset.Kinds, w.now.Add(-EventRetention), w.runID, w.now)
+		removed, err = q.EvidenceRemoveOldEvents(ctx, w.tx, dbsqlc.EvidenceRemoveOldEventsParams{
+			ConnectionID: w.connID, Kinds: w.dataset.Kinds, ObservedBefore: w.now.Add(-EventRetention), RunID: w.runID, At: w.now})
 	} else {
 		var kinds, subjects []string
 		for _, s := range w.stored {
@@ -390,19 +337,12 @@ func (w *Writer) removeGone(ctx context.Context) error {
 		if len(kinds) == 0 {
 			return nil
 		}
-		tag, err = w.tx.Exec(ctx, `
-			WITH gone AS (
-				DELETE FROM evidence_current c
-				USING unnest($2::text[], $3::text[]) AS g(kind, subject_key)
-				WHERE c.connection_id = $1 AND c.kind = g.kind AND c.subject_key = g.subject_key
-				RETURNING c.org_id, c.evidence_id, c.connection_id, c.kind, c.subject_key, c.since_run_id)
-			INSERT INTO evidence_superseded (org_id, evidence_id, connection_id, kind, subject_key, from_run_id, to_run_id, reason, at)
-			SELECT org_id, evidence_id, connection_id, kind, subject_key, since_run_id, $4, 'removed', $5 FROM gone`,
-			w.connID, kinds, subjects, w.runID, w.now)
+		removed, err = q.EvidenceRemoveSubjects(ctx, w.tx, dbsqlc.EvidenceRemoveSubjectsParams{
+			ConnectionID: w.connID, Kinds: kinds, SubjectKeys: subjects, RunID: w.runID, At: w.now})
 	}
 	if err != nil {
 		return err
 	}
-	w.counts.Removed = int(tag.RowsAffected())
+	w.counts.Removed = int(removed)
 	return nil
 }

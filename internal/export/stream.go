@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/attesthq/attest/db"
 	"github.com/attesthq/attest/db/dbsqlc"
 )
 
@@ -40,10 +41,10 @@ func Evidence(ctx context.Context, tx pgx.Tx, f Filter, fn func(Row) error) (int
 		// 0.5% of the organization's rows match and picks a sort, which for
 		// a large export spills hundreds of megabytes to disk before the
 		// first row arrives. An assessment's set is small: let it sort.
-		if err := setSort(ctx, tx, false); err != nil {
+		if err := db.SetLocalSort(ctx, tx, false); err != nil {
 			return 0, err
 		}
-		defer setSort(context.WithoutCancel(ctx), tx, true) //nolint:errcheck // a failed reset fails the transaction's next statement
+		defer db.SetLocalSort(context.WithoutCancel(ctx), tx, true) //nolint:errcheck // a failed reset fails the transaction's next statement
 	}
 	rows, err := stream(ctx, tx, func(db dbsqlc.DBTX) error {
 		_, err := q.ExportEvidence(ctx, db, dbsqlc.ExportEvidenceParams{Kind: f.Kind, Kinds: f.Kinds,
@@ -141,16 +142,3 @@ func (c *capture) QueryRow(context.Context, string, ...any) pgx.Row { return err
 type errRow struct{}
 
 func (errRow) Scan(...any) error { return errCaptured }
-
-// setSort turns the planner's sorts on or off for the rest of the
-// transaction.
-func setSort(ctx context.Context, tx pgx.Tx, on bool) error {
-	v := "off"
-	if on {
-		v = "on"
-	}
-	if _, err := tx.Exec(ctx, "SELECT set_config('enable_sort', $1, true)", v); err != nil {
-		return fmt.Errorf("export: planner setting: %w", err)
-	}
-	return nil
-}

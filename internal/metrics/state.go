@@ -9,7 +9,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/attesthq/attest/db/dbsqlc"
+	"github.com/attesthq/attest/internal/alert"
 	"github.com/attesthq/attest/internal/clock"
+	"github.com/attesthq/attest/internal/connection"
 )
 
 var q = dbsqlc.New()
@@ -20,9 +22,18 @@ const scrapeTimeout = 5 * time.Second
 // The label values the state gauges always carry, so a zero is reported as
 // a zero rather than a missing series.
 var (
-	connectionStates = []string{"fresh", "awaiting", "stale", "needs_reauth", "failing"}
-	alertKinds       = []string{"stale", "needs_reauth", "sync_failing"}
+	connectionStates = labels(connection.Healths)
+	alertKinds       = labels(alert.ConnectionKinds)
 )
+
+// labels are words as label values.
+func labels[S ~string](words []S) []string {
+	out := make([]string, len(words))
+	for i, w := range words {
+		out[i] = string(w)
+	}
+	return out
+}
 
 // stateCollector reads the platform's state when scraped: connections by
 // health and open alerts (summed over every organization by system_counts),

@@ -20,11 +20,9 @@ import (
 	"github.com/attesthq/attest/views/layout"
 )
 
-// states are the connection health states, in display order, with labels.
-var states = []struct{ Key, Label string }{
-	{"fresh", "Fresh"}, {"awaiting", "Awaiting first sync"}, {"stale", "Stale"},
-	{"needs_reauth", "Needs re-authorization"}, {"failing", "Failing"},
-}
+// State is a connection health state (its key and its label), in the
+// order the page shows them.
+type State struct{ Key, Label string }
 
 // OrgHealth is one organization's row: counts, never content.
 type OrgHealth struct {
@@ -43,7 +41,9 @@ type OrgHealth struct {
 // Health is the health page's view model.
 type Health struct {
 	Page layout.Page
-	Orgs []OrgHealth
+	// States are the connection health states, in display order.
+	States []State
+	Orgs   []OrgHealth
 	// Totals sums the organizations' counts by state.
 	Totals map[string]int64
 	// JobsURL leads to the job console; empty when it is not served.
@@ -104,7 +104,7 @@ func HealthPage(h Health) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			for _, st := range states {
+			for _, st := range h.States {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "<li><span>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
@@ -203,7 +203,7 @@ func HealthPage(h Health) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				for _, st := range states {
+				for _, st := range h.States {
 					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, "<th scope=\"col\" class=\"num\">")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
@@ -270,7 +270,7 @@ func HealthPage(h Health) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					for _, st := range states {
+					for _, st := range h.States {
 						templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, "<td class=\"num\" data-testid=\"")
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
