@@ -42,7 +42,6 @@ var sqlExceptions = map[string]string{
 	"cmd/attest/dev_database.go":    "attest dev creates its local database and login roles, as the cluster's superuser, before any schema exists",
 	"internal/export/stream.go":     "streams a generated query's rows straight to the client (it captures the query's text to run it unbuffered)",
 	"internal/document/store.go":    "streams a revision's stored chunks in order without holding the file in memory",
-	"internal/syncer/syncer.go":     "holds a session-level advisory lock on a dedicated connection for the whole run",
 	"internal/synctest/synctest.go": "test helper (no test file name): counts rows for assertions",
 }
 
