@@ -7,11 +7,14 @@ import (
 	"time"
 
 	"github.com/alexedwards/argon2id"
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/attesthq/attest/db"
+	"github.com/attesthq/attest/db/dbsqlc"
 	"github.com/attesthq/attest/internal/account"
+	"github.com/attesthq/attest/internal/alert"
 	"github.com/attesthq/attest/internal/audit"
 	"github.com/attesthq/attest/internal/auth"
 	"github.com/attesthq/attest/internal/connector"
@@ -34,6 +37,23 @@ func openDocumentAlerts(t *testing.T, e *synctest.Env) []string {
 		return err
 	}))
 	return kinds
+}
+
+// reminderPayload is the webhook body the open document alert would be
+// delivered with.
+func reminderPayload(t *testing.T, e *synctest.Env) alert.Payload {
+	t.Helper()
+	var p alert.Payload
+	require.NoError(t, db.InOrg(context.Background(), e.DB.Pool, e.Org.ID, func(tx pgx.Tx) error {
+		var id uuid.UUID
+		if err := tx.QueryRow(context.Background(), `SELECT id FROM alerts WHERE document_id IS NOT NULL AND resolved_at IS NULL`).Scan(&id); err != nil {
+			return err
+		}
+		a, err := dbsqlc.New().AlertGet(context.Background(), tx, id)
+		p = alert.NewPayload(e.Org, a, alert.EventOpened, e.Clock.Now())
+		return err
+	}))
+	return p
 }
 
 // documentCurrent reads the coverage input's view of the one document.
@@ -59,7 +79,7 @@ func TestADocumentIsRemindedThenLapsesAndANewRevisionResolvesIt(t *testing.T) {
 	hasher, err := auth.NewHasher(argon2id.Params{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32})
 	require.NoError(t, err)
 	owner, err := e.Accounts.AddMember(ctx, hasher, e.Org.ID, account.Member{Email: "policy-owner@acme.test",
-		Password: "a policy owner's password", Role: account.RoleAdmin}, audit.SystemActor("test"))
+		Password: "a policy owner's password", Role: account.RoleAdmin, DisplayName: "Pat Policy"}, audit.SystemActor("test"))
 	require.NoError(t, err)
 	actor := audit.UserActor(owner.ID, owner.Email)
 	svc := &document.Service{Pool: e.DB.Pool, Clock: e.Clock, TempDir: t.TempDir()}
@@ -83,6 +103,9 @@ func TestADocumentIsRemindedThenLapsesAndANewRevisionResolvesIt(t *testing.T) {
 	require.Zero(t, reconcile())
 	require.Equal(t, []string{document.KindReviewDue}, openDocumentAlerts(t, e))
 	require.True(t, documentCurrent(t, e))
+	reminder := reminderPayload(t, e)
+	require.Equal(t, &alert.PayloadPerson{Email: "policy-owner@acme.test", Name: "Pat Policy"}, reminder.Alert.Assignee,
+		"the reminder is addressed to the document's owner, and the webhook says so")
 
 	e.Clock.Advance(14 * 24 * time.Hour) // the review day itself: still current
 	require.Zero(t, reconcile())

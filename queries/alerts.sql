@@ -15,8 +15,10 @@ SELECT * FROM alerts WHERE connection_id = sqlc.arg(connection_id)::uuid AND res
 
 -- name: AlertsList :many
 -- Open alerts first, newest first, then recently resolved ones.
-SELECT a.*, coalesce(c.display_name, d.title, '')::text AS connection_name
+SELECT a.*, coalesce(c.display_name, d.title, '')::text AS connection_name,
+       coalesce(u.email, '')::text AS assignee_email, coalesce(u.display_name, '')::text AS assignee_name
 FROM alerts a LEFT JOIN connections c ON c.id = a.connection_id LEFT JOIN documents d ON d.id = a.document_id
+LEFT JOIN users u ON u.id = a.assignee_id
 WHERE a.resolved_at IS NULL OR a.resolved_at > sqlc.arg(resolved_since)::timestamptz
 ORDER BY a.resolved_at IS NOT NULL, a.opened_at DESC
 LIMIT sqlc.arg(max_rows);
@@ -25,8 +27,10 @@ LIMIT sqlc.arg(max_rows);
 SELECT count(*)::int FROM alerts WHERE resolved_at IS NULL;
 
 -- name: AlertGet :one
-SELECT a.*, coalesce(c.display_name, d.title, '')::text AS connection_name
+SELECT a.*, coalesce(c.display_name, d.title, '')::text AS connection_name,
+       coalesce(u.email, '')::text AS assignee_email, coalesce(u.display_name, '')::text AS assignee_name
 FROM alerts a LEFT JOIN connections c ON c.id = a.connection_id LEFT JOIN documents d ON d.id = a.document_id
+LEFT JOIN users u ON u.id = a.assignee_id
 WHERE a.id = sqlc.arg(id);
 
 -- name: AlertAcknowledge :one

@@ -130,9 +130,11 @@ SELECT DISTINCT r.document_id FROM assessment_evidence ae JOIN document_revision
 WHERE ae.assessment_id = sqlc.arg(assessment_id) AND ae.included;
 
 -- name: DocumentAlertOpen :one
--- Opens an alert about a document unless one of the kind is already open.
-INSERT INTO alerts (org_id, document_id, kind, title, message, opened_at)
-VALUES (sqlc.arg(org_id), sqlc.arg(document_id), sqlc.arg(kind), sqlc.arg(title), sqlc.arg(message), sqlc.arg(opened_at))
+-- Opens an alert about a document, addressed to its owner, unless one of the
+-- kind is already open.
+INSERT INTO alerts (org_id, document_id, kind, title, message, opened_at, assignee_id)
+VALUES (sqlc.arg(org_id), sqlc.arg(document_id), sqlc.arg(kind), sqlc.arg(title), sqlc.arg(message), sqlc.arg(opened_at),
+        sqlc.arg(assignee_id))
 ON CONFLICT (document_id, kind) WHERE resolved_at IS NULL DO NOTHING
 RETURNING *;
 

@@ -15,7 +15,7 @@ import (
 const alertAcknowledge = `-- name: AlertAcknowledge :one
 UPDATE alerts SET acknowledged_at = $1::timestamptz, acknowledged_by = $2
 WHERE id = $3 AND acknowledged_at IS NULL
-RETURNING id, org_id, connection_id, kind, title, message, opened_at, resolved_at, acknowledged_at, acknowledged_by, document_id
+RETURNING id, org_id, connection_id, kind, title, message, opened_at, resolved_at, acknowledged_at, acknowledged_by, document_id, assignee_id
 `
 
 type AlertAcknowledgeParams struct {
@@ -39,6 +39,7 @@ func (q *Queries) AlertAcknowledge(ctx context.Context, db DBTX, arg AlertAcknow
 		&i.AcknowledgedAt,
 		&i.AcknowledgedBy,
 		&i.DocumentID,
+		&i.AssigneeID,
 	)
 	return i, err
 }
@@ -109,8 +110,10 @@ func (q *Queries) AlertDeliveryRecord(ctx context.Context, db DBTX, arg AlertDel
 }
 
 const alertGet = `-- name: AlertGet :one
-SELECT a.id, a.org_id, a.connection_id, a.kind, a.title, a.message, a.opened_at, a.resolved_at, a.acknowledged_at, a.acknowledged_by, a.document_id, coalesce(c.display_name, d.title, '')::text AS connection_name
+SELECT a.id, a.org_id, a.connection_id, a.kind, a.title, a.message, a.opened_at, a.resolved_at, a.acknowledged_at, a.acknowledged_by, a.document_id, a.assignee_id, coalesce(c.display_name, d.title, '')::text AS connection_name,
+       coalesce(u.email, '')::text AS assignee_email, coalesce(u.display_name, '')::text AS assignee_name
 FROM alerts a LEFT JOIN connections c ON c.id = a.connection_id LEFT JOIN documents d ON d.id = a.document_id
+LEFT JOIN users u ON u.id = a.assignee_id
 WHERE a.id = $1
 `
 
@@ -126,7 +129,10 @@ type AlertGetRow struct {
 	AcknowledgedAt *time.Time
 	AcknowledgedBy *uuid.UUID
 	DocumentID     *uuid.UUID
+	AssigneeID     *uuid.UUID
 	ConnectionName string
+	AssigneeEmail  string
+	AssigneeName   string
 }
 
 func (q *Queries) AlertGet(ctx context.Context, db DBTX, id uuid.UUID) (AlertGetRow, error) {
@@ -144,7 +150,10 @@ func (q *Queries) AlertGet(ctx context.Context, db DBTX, id uuid.UUID) (AlertGet
 		&i.AcknowledgedAt,
 		&i.AcknowledgedBy,
 		&i.DocumentID,
+		&i.AssigneeID,
 		&i.ConnectionName,
+		&i.AssigneeEmail,
+		&i.AssigneeName,
 	)
 	return i, err
 }
@@ -153,7 +162,7 @@ const alertOpen = `-- name: AlertOpen :one
 INSERT INTO alerts (org_id, connection_id, kind, title, message, opened_at)
 VALUES ($1, $2::uuid, $3, $4, $5, $6)
 ON CONFLICT (connection_id, kind) WHERE resolved_at IS NULL DO NOTHING
-RETURNING id, org_id, connection_id, kind, title, message, opened_at, resolved_at, acknowledged_at, acknowledged_by, document_id
+RETURNING id, org_id, connection_id, kind, title, message, opened_at, resolved_at, acknowledged_at, acknowledged_by, document_id, assignee_id
 `
 
 type AlertOpenParams struct {
@@ -188,6 +197,7 @@ func (q *Queries) AlertOpen(ctx context.Context, db DBTX, arg AlertOpenParams) (
 		&i.AcknowledgedAt,
 		&i.AcknowledgedBy,
 		&i.DocumentID,
+		&i.AssigneeID,
 	)
 	return i, err
 }
@@ -195,7 +205,7 @@ func (q *Queries) AlertOpen(ctx context.Context, db DBTX, arg AlertOpenParams) (
 const alertResolve = `-- name: AlertResolve :one
 UPDATE alerts SET resolved_at = $1::timestamptz
 WHERE id = $2 AND resolved_at IS NULL
-RETURNING id, org_id, connection_id, kind, title, message, opened_at, resolved_at, acknowledged_at, acknowledged_by, document_id
+RETURNING id, org_id, connection_id, kind, title, message, opened_at, resolved_at, acknowledged_at, acknowledged_by, document_id, assignee_id
 `
 
 type AlertResolveParams struct {
@@ -218,13 +228,16 @@ func (q *Queries) AlertResolve(ctx context.Context, db DBTX, arg AlertResolvePar
 		&i.AcknowledgedAt,
 		&i.AcknowledgedBy,
 		&i.DocumentID,
+		&i.AssigneeID,
 	)
 	return i, err
 }
 
 const alertsList = `-- name: AlertsList :many
-SELECT a.id, a.org_id, a.connection_id, a.kind, a.title, a.message, a.opened_at, a.resolved_at, a.acknowledged_at, a.acknowledged_by, a.document_id, coalesce(c.display_name, d.title, '')::text AS connection_name
+SELECT a.id, a.org_id, a.connection_id, a.kind, a.title, a.message, a.opened_at, a.resolved_at, a.acknowledged_at, a.acknowledged_by, a.document_id, a.assignee_id, coalesce(c.display_name, d.title, '')::text AS connection_name,
+       coalesce(u.email, '')::text AS assignee_email, coalesce(u.display_name, '')::text AS assignee_name
 FROM alerts a LEFT JOIN connections c ON c.id = a.connection_id LEFT JOIN documents d ON d.id = a.document_id
+LEFT JOIN users u ON u.id = a.assignee_id
 WHERE a.resolved_at IS NULL OR a.resolved_at > $1::timestamptz
 ORDER BY a.resolved_at IS NOT NULL, a.opened_at DESC
 LIMIT $2
@@ -247,7 +260,10 @@ type AlertsListRow struct {
 	AcknowledgedAt *time.Time
 	AcknowledgedBy *uuid.UUID
 	DocumentID     *uuid.UUID
+	AssigneeID     *uuid.UUID
 	ConnectionName string
+	AssigneeEmail  string
+	AssigneeName   string
 }
 
 // Open alerts first, newest first, then recently resolved ones.
@@ -272,7 +288,10 @@ func (q *Queries) AlertsList(ctx context.Context, db DBTX, arg AlertsListParams)
 			&i.AcknowledgedAt,
 			&i.AcknowledgedBy,
 			&i.DocumentID,
+			&i.AssigneeID,
 			&i.ConnectionName,
+			&i.AssigneeEmail,
+			&i.AssigneeName,
 		); err != nil {
 			return nil, err
 		}
@@ -296,7 +315,7 @@ func (q *Queries) AlertsOpenCount(ctx context.Context, db DBTX) (int32, error) {
 }
 
 const alertsOpenForConnection = `-- name: AlertsOpenForConnection :many
-SELECT id, org_id, connection_id, kind, title, message, opened_at, resolved_at, acknowledged_at, acknowledged_by, document_id FROM alerts WHERE connection_id = $1::uuid AND resolved_at IS NULL
+SELECT id, org_id, connection_id, kind, title, message, opened_at, resolved_at, acknowledged_at, acknowledged_by, document_id, assignee_id FROM alerts WHERE connection_id = $1::uuid AND resolved_at IS NULL
 `
 
 func (q *Queries) AlertsOpenForConnection(ctx context.Context, db DBTX, connectionID uuid.UUID) ([]Alert, error) {
@@ -320,6 +339,7 @@ func (q *Queries) AlertsOpenForConnection(ctx context.Context, db DBTX, connecti
 			&i.AcknowledgedAt,
 			&i.AcknowledgedBy,
 			&i.DocumentID,
+			&i.AssigneeID,
 		); err != nil {
 			return nil, err
 		}

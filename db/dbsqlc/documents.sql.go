@@ -14,10 +14,11 @@ import (
 )
 
 const documentAlertOpen = `-- name: DocumentAlertOpen :one
-INSERT INTO alerts (org_id, document_id, kind, title, message, opened_at)
-VALUES ($1, $2, $3, $4, $5, $6)
+INSERT INTO alerts (org_id, document_id, kind, title, message, opened_at, assignee_id)
+VALUES ($1, $2, $3, $4, $5, $6,
+        $7)
 ON CONFLICT (document_id, kind) WHERE resolved_at IS NULL DO NOTHING
-RETURNING id, org_id, connection_id, kind, title, message, opened_at, resolved_at, acknowledged_at, acknowledged_by, document_id
+RETURNING id, org_id, connection_id, kind, title, message, opened_at, resolved_at, acknowledged_at, acknowledged_by, document_id, assignee_id
 `
 
 type DocumentAlertOpenParams struct {
@@ -27,9 +28,11 @@ type DocumentAlertOpenParams struct {
 	Title      string
 	Message    string
 	OpenedAt   time.Time
+	AssigneeID *uuid.UUID
 }
 
-// Opens an alert about a document unless one of the kind is already open.
+// Opens an alert about a document, addressed to its owner, unless one of the
+// kind is already open.
 func (q *Queries) DocumentAlertOpen(ctx context.Context, db DBTX, arg DocumentAlertOpenParams) (Alert, error) {
 	row := db.QueryRow(ctx, documentAlertOpen,
 		arg.OrgID,
@@ -38,6 +41,7 @@ func (q *Queries) DocumentAlertOpen(ctx context.Context, db DBTX, arg DocumentAl
 		arg.Title,
 		arg.Message,
 		arg.OpenedAt,
+		arg.AssigneeID,
 	)
 	var i Alert
 	err := row.Scan(
@@ -52,12 +56,13 @@ func (q *Queries) DocumentAlertOpen(ctx context.Context, db DBTX, arg DocumentAl
 		&i.AcknowledgedAt,
 		&i.AcknowledgedBy,
 		&i.DocumentID,
+		&i.AssigneeID,
 	)
 	return i, err
 }
 
 const documentAlertsOpen = `-- name: DocumentAlertsOpen :many
-SELECT id, org_id, connection_id, kind, title, message, opened_at, resolved_at, acknowledged_at, acknowledged_by, document_id FROM alerts WHERE document_id = $1 AND resolved_at IS NULL
+SELECT id, org_id, connection_id, kind, title, message, opened_at, resolved_at, acknowledged_at, acknowledged_by, document_id, assignee_id FROM alerts WHERE document_id = $1 AND resolved_at IS NULL
 `
 
 func (q *Queries) DocumentAlertsOpen(ctx context.Context, db DBTX, documentID *uuid.UUID) ([]Alert, error) {
@@ -81,6 +86,7 @@ func (q *Queries) DocumentAlertsOpen(ctx context.Context, db DBTX, documentID *u
 			&i.AcknowledgedAt,
 			&i.AcknowledgedBy,
 			&i.DocumentID,
+			&i.AssigneeID,
 		); err != nil {
 			return nil, err
 		}

@@ -23,6 +23,7 @@ type Alert struct {
 	AcknowledgedAt *time.Time
 	AcknowledgedBy *uuid.UUID
 	DocumentID     *uuid.UUID
+	AssigneeID     *uuid.UUID
 }
 
 type AlertDelivery struct {

@@ -52,6 +52,15 @@ type PayloadAlert struct {
 	DocumentID   string     `json:"document_id,omitempty"`
 	OpenedAt     time.Time  `json:"opened_at"`
 	ResolvedAt   *time.Time `json:"resolved_at"`
+	// Assignee is the person the alert is addressed to (a document's owner),
+	// so the receiver can notify them; absent for connection alerts.
+	Assignee *PayloadPerson `json:"assignee,omitempty"`
+}
+
+// PayloadPerson names a member of the organization.
+type PayloadPerson struct {
+	Email string `json:"email"`
+	Name  string `json:"name"`
 }
 
 // NewPayload builds the body of an event about a.
@@ -63,11 +72,15 @@ func NewPayload(org dbsqlc.Organization, a dbsqlc.AlertGetRow, event string, now
 	if a.DocumentID != nil {
 		doc = a.DocumentID.String()
 	}
+	var assignee *PayloadPerson
+	if a.AssigneeID != nil {
+		assignee = &PayloadPerson{Email: a.AssigneeEmail, Name: a.AssigneeName}
+	}
 	return Payload{
 		Delivery: a.ID.String() + "." + event, Event: "alert." + event, SentAt: now.UTC(),
 		Organization: PayloadOrg{ID: org.ID.String(), Slug: org.Slug},
 		Alert: PayloadAlert{ID: a.ID.String(), Kind: a.Kind, Title: a.Title, Message: a.Message,
-			ConnectionID: conn, DocumentID: doc, OpenedAt: a.OpenedAt.UTC(), ResolvedAt: a.ResolvedAt},
+			ConnectionID: conn, DocumentID: doc, OpenedAt: a.OpenedAt.UTC(), ResolvedAt: a.ResolvedAt, Assignee: assignee},
 	}
 }
 

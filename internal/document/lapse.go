@@ -99,7 +99,7 @@ func Reconcile(ctx context.Context, tx pgx.Tx, doc dbsqlc.Document, owner string
 // one already was.
 func openAlert(ctx context.Context, tx pgx.Tx, doc dbsqlc.Document, kind string, text [2]string, now time.Time, notify alert.Notifier) (*dbsqlc.Alert, error) {
 	a, err := q.DocumentAlertOpen(ctx, tx, dbsqlc.DocumentAlertOpenParams{OrgID: doc.OrgID, DocumentID: &doc.ID, Kind: kind,
-		Title: text[0], Message: text[1], OpenedAt: now})
+		Title: text[0], Message: text[1], OpenedAt: now, AssigneeID: &doc.OwnerUserID})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil // opened concurrently
 	}
