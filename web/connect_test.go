@@ -268,7 +268,7 @@ func TestAdminConsentLink(t *testing.T) {
 	c := b.client(t)
 	c.Login(ownerEmail, ownerPassword)
 	connPath := b.connect(t, c)
-	r := c.Post(connPath+"/admin-consent", nil)
+	r := c.Post(connPath+"/consent", nil)
 	require.Equal(t, http.StatusSeeOther, r.StatusCode)
 	u, err := url.Parse(r.Header.Get("Location"))
 	require.NoError(t, err)
@@ -277,7 +277,7 @@ func TestAdminConsentLink(t *testing.T) {
 	back := c.Get(b.consent(t, c, r.Header.Get("Location"), "accept"))
 	require.Equal(t, connPath, back.Location())
 	require.Contains(t, c.Get(connPath).Text(), "Admin consent was granted")
-	require.Contains(t, b.auditActions(t, b.org.ID), "connection.admin_consent")
+	require.Contains(t, b.auditActions(t, b.org.ID), "connection.consent")
 }
 
 func TestAuditorSeesConnectionsWithoutControls(t *testing.T) {

@@ -8,7 +8,7 @@ import (
 
 	"github.com/attesthq/attest/db"
 	"github.com/attesthq/attest/db/dbsqlc"
-	"github.com/attesthq/attest/internal/connection"
+	"github.com/attesthq/attest/internal/connector"
 	"github.com/attesthq/attest/views/pages/integrations"
 )
 
@@ -34,7 +34,7 @@ func (s *Server) integrationsList(c echo.Context) error {
 			if row.Connector != d.Key || row.DeletedAt != nil {
 				continue
 			}
-			if row.Status == connection.StatusActive {
+			if row.Status == string(connector.StatusActive) {
 				card.Connected++
 			} else {
 				card.Attention++

@@ -89,12 +89,8 @@ func (c *Connector) listUsers(ctx context.Context, g *graph, w connector.Dataset
 	return fetched, err
 }
 
-func inactiveDays(params map[string]int) int {
-	if d := params["inactive_days"]; d > 0 {
-		return d
-	}
-	return 90
-}
+// inactiveDays is the connection's inactivity threshold.
+func inactiveDays(params connector.Params) int { return params.Get(paramInactiveDays) }
 
 // inactiveSince reports whether a user has not signed in since threshold (a
 // user who never signed in counts once their account is older than it).

@@ -76,7 +76,7 @@ var DefaultRetry = RetryPolicy{MaxRetries: 8, Budget: 3 * time.Minute, BaseDelay
 
 // graphError is a Graph request that failed for good.
 type graphError struct {
-	Class   string
+	Class   connector.ErrorClass
 	Status  int
 	Code    string
 	Message string
