@@ -55,5 +55,5 @@ func catalogStatus(connected, attention int) (string, string) {
 	case connected == 1:
 		return "Connected", "active"
 	}
-	return "Connected · " + itoa(connected) + " tenants", "active"
+	return "Connected · " + itoa(connected) + " connections", "active"
 }

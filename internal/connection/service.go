@@ -38,7 +38,6 @@ const (
 	PurposeConsent Purpose = "consent"
 )
 
-
 // flowTTL is how long a started authorization may take.
 const flowTTL = 10 * time.Minute
 
@@ -47,8 +46,8 @@ var (
 	ErrAlreadyConnected = errors.New("connection: this account is already connected")
 	// ErrNoCapability: the connector does not declare what was asked.
 	ErrNoCapability = errors.New("connection: the connector does not offer this")
-	ErrNotFound         = errors.New("connection: not found")
-	ErrRevoked          = errors.New("connection: the connection was revoked")
+	ErrNotFound     = errors.New("connection: not found")
+	ErrRevoked      = errors.New("connection: the connection was revoked")
 )
 
 // SyncEnqueuer schedules a connection's sync in the caller's transaction.

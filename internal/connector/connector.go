@@ -37,9 +37,11 @@ type Definition struct {
 	AuthKind AuthKind
 	// Capabilities are the optional features the connector implements.
 	Capabilities []Capability
-	// Provider names the provider in sentences ("Microsoft").
+	// Provider names the provider in sentences ("<Provider> refused
+	// attest's authorization").
 	Provider string
-	// Account names what one connection connects ("tenant").
+	// Account names what one connection connects, in sentences
+	// ("organization", "workspace").
 	Account string
 	// Limits are the provider's documented rate limits, which the
 	// connector's pacing enforces (shown on the integration page).

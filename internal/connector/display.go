@@ -11,8 +11,8 @@ type Item struct {
 // Display is how a connector shows a connection's settings. Pages never
 // decode settings themselves.
 type Display struct {
-	// Summary is the short line under a connection's name in lists (a
-	// tenant, an organization).
+	// Summary is the short line under a connection's name in lists (the
+	// account it connects).
 	Summary string
 	// Column is the one detail a list shows in a column of its own; its
 	// Label heads the column (a connector returns it for empty settings

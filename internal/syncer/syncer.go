@@ -183,11 +183,11 @@ func lockKey(id uuid.UUID) int64 {
 
 // runStart is what the run's first transaction established.
 type runStart struct {
-	conn         dbsqlc.Connection
-	run          dbsqlc.ConnectorRun
-	creds        connector.Credentials
-	cursors      map[string]string
-	now          time.Time
+	conn    dbsqlc.Connection
+	run     dbsqlc.ConnectorRun
+	creds   connector.Credentials
+	cursors map[string]string
+	now     time.Time
 }
 
 func (s *Syncer) start(ctx context.Context, req Request) (runStart, error) {

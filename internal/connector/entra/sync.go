@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/attesthq/attest/internal/connector"
+	"github.com/attesthq/attest/internal/connector/pace"
 )
 
 // Open parses the settings and gets a first access token (refreshing, and
@@ -20,7 +21,7 @@ func (c *Connector) Open(ctx context.Context, req connector.SyncRequest) (connec
 	if _, err := ts.access(ctx); err != nil {
 		return nil, err
 	}
-	g := newGraph(c.http, s.GraphRoot, ts, newPacer(realClock{}, c.limits, c.retry), c.retry, c.observer)
+	g := newGraph(c.http, s.GraphRoot, ts, pace.New(pace.RealClock{}, c.limits, pace.Backoff{Base: c.retry.BaseDelay, Max: c.retry.MaxDelay}), c.retry, c.observer)
 	return &session{c: c, g: g, st: newState(), req: req}, nil
 }
 

@@ -69,7 +69,7 @@ type Connector struct {
 	Steps       []Step
 	Scopes      []Scope
 	RedirectURI string
-	// Provider and Account word the pages ("Microsoft", "tenant").
+	// Provider and Account word the pages (from the definition).
 	Provider string
 	Account  string
 	// Intro opens "How to connect".
@@ -108,7 +108,7 @@ type Integration struct {
 	ConnectURL  string
 	// ColumnLabel heads the connector's own column in the connections table.
 	ColumnLabel string
-	// Account names what one connection connects ("tenant").
+	// Account names what one connection connects (from the definition).
 	Account string
 }
 
@@ -154,7 +154,7 @@ type Outcome struct {
 	// ConsentURL is the connector's consent capability, when the problem
 	// suggests it.
 	ConsentURL string
-	// Provider names who answered ("Microsoft").
+	// Provider names who answered (from the definition).
 	Provider string
 }
 
