@@ -229,6 +229,9 @@ func (s *Service) activate(ctx context.Context, tx pgx.Tx, conn dbsqlc.Connectio
 			return err
 		}
 	}
+	if g.Scopes == nil {
+		g.Scopes = []string{} // a kind without scopes (a static token) grants none by name
+	}
 	reason := ""
 	if len(g.MissingScopes) > 0 {
 		reason = "Not granted: " + strings.Join(g.MissingScopes, ", ")

@@ -223,9 +223,11 @@ func (s *Syncer) start(ctx context.Context, req Request) (runStart, error) {
 		if err != nil {
 			return err
 		}
-		rt, err := s.Vault.Open(ctx, tx, conn.OrgID, conn.ID, vault.PurposeRefreshToken, conn.RefreshTokenSealed)
-		if err != nil {
-			return err
+		var rt []byte // a kind without a token (a static token) has none sealed
+		if len(conn.RefreshTokenSealed) > 0 {
+			if rt, err = s.Vault.Open(ctx, tx, conn.OrgID, conn.ID, vault.PurposeRefreshToken, conn.RefreshTokenSealed); err != nil {
+				return err
+			}
 		}
 		st.creds = connector.Credentials{Secret: secret.New(string(sec)), Token: secret.New(string(rt))}
 		st.cursors, err = lastCursors(ctx, tx, conn.ID)
