@@ -149,3 +149,49 @@ func TestCheckParameterIsTheConnectionsAndValidatedAgainstItsDeclaration(t *test
 	require.Equal(t, "idle_days", perr.Param.Key)
 	require.Equal(t, 1, e.Count(t, `SELECT count(*) FROM connections WHERE id = $1 AND check_params = '{"idle_days": 60}'`, conn))
 }
+
+func TestOneConnectionNeverSyncsTwiceAtOnce(t *testing.T) {
+	t.Parallel()
+	e, fake := fakeEnv(t)
+	conn := e.ConnectFake(t, "acme")
+	// The first sync holds its lock while its audit read hangs; the second
+	// starts once that read has begun.
+	reached, release := fake.Hold(connectortest.DatasetAudit)
+	first := make(chan error, 1)
+	go func() {
+		_, err := e.Sync(t, conn)
+		first <- err
+	}()
+	<-reached
+	_, err := e.Sync(t, conn)
+	require.ErrorIs(t, err, syncer.ErrBusy)
+	release()
+	require.NoError(t, <-first)
+	require.Equal(t, 1, e.Count(t, `SELECT count(*) FROM connector_runs`))
+}
+
+func TestCancelledSyncRerunsToConsistentEvidence(t *testing.T) {
+	t.Parallel()
+	e, fake := fakeEnv(t)
+	conn := e.ConnectFake(t, "acme")
+	// The accounts read hangs; the sync is cancelled once it is waiting on it.
+	reached, release := fake.Hold(connectortest.DatasetAccounts)
+	defer release()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		<-reached
+		cancel()
+	}()
+	out, err := e.Syncer.Run(ctx, syncer.Request{OrgID: e.Org.ID, ConnectionID: conn, Trigger: syncer.TriggerManual})
+	require.Error(t, err)
+	require.Equal(t, syncer.StatusFailed, out.Status)
+	require.Zero(t, e.Count(t, `SELECT count(*) FROM evidence`), "a cancelled sync lands nothing")
+	require.Equal(t, 1, e.Count(t, `SELECT count(*) FROM connector_runs WHERE status = 'failed'`))
+
+	out, err = e.Sync(t, conn)
+	require.NoError(t, err)
+	require.Equal(t, syncer.StatusSucceeded, out.Status)
+	require.Equal(t, 3, currentRows(t, e, connectortest.KindAccount))
+	require.Equal(t, e.Count(t, `SELECT count(*) FROM evidence`), e.Count(t, `SELECT count(*) FROM evidence_current`))
+}

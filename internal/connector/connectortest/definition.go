@@ -49,8 +49,8 @@ var definition = connector.Definition{
 	Provider: "The fake provider", Account: "directory",
 	Summary: "A deterministic in-process connector for the platform's tests.",
 	Cadence: time.Hour, StaleAfter: 6 * time.Hour,
-	Scopes:  []connector.Scope{{Name: "accounts:read", Reason: "the account list"}, {Name: "audit:read", Reason: "audit events"}},
-	Limits:  []connector.RateLimit{{Family: "everything", N: 100, W: time.Minute, Source: "connectortest"}},
+	Scopes: []connector.Scope{{Name: "accounts:read", Reason: "the account list"}, {Name: "audit:read", Reason: "audit events"}},
+	Limits: []connector.RateLimit{{Family: "everything", N: 100, W: time.Minute, Source: "connectortest"}},
 	Evidence: []connector.EvidenceKind{
 		{Kind: KindAccount, Title: "Accounts", SchemaVersion: 1, Criteria: []string{"CC6.1", "CC6.2"}, Fields: connector.JSONFields(Account{})},
 		{Kind: KindAccountsSummary, Title: "Account summary", SchemaVersion: 1, Criteria: []string{"CC6.1"}, Fields: connector.JSONFields(AccountsSummary{})},

@@ -36,6 +36,7 @@ type Connector struct {
 	accounts []Account
 	events   []AuditEvent
 	faults   map[string]Fault
+	holds    map[string]*hold
 	revoked  bool
 	rotation int
 	rotate   bool
@@ -44,7 +45,7 @@ type Connector struct {
 
 // New returns a fake directory with accounts.
 func New(accounts ...Account) *Connector {
-	return &Connector{accounts: accounts, faults: map[string]Fault{},
+	return &Connector{accounts: accounts, faults: map[string]Fault{}, holds: map[string]*hold{},
 		events: []AuditEvent{{ID: "e1", Action: "sign-in"}, {ID: "e2", Action: "role change"}}}
 }
 
@@ -60,6 +61,24 @@ func (c *Connector) Inject(dataset string, f Fault) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.faults[dataset] = f
+}
+
+// hold is one read held back until released.
+type hold struct {
+	reached chan struct{}
+	release chan struct{}
+}
+
+// Hold makes the next sync's read of dataset signal reached once it has
+// started, then wait until release is called (or its context ends): a
+// request that hangs, without sleeping.
+func (c *Connector) Hold(dataset string) (reached <-chan struct{}, release func()) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	h := &hold{reached: make(chan struct{}), release: make(chan struct{})}
+	c.holds[dataset] = h
+	var once sync.Once
+	return h.reached, func() { once.Do(func() { close(h.release) }) }
 }
 
 // Revoke makes the provider refuse the credentials from now on.
@@ -149,6 +168,8 @@ func (c *Connector) Open(ctx context.Context, req connector.SyncRequest) (connec
 	for k, v := range c.faults {
 		faults[k] = v
 	}
+	holds := c.holds
+	c.holds = map[string]*hold{}
 	c.mu.Unlock()
 	if revoked || req.Credentials.Secret.Reveal() == "" {
 		return nil, &connector.SyncError{Class: connector.ErrorNeedsReauth, Err: ErrRevoked,
@@ -159,7 +180,7 @@ func (c *Connector) Open(ctx context.Context, req connector.SyncRequest) (connec
 			return nil, &connector.SyncError{Class: connector.ErrorTransient, Err: err, Problem: connector.Problem{Title: "The rotated token could not be saved"}}
 		}
 	}
-	return &session{req: req, accounts: accounts, events: events, faults: faults}, nil
+	return &session{req: req, accounts: accounts, events: events, faults: faults, holds: holds}, nil
 }
 
 // session is one sync over a snapshot of the fake's data.
@@ -168,11 +189,20 @@ type session struct {
 	accounts []Account
 	events   []AuditEvent
 	faults   map[string]Fault
+	holds    map[string]*hold
 }
 
 // Collect reads one dataset in pages of two records, running into the
 // dataset's fault.
 func (s *session) Collect(ctx context.Context, d connector.Dataset, w connector.DatasetWriter) (connector.Collected, error) {
+	if h := s.holds[d.Key]; h != nil {
+		close(h.reached)
+		select {
+		case <-h.release:
+		case <-ctx.Done():
+			return connector.Collected{Requests: 1}, ctx.Err()
+		}
+	}
 	var recs []connector.Record
 	switch d.Key {
 	case DatasetAccounts:
