@@ -3,6 +3,7 @@ package entra
 import (
 	"time"
 
+	"github.com/attesthq/attest/internal/connector"
 	"github.com/attesthq/attest/internal/connector/pace"
 )
 
@@ -28,6 +29,24 @@ var familyNames = [familyCount]string{
 	familyReports:        "reports",
 	familySignInActivity: "sign_in_activity",
 	familyProtection:     "protection",
+}
+
+// familySources are the families' names for people and where Microsoft
+// documents each limit.
+var familySources = [familyCount][2]string{
+	familyDirectory:      {"Directory (users), resource units", "https://learn.microsoft.com/en-us/graph/throttling-limits#identity-and-access-service-limits"},
+	familyReports:        {"Identity and access reports", "https://learn.microsoft.com/en-us/graph/throttling-limits#identity-and-access-reports-service-limits"},
+	familySignInActivity: {"Sign-in activity", "https://learn.microsoft.com/en-us/graph/api/resources/signinactivity"},
+	familyProtection:     {"Identity protection and conditional access", "https://learn.microsoft.com/en-us/graph/throttling-limits#identity-protection-and-conditional-access-service-limits"},
+}
+
+// documentedRateLimits declares the pacing table in the definition.
+func documentedRateLimits() []connector.RateLimit {
+	out := make([]connector.RateLimit, 0, familyCount)
+	for f, w := range DocumentedLimits.Windows {
+		out = append(out, connector.RateLimit{Family: familySources[f][0], N: w.N, W: w.W, Source: familySources[f][1]})
+	}
+	return out
 }
 
 // DocumentedLimits are Microsoft's documented limits as they are written.
