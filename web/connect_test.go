@@ -69,9 +69,12 @@ func TestConnectFlowMakesAnActiveConnection(t *testing.T) {
 	page := c.Get("/o/acme/integrations/entra")
 	require.Equal(t, http.StatusOK, page.StatusCode)
 	require.Equal(t, b.srv.URL+"/api/integrations/entra/callback", page.Doc(t).Find(`[data-testid="redirect-uri"]`).Text())
-	for _, want := range []string{"OAuth 2.0", "Hourly", "Every 6 hours", "Identity", "CC6.1", "CC6.2", "CC7.1", "Security model", "IdentityRiskyUser.Read.All"} {
+	for _, want := range []string{"OAuth 2.0", "Hourly", "6 hours", "Identity", "CC6.1", "CC6.2", "CC7.1", "Security model", "IdentityRiskyUser.Read.All",
+		"local master key file"} {
 		require.Contains(t, page.Text(), want)
 	}
+	require.NotContains(t, page.Text(), "Every 6 hours", "a threshold, not a schedule")
+	require.Equal(t, 1, page.Doc(t).Find(`a[href="/o/acme/integrations/entra/connect"]`).Length(), "one Connect button")
 
 	authorize := startConnect(t, c, simulatedForm())
 	u, err := url.Parse(authorize)
@@ -100,7 +103,10 @@ func TestConnectFlowMakesAnActiveConnection(t *testing.T) {
 	require.Equal(t, http.StatusBadRequest, replay.StatusCode)
 	require.Contains(t, replay.Text(), "This authorization was already used")
 
-	require.Equal(t, "Connected", strings.TrimSpace(c.Get("/o/acme/integrations").Doc(t).Find(`[data-testid="connector-status"]`).Text()))
+	catalog = c.Get("/o/acme/integrations")
+	require.Equal(t, "Connected", strings.TrimSpace(catalog.Doc(t).Find(`[data-testid="connector-status"]`).Text()))
+	// The card names the connection and links to it.
+	require.Equal(t, r.Location(), catalog.Doc(t).Find(`[data-testid="card-connections"] a`).AttrOr("href", ""))
 }
 
 func TestForeignStateIsRejectedAndNotConsumed(t *testing.T) {

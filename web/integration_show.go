@@ -34,7 +34,7 @@ func (s *Server) integrationShow(c echo.Context) error {
 		Connector:   s.connectorView(conn),
 		CanWrite:    account.CanWrite(currentRole(c)),
 		ConnectURL:  orgPath(c, "/integrations/"+conn.Definition().Key+"/connect"),
-		ColumnLabel: conn.Display(nil).Column.Label, Account: conn.Definition().Account,
+		ColumnLabel: conn.Display(nil).Column.Label, Account: conn.Definition().Account, KMS: s.Config.Keys.KMSKeyID != "",
 	}
 	for _, r := range rows {
 		view.Connections = append(view.Connections, s.connRow(c, r))

@@ -39,6 +39,8 @@ func (s *Server) integrationsList(c echo.Context) error {
 			} else {
 				card.Attention++
 			}
+			card.Connections = append(card.Connections, integrations.CardConnection{Name: row.DisplayName,
+				Account: conn.Display(row.Settings).Summary, URL: orgPath(c, "/connections/"+row.ID.String()), LastSync: row.LastSuccessAt})
 		}
 		card.StatusLabel, card.StatusChip = catalogStatus(card.Connected, card.Attention)
 		view.Cards = append(view.Cards, card)

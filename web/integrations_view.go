@@ -23,7 +23,7 @@ func (s *Server) connectorView(c connector.Connector) integrations.Connector {
 		Facts: []integrations.Fact{
 			{Label: "Authentication", Value: d.Auth},
 			{Label: "Sync cadence", Value: cadenceText(d.Cadence.Hours())},
-			{Label: "Stale threshold", Value: "Every " + hoursText(d.StaleAfter.Hours())},
+			{Label: "Stale threshold", Value: durationHours(d.StaleAfter.Hours())},
 			{Label: "Category", Value: d.Category},
 		},
 	}
@@ -78,4 +78,12 @@ func (s *Server) connRow(c echo.Context, conn dbsqlc.Connection) integrations.Co
 // orgPath is a path inside the current organization.
 func orgPath(c echo.Context, path string) string {
 	return "/o/" + currentOrg(c).Slug + path
+}
+
+// durationHours is a number of hours as a duration ("1 hour", "6 hours").
+func durationHours(hours float64) string {
+	if hours == 1 {
+		return "1 hour"
+	}
+	return hoursText(hours)
 }

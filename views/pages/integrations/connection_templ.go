@@ -52,7 +52,7 @@ type ConnectionView struct {
 	StaleHours  int
 	// Params are the check parameters the connector declares (none: no fields).
 	Params []ParamField
-	// Provider and Account word the connection's state ("Microsoft", "tenant").
+	// Provider and Account word the connection's state (the definition's).
 	Provider      string
 	Account       string
 	SettingsError string

@@ -22,6 +22,16 @@ type Card struct {
 	StatusChip  string
 	Connected   int
 	Attention   int
+	// Connections are the organization's live connections of the connector.
+	Connections []CardConnection
+}
+
+// CardConnection is one live connection named on a catalog card.
+type CardConnection struct {
+	Name     string
+	Account  string
+	URL      string
+	LastSync *time.Time
 }
 
 // Catalog is the integrations catalog page.
@@ -106,6 +116,8 @@ type Integration struct {
 	Connections []ConnRow
 	CanWrite    bool
 	ConnectURL  string
+	// KMS says data keys are wrapped by KMS (else by the local key file).
+	KMS bool
 	// ColumnLabel heads the connector's own column in the connections table.
 	ColumnLabel string
 	// Account names what one connection connects (from the definition).
