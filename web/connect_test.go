@@ -336,3 +336,24 @@ func TestCredentialsNeverLeak(t *testing.T) {
 		}
 	}
 }
+
+// TestConnectionPageSpeaksInSentences: a healthy connection's actions sit
+// in a menu, history details read as sentences, granted permissions by
+// their names, and the datasets table says when each was read.
+func TestConnectionPageSpeaksInSentences(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	c := b.client(t)
+	c.Login(ownerEmail, ownerPassword)
+	connPath := b.connect(t, c)
+	doc := c.Get(connPath).Doc(t)
+	require.Equal(t, 1, doc.Find(`[data-testid="connection-menu"] [data-testid="revoke"]`).Length(), "healthy: actions in the menu")
+	scopes := doc.Find(`code.scope`)
+	require.Positive(t, scopes.Length())
+	scopes.Each(func(_ int, s *goquerySelection) {
+		require.NotContains(t, s.Text(), "://", "a permission by its name, not its URL")
+	})
+	row := doc.Find(`[data-testid="connection-history"] tr[data-action="connection.connect"] td`).Last().Text()
+	require.NotContains(t, row, "{", "details as a sentence, not JSON")
+	require.Contains(t, row, "purpose: connect")
+}

@@ -91,7 +91,7 @@ func runRow(r dbsqlc.ConnectorRun, titles map[string]string) integrations.RunRow
 	var ds map[string]syncer.DatasetOutcome
 	if json.Unmarshal(r.Datasets, &ds) == nil {
 		for key, d := range ds {
-			row.Datasets = append(row.Datasets, integrations.DatasetRow{Title: key, Status: string(d.Status), Fetched: d.Fetched,
+			row.Datasets = append(row.Datasets, integrations.DatasetRow{Title: key, ReadAt: r.FinishedAt, Status: string(d.Status), Fetched: d.Fetched,
 				New: d.New, Changed: d.Changed, Unchanged: d.Unchanged, Removed: d.Removed, Requests: d.Requests,
 				Throttled: d.Throttled, ErrorClass: string(d.ErrorClass), Error: d.Error})
 		}

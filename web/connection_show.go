@@ -2,8 +2,11 @@ package web
 
 import (
 	"errors"
+	"encoding/json"
+	"maps"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/google/uuid"
@@ -101,7 +104,7 @@ func (s *Server) renderConnection(c echo.Context, status int, conn dbsqlc.Connec
 			Reason: x.Reason, ExpiresAt: x.ExpiresAt, RevokeURL: base + "/exclusions/" + x.ID.String() + "/revoke"})
 	}
 	for _, h := range history {
-		view.History = append(view.History, integrations.HistoryEntry{At: h.OccurredAt, Actor: h.ActorLabel, Action: h.Action, Detail: strings.TrimPrefix(string(h.Details), "{}")})
+		view.History = append(view.History, integrations.HistoryEntry{At: h.OccurredAt, Actor: h.ActorLabel, Action: h.Action, Detail: historyDetail(h.Details)})
 	}
 	return s.render(c, status, integrations.ConnectionPage(view))
 }
@@ -129,4 +132,55 @@ func dash(s string) string {
 		return "—"
 	}
 	return s
+}
+
+// historyDetail words an audit row's details as a sentence ("Stale after
+// hours: 6; previous stale after hours: 12."), keys in order.
+func historyDetail(raw []byte) string {
+	var details map[string]any
+	if json.Unmarshal(raw, &details) != nil || len(details) == 0 {
+		return ""
+	}
+	keys := slices.Sorted(maps.Keys(details))
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		parts = append(parts, strings.ReplaceAll(k, "_", " ")+": "+detailValue(details[k]))
+	}
+	s := strings.Join(parts, "; ")
+	return strings.ToUpper(s[:1]) + s[1:] + "."
+}
+
+// detailValue words one detail value.
+func detailValue(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "none"
+	case string:
+		return x
+	case bool:
+		if x {
+			return "yes"
+		}
+		return "no"
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case []any:
+		items := make([]string, 0, len(x))
+		for _, it := range x {
+			items = append(items, detailValue(it))
+		}
+		if len(items) == 0 {
+			return "none"
+		}
+		return strings.Join(items, ", ")
+	case map[string]any:
+		keys := slices.Sorted(maps.Keys(x))
+		items := make([]string, 0, len(keys))
+		for _, k := range keys {
+			items = append(items, strings.ReplaceAll(k, "_", " ")+" "+detailValue(x[k]))
+		}
+		return "(" + strings.Join(items, ", ") + ")"
+	}
+	raw, _ := json.Marshal(v)
+	return string(raw)
 }

@@ -25,7 +25,9 @@ type LiveView struct {
 
 // DatasetRow is one dataset's last outcome.
 type DatasetRow struct {
-	Title      string
+	Title string
+	// ReadAt is when the run that read it finished.
+	ReadAt     *time.Time
 	Status     string
 	Fetched    int
 	New        int

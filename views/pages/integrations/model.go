@@ -4,6 +4,7 @@
 package integrations
 
 import (
+	"strings"
 	"time"
 
 	"github.com/attesthq/attest/internal/connector"
@@ -183,4 +184,14 @@ func StatusLabel(status string) string {
 		return "Revoked"
 	}
 	return status
+}
+
+// ScopeName is a granted permission as people name it: a scope given as a
+// URL (a resource's address followed by the permission) shows the
+// permission alone.
+func ScopeName(scope string) string {
+	if i := strings.LastIndex(scope, "/"); strings.Contains(scope, "://") && i < len(scope)-1 {
+		return scope[i+1:]
+	}
+	return scope
 }
