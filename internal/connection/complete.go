@@ -5,7 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/google/uuid"
@@ -112,13 +114,19 @@ func auditAction(p Purpose) string {
 	return "connection." + string(p)
 }
 
-// callbackFacts keeps what a consent callback says, without its state.
+// maxCallbackFacts bounds what a consent callback can put in the audit log.
+const maxCallbackFacts = 8
+
+// callbackFacts keeps what a consent callback says (the provider's own
+// parameters, such as whether consent was given), without its state or a
+// code, bounded in number and length.
 func callbackFacts(params url.Values) map[string]string {
 	out := map[string]string{}
-	for k := range params {
-		if k != "state" && k != "code" {
-			out[k] = pgtext.Cut(params.Get(k), 200)
+	for _, k := range slices.Sorted(maps.Keys(params)) {
+		if k == "state" || k == "code" || len(out) == maxCallbackFacts {
+			continue
 		}
+		out[pgtext.Cut(k, 64)] = pgtext.Cut(params.Get(k), 200)
 	}
 	return out
 }
