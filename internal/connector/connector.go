@@ -13,6 +13,19 @@
 //
 // A connector knows nothing about HTTP handlers or the database: it builds
 // URLs, talks to its provider and returns typed records.
+//
+// Adding a connector touches no generic code: implement Connector (its
+// Definition, connect form, Display, Datasets, Checks, Open returning a
+// Session that Collects one dataset and Evaluates one check), plus
+// Authorizer when its AuthKind redirects and Consenter when it declares
+// CapabilityConsent (Validate checks this when the registry is built), pace
+// its requests with package pace from its declared families, and register
+// it in cmd/attest. For an app installation, Exchange receives the
+// callback's query (the installation id) and must verify it with the app's
+// own credentials before returning the Grant; Grant.Settings stores what
+// it verified and Grant.Secret replaces the sealed key. The platform has no
+// step that makes the browser POST a form to the provider (a GitHub App
+// manifest): AuthorizeURL can only redirect.
 package connector
 
 import (
