@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/attesthq/attest/internal/connector"
+	"github.com/attesthq/attest/internal/connector/pace"
 )
 
 const userSelect = "id,displayName,userPrincipalName,mail,accountEnabled,userType,createdDateTime"
@@ -13,7 +14,7 @@ const userSelect = "id,displayName,userPrincipalName,mail,accountEnabled,userTyp
 // collectUsers reads the user inventory with sign-in activity. A tenant
 // without the P1/P2 licence refuses signInActivity; the users are then read
 // without it and the activity marked unavailable.
-func (c *Connector) collectUsers(ctx context.Context, g *graph, w connector.DatasetWriter, stats *counters, st *state, req connector.SyncRequest) (int, error) {
+func (c *Connector) collectUsers(ctx context.Context, g *graph, w connector.DatasetWriter, stats *pace.Stats, st *state, req connector.SyncRequest) (int, error) {
 	fetched, err := c.listUsers(ctx, g, w, stats, st, req, true)
 	var ge *graphError
 	if fetched == 0 && errors.As(err, &ge) && ge.Class == connector.ErrorLicence {
@@ -50,7 +51,7 @@ func (c *Connector) collectUsers(ctx context.Context, g *graph, w connector.Data
 	return fetched, w.Put(ctx, []connector.Record{rec})
 }
 
-func (c *Connector) listUsers(ctx context.Context, g *graph, w connector.DatasetWriter, stats *counters, st *state, req connector.SyncRequest, withActivity bool) (int, error) {
+func (c *Connector) listUsers(ctx context.Context, g *graph, w connector.DatasetWriter, stats *pace.Stats, st *state, req connector.SyncRequest, withActivity bool) (int, error) {
 	url := g.root + "/v1.0/users?$select=" + userSelect + ",signInActivity&$top=500"
 	demand := demandActivity
 	if !withActivity {

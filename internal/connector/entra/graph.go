@@ -7,11 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	jsonv2 "github.com/go-json-experiment/json"
@@ -84,16 +82,10 @@ func newGraph(client *http.Client, root string, token *tokenSource, p *pace.Pace
 	return &graph{http: client, root: strings.TrimSuffix(root, "/"), token: token, pacer: p, retry: retry, observer: observer}
 }
 
-// counters are one dataset's request statistics.
-type counters struct {
-	requests, throttled, retries atomic.Int64
-	waited                       atomic.Int64 // nanoseconds spent in retry waits
-}
-
 // list reads a collection, following @odata.nextLink verbatim until it is
 // absent, and hands each page to fn. The next page is fetched and decoded
 // while fn processes the current one.
-func list[T any](ctx context.Context, g *graph, d pace.Demand, url string, stats *counters, fn func([]T) error) error {
+func list[T any](ctx context.Context, g *graph, d pace.Demand, url string, stats *pace.Stats, fn func([]T) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	pages := make(chan page[T], 1)
@@ -119,7 +111,7 @@ type page[T any] struct {
 // prefetch fetches and decodes pages in order, one ahead of the consumer,
 // and closes pages (and the pacer's lane) after the last one or the first
 // error.
-func prefetch[T any](ctx context.Context, g *graph, l *pace.Lane, url string, stats *counters, pages chan<- page[T]) {
+func prefetch[T any](ctx context.Context, g *graph, l *pace.Lane, url string, stats *pace.Stats, pages chan<- page[T]) {
 	defer close(pages)
 	defer g.pacer.Close(l)
 	for url != "" {
@@ -143,79 +135,59 @@ func prefetch[T any](ctx context.Context, g *graph, l *pace.Lane, url string, st
 	}
 }
 
-// get fetches one page into out, paced in every family of l's demand,
-// refreshing the token once on 401, and retrying 429, 503, 504 and other
-// server errors within the retry policy. A 429, or a 503 with Retry-After,
-// pauses the whole family, not only this request.
-func (g *graph) get(ctx context.Context, l *pace.Lane, url string, stats *counters, out any) error {
-	d := l.Demand()
+// get fetches one page into out through the pacer's retry loop: paced in
+// every family of l's demand, refreshing the token once on 401, retrying
+// 429, 503, 504 and other server errors within the retry policy. A 429, or
+// a 503 with Retry-After, pauses the whole family, not only this request.
+func (g *graph) get(ctx context.Context, l *pace.Lane, url string, stats *pace.Stats, out any) error {
+	label := demandLabel(l.Demand())
 	refreshed := false
-	label := demandLabel(d)
-	for attempt := 0; ; attempt++ {
-		token, err := g.token.access(ctx)
-		if err != nil {
-			return err
-		}
-		if _, err := g.pacer.Wait(ctx, l); err != nil {
-			return err
-		}
-		stats.requests.Add(1)
-		g.observer.GraphRequest(label)
-		status, header, err := g.do(ctx, url, token, out)
-		g.pacer.Answered(l)
-		var wait time.Duration
-		paused := false // the family's pause holds the retry back
-		switch {
-		case err == nil && status == http.StatusOK:
-			g.pacer.Succeeded(d)
-			return nil
-		case err != nil && status == 0:
-			if ctx.Err() != nil {
-				return ctx.Err()
+	status := 0
+	err := g.pacer.Do(ctx, l, pace.Policy{MaxRetries: g.retry.MaxRetries, Budget: g.retry.Budget}, stats,
+		func() { g.observer.GraphRetry(label) },
+		func(ctx context.Context) pace.Answer {
+			token, err := g.token.access(ctx)
+			if err != nil {
+				return pace.Answer{Verdict: pace.Done, Err: err}
 			}
-			wait = g.backoff(attempt) // the network failed: retry
-		case status == http.StatusOK:
-			return err // a malformed page is not retried
-		case status == http.StatusUnauthorized && !refreshed:
-			refreshed = true
-			if err := g.token.refresh(ctx, token); err != nil {
-				return err
+			g.observer.GraphRequest(label)
+			var header http.Header
+			status, header, err = g.do(ctx, url, token, out)
+			retryAfter := pace.RetryAfter(header)
+			switch {
+			case err == nil && status == http.StatusOK:
+				return pace.Answer{Verdict: pace.Done}
+			case err != nil && status == 0:
+				return pace.Answer{Verdict: pace.Failed, Err: err} // the network failed: retry
+			case status == http.StatusOK:
+				return pace.Answer{Verdict: pace.Done, Err: err} // a malformed page is not retried
+			case status == http.StatusUnauthorized && !refreshed:
+				refreshed = true
+				if err := g.token.refresh(ctx, token); err != nil {
+					return pace.Answer{Verdict: pace.Done, Err: err}
+				}
+				return pace.Answer{Verdict: pace.Again}
+			case status == http.StatusTooManyRequests || (status == http.StatusServiceUnavailable && retryAfter >= 0):
+				if status == http.StatusTooManyRequests {
+					g.observer.GraphThrottled(label)
+				}
+				return pace.Answer{Verdict: pace.Throttle, RetryAfter: retryAfter, Err: err}
+			case status == http.StatusServiceUnavailable || status == http.StatusGatewayTimeout:
+				return pace.Answer{Verdict: pace.Busy, RetryAfter: retryAfter, Err: err}
+			case status >= 500:
+				return pace.Answer{Verdict: pace.Failed, Err: err}
 			}
-			continue
-		case status == http.StatusTooManyRequests || (status == http.StatusServiceUnavailable && pace.RetryAfter(header) >= 0):
-			stats.throttled.Add(1)
-			if status == http.StatusTooManyRequests {
-				g.observer.GraphThrottled(label)
-			}
-			at, until := g.pacer.Throttled(d, pace.RetryAfter(header))
-			wait, paused = until.Sub(at), true
-		case status == http.StatusServiceUnavailable || status == http.StatusGatewayTimeout:
-			stats.throttled.Add(1)
-			if wait = pace.RetryAfter(header); wait < 0 {
-				wait = g.backoff(attempt)
-			}
-		case status >= 500:
-			wait = g.backoff(attempt)
-		default:
-			return err
+			return pace.Answer{Verdict: pace.Done, Err: err}
+		})
+	var gu *pace.GiveUp
+	if errors.As(err, &gu) {
+		class := connector.ErrorTransient
+		if status == http.StatusTooManyRequests {
+			class = connector.ErrorThrottled
 		}
-		if attempt >= g.retry.MaxRetries || time.Duration(stats.waited.Load())+wait > g.retry.Budget {
-			class := connector.ErrorTransient
-			if status == http.StatusTooManyRequests {
-				class = connector.ErrorThrottled
-			}
-			return &graphError{Class: class, Status: status, Message: fmt.Sprintf("gave up after %d attempts: %v", attempt+1, err)}
-		}
-		stats.retries.Add(1)
-		g.observer.GraphRetry(label)
-		stats.waited.Add(int64(max(wait, 0)))
-		if paused {
-			continue
-		}
-		if err := pace.Sleep(ctx, wait); err != nil {
-			return err
-		}
+		return &graphError{Class: class, Status: status, Message: gu.Error()}
 	}
+	return err
 }
 
 // do sends one request. It returns the status (0 when the request failed
@@ -294,11 +266,6 @@ func decodeGraphError(status int, body io.Reader) error {
 func isLicenceCode(code, message string) bool {
 	return code == "Authentication_RequestFromNonPremiumTenantOrB2CTenant" ||
 		(code == "Forbidden" && strings.Contains(strings.ToLower(message), "not licensed"))
-}
-
-// backoff is this request's exponential backoff with jitter.
-func (g *graph) backoff(attempt int) time.Duration {
-	return pace.Backoff{Base: g.retry.BaseDelay, Max: g.retry.MaxDelay}.Delay(attempt, rand.N[time.Duration])
 }
 
 // redactURLError drops the URL (which may carry a skiptoken) from a

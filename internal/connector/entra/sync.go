@@ -36,7 +36,7 @@ type session struct {
 // Collect reads one dataset.
 func (s *session) Collect(ctx context.Context, d connector.Dataset, w connector.DatasetWriter) (connector.Collected, error) {
 	c, g, st, req := s.c, s.g, s.st, s.req
-	stats := &counters{}
+	stats := &pace.Stats{}
 	var got connector.Collected
 	var err error
 	switch d.Key {
@@ -51,7 +51,7 @@ func (s *session) Collect(ctx context.Context, d connector.Dataset, w connector.
 	case DatasetRiskySignIns:
 		got.Fetched, got.Cursor, err = c.collectRiskySignIns(ctx, g, w, stats, st, req)
 	}
-	got.Requests, got.Throttled, got.Retries = int(stats.requests.Load()), int(stats.throttled.Load()), int(stats.retries.Load())
+	got.Requests, got.Throttled, got.Retries = int(stats.Requests.Load()), int(stats.Throttled.Load()), int(stats.Retries.Load())
 	var ge *graphError
 	if errors.As(err, &ge) {
 		// A 403 is data the tenant refuses (licence or permission), not a failed read.
