@@ -12,6 +12,7 @@ import (
 	"github.com/attesthq/attest/db"
 	"github.com/attesthq/attest/db/dbsqlc"
 	"github.com/attesthq/attest/internal/clock"
+	"github.com/attesthq/attest/internal/syncer"
 )
 
 var q = dbsqlc.New()
@@ -59,7 +60,7 @@ func Schedule(ctx context.Context, pool *pgxpool.Pool, client *river.Client[pgx.
 			}
 			params := make([]river.InsertManyParams, len(rows))
 			for i, r := range rows {
-				params[i] = river.InsertManyParams{Args: SyncConnectionArgs{OrgID: r.OrgID, ConnectionID: r.ID, Trigger: "schedule"}}
+				params[i] = river.InsertManyParams{Args: SyncConnectionArgs{OrgID: r.OrgID, ConnectionID: r.ID, Trigger: syncer.TriggerSchedule}}
 			}
 			res, err := client.InsertManyTx(ctx, tx, params)
 			if err != nil {

@@ -1,8 +1,12 @@
 package web
 
 import (
+	"encoding/json"
 	"errors"
+	"maps"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/google/uuid"
@@ -12,6 +16,8 @@ import (
 	"github.com/attesthq/attest/db"
 	"github.com/attesthq/attest/db/dbsqlc"
 	"github.com/attesthq/attest/internal/account"
+	"github.com/attesthq/attest/internal/connection"
+	"github.com/attesthq/attest/internal/connector"
 	"github.com/attesthq/attest/views/components"
 	"github.com/attesthq/attest/views/pages/integrations"
 )
@@ -64,30 +70,33 @@ func (s *Server) renderConnection(c echo.Context, status int, conn dbsqlc.Connec
 	if err != nil {
 		return err
 	}
-	def := s.Connectors.Get(conn.Connector).Definition()
+	cn := s.Connectors.Get(conn.Connector)
+	def := cn.Definition()
 	row := s.connRow(c, conn)
 	base := orgPath(c, "/connections/"+conn.ID.String())
 	view := integrations.ConnectionView{
 		Page: s.page(c, conn.DisplayName, "integrations"), Conn: row,
 		ConnectorName: def.Name, ConnectorURL: orgPath(c, "/integrations/"+def.Key),
-		Scopes: conn.GrantedScopes, CanWrite: account.CanWrite(currentRole(c)),
-		ReauthURL: base + "/reauthorize", AdminConsentURL: base + "/admin-consent", RevokeURL: base + "/revoke",
+		Scopes: conn.GrantedScopes, CanWrite: account.CanWrite(currentRole(c)), RevokeURL: base + "/revoke",
 		Live: live, EvidenceURL: orgPath(c, "/evidence?connection="+conn.ID.String()),
 		ExportURL:   orgPath(c, "/evidence/export?connection="+conn.ID.String()),
-		SettingsURL: base + "/settings", StaleHours: int(staleAfter(conn).Hours()), InactiveDays: int(conn.InactiveDays),
+		SettingsURL: base + "/settings", StaleHours: int(staleAfter(conn).Hours()), Params: paramFields(cn, conn),
 		SettingsError: settingsError, HistoryURL: orgPath(c, "/audit?target=connection:"+conn.ID.String()),
-		Facts: []integrations.Fact{
-			{Label: "Connector", Value: def.Name},
-			{Label: "Cloud", Value: row.Cloud},
-			{Label: "Directory (tenant)", Value: row.Tenant},
-			{Label: "Application (client) ID", Value: settingsClientID(conn)},
-			{Label: "Authorized by", Value: dash(conn.ConsentedBy)},
-			{Label: "Connected", Value: timeText(conn.ConnectedAt)},
-			{Label: "Created", Value: components.Absolute(conn.CreatedAt)},
-		},
+		Provider: def.Provider, Account: def.Account,
+		Facts: append(append([]integrations.Fact{{Label: "Connector", Value: def.Name}}, row.Settings...),
+			integrations.Fact{Label: "Authorized by", Value: dash(conn.ConsentedBy)},
+			integrations.Fact{Label: "Connected", Value: timeText(conn.ConnectedAt)},
+			integrations.Fact{Label: "Created", Value: components.Absolute(conn.CreatedAt)},
+		),
+	}
+	if _, ok := connector.AuthorizerOf(cn); ok && (def.Has(connector.CapabilityReauthorize) || connector.Status(conn.Status) == connector.StatusPending) {
+		view.ReauthURL = base + "/reauthorize"
+	}
+	if _, ok := connector.ConsenterOf(cn); ok {
+		view.ConsentURL = base + "/consent"
 	}
 	checkTitles := map[string]string{}
-	for _, chk := range s.Connectors.Get(conn.Connector).Checks() {
+	for _, chk := range cn.Checks() {
 		checkTitles[chk.Key] = chk.Title
 	}
 	for _, x := range exclusions {
@@ -95,15 +104,27 @@ func (s *Server) renderConnection(c echo.Context, status int, conn dbsqlc.Connec
 			Reason: x.Reason, ExpiresAt: x.ExpiresAt, RevokeURL: base + "/exclusions/" + x.ID.String() + "/revoke"})
 	}
 	for _, h := range history {
-		view.History = append(view.History, integrations.HistoryEntry{At: h.OccurredAt, Actor: h.ActorLabel, Action: h.Action, Detail: strings.TrimPrefix(string(h.Details), "{}")})
+		view.History = append(view.History, integrations.HistoryEntry{At: h.OccurredAt, Actor: h.ActorLabel, Action: h.Action, Detail: historyDetail(h.Details)})
 	}
 	return s.render(c, status, integrations.ConnectionPage(view))
 }
 
-func settingsClientID(conn dbsqlc.Connection) string {
-	var st connectionSettings
-	_ = jsonUnmarshal(conn.Settings, &st)
-	return st.ClientID
+// paramFields are the settings form's fields for the parameters the
+// connection's checks declare, with the checks that read each.
+func paramFields(cn connector.Connector, conn dbsqlc.Connection) []integrations.ParamField {
+	values := connection.ParamsOf(cn, conn)
+	var out []integrations.ParamField
+	for _, p := range connector.DeclaredParams(cn.Checks()) {
+		var users []string
+		for _, chk := range cn.Checks() {
+			if slices.ContainsFunc(chk.Params, func(q connector.Param) bool { return q.Key == p.Key }) {
+				users = append(users, "“"+chk.Title+"”")
+			}
+		}
+		out = append(out, integrations.ParamField{Key: p.Key, Label: p.Label, Hint: p.Hint, Min: p.Min, Max: p.Max,
+			Value: values[p.Key], UsedBy: strings.Join(users, ", ")})
+	}
+	return out
 }
 
 func dash(s string) string {
@@ -111,4 +132,55 @@ func dash(s string) string {
 		return "—"
 	}
 	return s
+}
+
+// historyDetail words an audit row's details as a sentence ("Stale after
+// hours: 6; previous stale after hours: 12."), keys in order.
+func historyDetail(raw []byte) string {
+	var details map[string]any
+	if json.Unmarshal(raw, &details) != nil || len(details) == 0 {
+		return ""
+	}
+	keys := slices.Sorted(maps.Keys(details))
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		parts = append(parts, strings.ReplaceAll(k, "_", " ")+": "+detailValue(details[k]))
+	}
+	s := strings.Join(parts, "; ")
+	return strings.ToUpper(s[:1]) + s[1:] + "."
+}
+
+// detailValue words one detail value.
+func detailValue(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "none"
+	case string:
+		return x
+	case bool:
+		if x {
+			return "yes"
+		}
+		return "no"
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case []any:
+		items := make([]string, 0, len(x))
+		for _, it := range x {
+			items = append(items, detailValue(it))
+		}
+		if len(items) == 0 {
+			return "none"
+		}
+		return strings.Join(items, ", ")
+	case map[string]any:
+		keys := slices.Sorted(maps.Keys(x))
+		items := make([]string, 0, len(keys))
+		for _, k := range keys {
+			items = append(items, strings.ReplaceAll(k, "_", " ")+" "+detailValue(x[k]))
+		}
+		return "(" + strings.Join(items, ", ") + ")"
+	}
+	raw, _ := json.Marshal(v)
+	return string(raw)
 }

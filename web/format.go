@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/json"
 	"strconv"
 	"time"
 
@@ -19,8 +18,6 @@ func timeText(t *time.Time) string {
 	}
 	return components.Absolute(*t)
 }
-
-func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
 
 // uuidParam parses a path parameter as a UUID; anything else is a 404.
 func uuidParam(c echo.Context, name string) (uuid.UUID, error) {

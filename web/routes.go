@@ -70,7 +70,7 @@ func (s *Server) routes() {
 	member.POST("/integrations/:connector/connect", s.connectCreate)
 	member.GET("/connections/:id", s.connectionShow)
 	member.POST("/connections/:id/reauthorize", s.connectionReauthorize)
-	member.POST("/connections/:id/admin-consent", s.connectionAdminConsent)
+	member.POST("/connections/:id/consent", s.connectionConsent)
 	member.POST("/connections/:id/revoke", s.connectionRevoke)
 	member.GET("/connections/:id/live", s.connectionLive)
 	member.POST("/connections/:id/sync", s.connectionSync)

@@ -100,7 +100,8 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opts appOp
 		return nil, err
 	}
 	a := &app{cfg: cfg, log: log, clock: opts.Clock, pool: pool,
-		metrics: metrics.New(metrics.Options{Pool: pool, Clock: opts.Clock, Log: log})}
+		metrics: metrics.New(metrics.Options{Pool: pool, Clock: opts.Clock, Log: log,
+			ConnectionStates: metrics.Labels(connection.Healths)})}
 	callback := func(key string) string { return cfg.URL("/api/integrations/" + key + "/callback") }
 	entraOpts := entra.Options{CustomLoginRoot: cfg.EntraLoginRoot, CustomGraphRoot: cfg.EntraGraphRoot}
 	if cfg.EntraSimulator {

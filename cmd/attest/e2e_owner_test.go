@@ -248,6 +248,8 @@ func (tb *tab) holdsAtPhoneWidth(connPath string) {
 func (tb *tab) revokes(connPath string) {
 	tb.t.Helper()
 	tb.open(connPath)
+	// A healthy connection keeps its actions in the "Manage connection" menu.
+	tb.do(chromedp.Click(chromedp.CSS(`[data-testid="connection-menu"] summary`), chromedp.NodeVisible))
 	confirmed := tb.acceptNextDialog()
 	tb.follow(`[data-testid="revoke"]`)
 	require.Contains(tb.t, <-confirmed, "Evidence and history are kept")

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/attesthq/attest/db/dbsqlc"
+	"github.com/attesthq/attest/internal/connector"
 	"github.com/attesthq/attest/internal/coverage"
 )
 
@@ -64,9 +65,9 @@ func HealthOf(conn dbsqlc.Connection, now time.Time) Health {
 // At is the health at now; HealthNone for a pending or revoked connection.
 func (f HealthFacts) At(now time.Time) Health {
 	switch {
-	case f.DeletedAt != nil || f.Status == StatusPending: // a revoked connection is deleted
+	case f.DeletedAt != nil || connector.Status(f.Status) == connector.StatusPending: // a revoked connection is deleted
 		return HealthNone
-	case f.Status == StatusNeedsReauth:
+	case connector.Status(f.Status) == connector.StatusNeedsReauth:
 		return HealthNeedsReauth
 	case f.Failures > 0:
 		return HealthFailing

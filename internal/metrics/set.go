@@ -21,6 +21,10 @@ type Options struct {
 	Clock clock.Clock
 	// Log receives scrape failures.
 	Log *slog.Logger
+	// ConnectionStates are the connection health words the connections
+	// gauge always reports, zero or not (connection.Healths: this package
+	// sits below the domain packages and imports none of them).
+	ConnectionStates []string
 }
 
 // Set is attest's series on their own registry.

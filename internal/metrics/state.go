@@ -11,7 +11,6 @@ import (
 	"github.com/attesthq/attest/db/dbsqlc"
 	"github.com/attesthq/attest/internal/alert"
 	"github.com/attesthq/attest/internal/clock"
-	"github.com/attesthq/attest/internal/connection"
 )
 
 var q = dbsqlc.New()
@@ -19,15 +18,12 @@ var q = dbsqlc.New()
 // scrapeTimeout bounds the queries one scrape makes.
 const scrapeTimeout = 5 * time.Second
 
-// The label values the state gauges always carry, so a zero is reported as
-// a zero rather than a missing series.
-var (
-	connectionStates = labels(connection.Healths)
-	alertKinds       = labels(alert.ConnectionKinds)
-)
+// alertKinds are the label values the alert gauge always carries, so a
+// zero is reported as a zero rather than a missing series.
+var alertKinds = Labels(alert.ConnectionKinds)
 
-// labels are words as label values.
-func labels[S ~string](words []S) []string {
+// Labels are words as label values.
+func Labels[S ~string](words []S) []string {
 	out := make([]string, len(words))
 	for i, w := range words {
 		out[i] = string(w)
@@ -39,16 +35,17 @@ func labels[S ~string](words []S) []string {
 // health and open alerts (summed over every organization by system_counts),
 // and River's queue depth.
 type stateCollector struct {
-	pool  *pgxpool.Pool
-	clock clock.Clock
-	log   *slog.Logger
+	pool             *pgxpool.Pool
+	clock            clock.Clock
+	log              *slog.Logger
+	connectionStates []string
 
 	connections, alerts, jobs, up *prometheus.Desc
 }
 
 func newStateCollector(o Options) *stateCollector {
 	return &stateCollector{
-		pool: o.Pool, clock: o.Clock, log: o.Log,
+		pool: o.Pool, clock: o.Clock, log: o.Log, connectionStates: o.ConnectionStates,
 		connections: prometheus.NewDesc("attest_connections", "Live connections by health: fresh, awaiting (first sync), stale, needs_reauth, failing.", []string{"state"}, nil),
 		alerts:      prometheus.NewDesc("attest_alerts_open", "Open alerts by kind.", []string{"kind"}, nil),
 		jobs:        prometheus.NewDesc("attest_river_jobs", "Unfinished River jobs (queue depth) by queue and state.", []string{"queue", "state"}, nil),
@@ -85,7 +82,7 @@ func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
 			m[r.Label] = r.N
 		}
 	}
-	c.send(ch, c.connections, connectionStates, series["connections"])
+	c.send(ch, c.connections, c.connectionStates, series["connections"])
 	c.send(ch, c.alerts, alertKinds, series["alerts_open"])
 	for _, r := range depth {
 		ch <- prometheus.MustNewConstMetric(c.jobs, prometheus.GaugeValue, float64(r.Jobs), r.Queue, r.State)

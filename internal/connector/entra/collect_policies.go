@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/attesthq/attest/internal/connector"
+	"github.com/attesthq/attest/internal/connector/pace"
 )
 
 // Conditional-access policy states.
@@ -15,7 +16,7 @@ const (
 )
 
 // collectPolicies reads the conditional-access policies.
-func (c *Connector) collectPolicies(ctx context.Context, g *graph, w connector.DatasetWriter, stats *counters, st *state, req connector.SyncRequest) (int, error) {
+func (c *Connector) collectPolicies(ctx context.Context, g *graph, w connector.DatasetWriter, stats *pace.Stats, st *state, req connector.SyncRequest) (int, error) {
 	url := g.root + "/v1.0/identity/conditionalAccess/policies"
 	fetched := 0
 	var sum CASummary

@@ -4,11 +4,12 @@ import (
 	"context"
 
 	"github.com/attesthq/attest/internal/connector"
+	"github.com/attesthq/attest/internal/connector/pace"
 )
 
 // collectRegistrations reads MFA registration details (enabled users only:
 // the report leaves disabled ones out).
-func (c *Connector) collectRegistrations(ctx context.Context, g *graph, w connector.DatasetWriter, stats *counters, st *state, req connector.SyncRequest) (int, error) {
+func (c *Connector) collectRegistrations(ctx context.Context, g *graph, w connector.DatasetWriter, stats *pace.Stats, st *state, req connector.SyncRequest) (int, error) {
 	url := g.root + "/v1.0/reports/authenticationMethods/userRegistrationDetails"
 	fetched := 0
 	err := list(ctx, g, demandReports, url, stats, func(regs []wireRegistration) error {

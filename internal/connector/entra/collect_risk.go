@@ -7,13 +7,14 @@ import (
 	"time"
 
 	"github.com/attesthq/attest/internal/connector"
+	"github.com/attesthq/attest/internal/connector/pace"
 )
 
 // riskyUserWindow is how long a high-risk user may stay at risk.
 const riskyUserWindow = 7 * 24 * time.Hour
 
 // collectRiskyUsers reads the users ID Protection flagged.
-func (c *Connector) collectRiskyUsers(ctx context.Context, g *graph, w connector.DatasetWriter, stats *counters, st *state, req connector.SyncRequest) (int, error) {
+func (c *Connector) collectRiskyUsers(ctx context.Context, g *graph, w connector.DatasetWriter, stats *pace.Stats, st *state, req connector.SyncRequest) (int, error) {
 	fetched := 0
 	var sum RiskyUserSummary
 	err := list(ctx, g, demandProtection, g.root+"/v1.0/identityProtection/riskyUsers?$top=500", stats, func(users []wireRiskyUser) error {
@@ -70,7 +71,7 @@ const (
 )
 
 // collectRiskySignIns reads at-risk sign-in events since the last window.
-func (c *Connector) collectRiskySignIns(ctx context.Context, g *graph, w connector.DatasetWriter, stats *counters, st *state, req connector.SyncRequest) (int, string, error) {
+func (c *Connector) collectRiskySignIns(ctx context.Context, g *graph, w connector.DatasetWriter, stats *pace.Stats, st *state, req connector.SyncRequest) (int, string, error) {
 	start := req.Now.Add(-firstWindow)
 	if prev, err := time.Parse(time.RFC3339, req.Cursors[DatasetRiskySignIns]); err == nil && prev.After(start) {
 		start = prev.Add(-windowOverlap)
