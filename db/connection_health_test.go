@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/attesthq/attest/internal/connection"
+	"github.com/attesthq/attest/internal/connector"
 	"github.com/attesthq/attest/internal/testdb"
 )
 
@@ -24,17 +25,17 @@ func TestConnectionHealthInSQLIsTheGoRule(t *testing.T) {
 	ago := func(d time.Duration) *time.Time { at := now.Add(-d); return &at }
 	const stale = 6 * time.Hour
 	cases := []connection.HealthFacts{
-		{Status: connection.StatusPending},
-		{Status: connection.StatusRevoked, DeletedAt: ago(time.Minute), ConnectedAt: ago(time.Hour), LastSuccessAt: ago(time.Minute)},
-		{Status: connection.StatusNeedsReauth, ConnectedAt: ago(time.Hour), LastSuccessAt: ago(time.Minute), Failures: 2},
-		{Status: connection.StatusActive, ConnectedAt: ago(time.Hour), LastSuccessAt: ago(time.Minute), Failures: 1},
-		{Status: connection.StatusActive, ConnectedAt: ago(time.Hour)},
-		{Status: connection.StatusActive, ConnectedAt: ago(stale)},
-		{Status: connection.StatusActive, ConnectedAt: ago(stale + time.Second)},
-		{Status: connection.StatusActive},
-		{Status: connection.StatusActive, ConnectedAt: ago(48 * time.Hour), LastSuccessAt: ago(time.Minute)},
-		{Status: connection.StatusActive, ConnectedAt: ago(48 * time.Hour), LastSuccessAt: ago(stale)},
-		{Status: connection.StatusActive, ConnectedAt: ago(48 * time.Hour), LastSuccessAt: ago(stale + time.Second)},
+		{Status: connector.StatusPending},
+		{Status: connector.StatusRevoked, DeletedAt: ago(time.Minute), ConnectedAt: ago(time.Hour), LastSuccessAt: ago(time.Minute)},
+		{Status: connector.StatusNeedsReauth, ConnectedAt: ago(time.Hour), LastSuccessAt: ago(time.Minute), Failures: 2},
+		{Status: connector.StatusActive, ConnectedAt: ago(time.Hour), LastSuccessAt: ago(time.Minute), Failures: 1},
+		{Status: connector.StatusActive, ConnectedAt: ago(time.Hour)},
+		{Status: connector.StatusActive, ConnectedAt: ago(stale)},
+		{Status: connector.StatusActive, ConnectedAt: ago(stale + time.Second)},
+		{Status: connector.StatusActive},
+		{Status: connector.StatusActive, ConnectedAt: ago(48 * time.Hour), LastSuccessAt: ago(time.Minute)},
+		{Status: connector.StatusActive, ConnectedAt: ago(48 * time.Hour), LastSuccessAt: ago(stale)},
+		{Status: connector.StatusActive, ConnectedAt: ago(48 * time.Hour), LastSuccessAt: ago(stale + time.Second)},
 	}
 	seen := map[connection.Health]bool{}
 	for _, f := range cases {

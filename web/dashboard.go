@@ -9,6 +9,7 @@ import (
 
 	"github.com/attesthq/attest/db/dbsqlc"
 	"github.com/attesthq/attest/internal/connection"
+	"github.com/attesthq/attest/internal/connector"
 	"github.com/attesthq/attest/internal/coverage"
 	"github.com/attesthq/attest/views/components"
 	"github.com/attesthq/attest/views/pages/dashboard"
@@ -50,7 +51,7 @@ func (s *Server) dashboardShow(c echo.Context) error {
 	}
 	health := map[connection.Health]int{}
 	for _, conn := range conns {
-		h := connection.HealthFacts{Status: conn.Status, ConnectedAt: conn.ConnectedAt, LastSuccessAt: conn.LastSuccessAt,
+		h := connection.HealthFacts{Status: connector.Status(conn.Status), ConnectedAt: conn.ConnectedAt, LastSuccessAt: conn.LastSuccessAt,
 			Failures: conn.ConsecutiveFailures, StaleAfter: time.Duration(conn.StaleAfterSeconds) * time.Second}.At(now)
 		if h != connection.HealthNone {
 			health[h]++

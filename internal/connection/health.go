@@ -49,7 +49,7 @@ func (h Health) Label() string {
 
 // HealthFacts are what a connection's health depends on.
 type HealthFacts struct {
-	Status                                string
+	Status                                connector.Status
 	DeletedAt, ConnectedAt, LastSuccessAt *time.Time
 	Failures                              int32
 	StaleAfter                            time.Duration
@@ -57,7 +57,7 @@ type HealthFacts struct {
 
 // HealthOf is a connection's health at now.
 func HealthOf(conn dbsqlc.Connection, now time.Time) Health {
-	return HealthFacts{Status: conn.Status, DeletedAt: conn.DeletedAt, ConnectedAt: conn.ConnectedAt,
+	return HealthFacts{Status: connector.Status(conn.Status), DeletedAt: conn.DeletedAt, ConnectedAt: conn.ConnectedAt,
 		LastSuccessAt: conn.LastSuccessAt, Failures: conn.ConsecutiveFailures,
 		StaleAfter: time.Duration(conn.StaleAfterSeconds) * time.Second}.At(now)
 }
@@ -65,9 +65,9 @@ func HealthOf(conn dbsqlc.Connection, now time.Time) Health {
 // At is the health at now; HealthNone for a pending or revoked connection.
 func (f HealthFacts) At(now time.Time) Health {
 	switch {
-	case f.DeletedAt != nil || connector.Status(f.Status) == connector.StatusPending: // a revoked connection is deleted
+	case f.DeletedAt != nil || f.Status == connector.StatusPending: // a revoked connection is deleted
 		return HealthNone
-	case connector.Status(f.Status) == connector.StatusNeedsReauth:
+	case f.Status == connector.StatusNeedsReauth:
 		return HealthNeedsReauth
 	case f.Failures > 0:
 		return HealthFailing
