@@ -135,7 +135,7 @@ func (s *Server) connectionSync(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if conn.Status != "active" {
+	if connector.Status(conn.Status) != connector.StatusActive {
 		return echo.NewHTTPError(http.StatusConflict, "Only an active connection can sync; re-authorize it first.")
 	}
 	var queued bool
