@@ -3,12 +3,16 @@ package github
 import (
 	"context"
 	"crypto/rsa"
+	"encoding/json"
 	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/attesthq/attest/internal/clock"
+	"github.com/attesthq/attest/internal/connector"
 	"github.com/attesthq/attest/internal/githubsim"
 	"github.com/attesthq/attest/internal/secret"
 )
@@ -76,3 +80,109 @@ func (e *env) session(t testing.TB) *Session {
 
 // secretPEM is a key as the PEM secret the connection stores.
 func secretPEM(k *rsa.PrivateKey) secret.String { return secret.New(string(githubsim.PEM(k))) }
+
+// memWriter keeps what a dataset wrote.
+type memWriter struct {
+	mu       sync.Mutex
+	records  map[string][]connector.Record
+	finished map[string]bool
+}
+
+func newMemWriter() *memWriter {
+	return &memWriter{records: map[string][]connector.Record{}, finished: map[string]bool{}}
+}
+
+type datasetWriter struct {
+	m       *memWriter
+	dataset string
+}
+
+func (w datasetWriter) Put(_ context.Context, recs []connector.Record) error {
+	w.m.mu.Lock()
+	defer w.m.mu.Unlock()
+	w.m.records[w.dataset] = append(w.m.records[w.dataset], recs...)
+	return nil
+}
+
+func (w datasetWriter) Finish(context.Context) error {
+	w.m.mu.Lock()
+	defer w.m.mu.Unlock()
+	w.m.finished[w.dataset] = true
+	return nil
+}
+
+func (m *memWriter) writer(dataset string) connector.DatasetWriter {
+	return datasetWriter{m: m, dataset: dataset}
+}
+
+// kind returns the payloads of one kind, decoded into T.
+func kind[T any](t testing.TB, m *memWriter, k string) []T {
+	t.Helper()
+	var out []T
+	for _, recs := range m.records {
+		for _, r := range recs {
+			if r.Kind == k {
+				var v T
+				require.NoError(t, json.Unmarshal(r.Payload, &v))
+				out = append(out, v)
+			}
+		}
+	}
+	return out
+}
+
+// collect runs one collection against the environment.
+func (e *env) collect(t testing.TB, s *Session) (Snapshot, *memWriter) {
+	t.Helper()
+	w := newMemWriter()
+	snap := s.Collect(t.Context(), CollectRequest{Writer: w.writer, Now: e.clock.Now()})
+	return snap, w
+}
+
+// memCache is an in-memory ETag cache.
+type memCache struct {
+	mu      sync.Mutex
+	entries map[string]cacheEntry
+}
+
+type cacheEntry struct {
+	etag, link string
+	body       []byte
+}
+
+func (c *memCache) Get(u string) (string, []byte, string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[u]
+	return e.etag, e.body, e.link, ok
+}
+
+func (c *memCache) Put(u, etag string, body []byte, link string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries == nil {
+		c.entries = map[string]cacheEntry{}
+	}
+	c.entries[u] = cacheEntry{etag: etag, body: body, link: link}
+}
+
+// result finds a check's result.
+func result(t testing.TB, results []connector.CheckResult, key string) connector.CheckResult {
+	t.Helper()
+	for _, r := range results {
+		if r.Key == key {
+			return r
+		}
+	}
+	t.Fatalf("no result for %s", key)
+	return connector.CheckResult{}
+}
+
+// subjectKeys lists the failing subjects' keys.
+func subjectKeys(r connector.CheckResult) []string {
+	var out []string
+	for _, s := range r.Failing {
+		out = append(out, s.Key)
+	}
+	return out
+}
