@@ -9,64 +9,34 @@ import (
 	"github.com/attesthq/attest/internal/connector"
 )
 
-// Evaluate runs every check on what the sync read. A check whose datasets
-// were not all read is unknown: a read error is never a pass. Failing
-// subjects are keyed so that exclusions work as for Entra: a repository by
-// its full name (a sandbox), an account by its login (a bot). Details state
-// dates, never a count of days, so they change only when the subject does.
-func Evaluate(snap Snapshot, params map[string]int, now time.Time) []connector.CheckResult {
-	out := make([]connector.CheckResult, 0, len(checks))
-	for _, c := range checks {
-		if reason, missing := unread(c.Check, snap.Results); missing {
-			out = append(out, connector.CheckResult{Key: c.Key, Status: connector.CheckUnknown, Reason: reason})
-			continue
-		}
-		var res connector.CheckResult
-		switch c.Key {
-		case CheckOrgRequires2FA:
-			res = CheckTwoFactor(snap.Org)
-		case CheckNoOutsideAdmins:
-			res = CheckOutsideAdmins(snap.Outside)
-		case CheckReviewRequired:
-			res = CheckReviews(snap.Repositories, snap.Rules, snap.RepositorySelection)
-		case CheckNoForcePushDelete:
-			res = CheckForcePushAndDeletion(snap.Repositories, snap.Rules, snap.RepositorySelection)
-		case CheckAlertsResolved:
-			res = CheckAlerts(snap.Alerts, maxOpenDays(params), now)
-		}
-		res.Key = c.Key
-		slices.SortFunc(res.Failing, func(a, b connector.Subject) int { return strings.Compare(a.Key, b.Key) })
-		out = append(out, res)
+// Evaluate runs one check on what the session read. The platform calls it
+// only when every dataset the check reads was read this sync: a read error
+// is never a pass. Failing subjects are keyed so that exclusions work as for
+// Entra: a repository by its full name (a sandbox), an account by its login
+// (a bot). Details state dates, never a count of days, so they change only
+// when the subject does.
+func (s *Session) Evaluate(chk connector.Check) connector.CheckResult {
+	s.mu.Lock()
+	snap := s.snap
+	s.mu.Unlock()
+	switch chk.Key {
+	case CheckOrgRequires2FA:
+		return CheckTwoFactor(snap.Org)
+	case CheckNoOutsideAdmins:
+		return CheckOutsideAdmins(snap.Outside)
+	case CheckReviewRequired:
+		return CheckReviews(snap.Repositories, snap.Rules, snap.RepositorySelection)
+	case CheckNoForcePushDelete:
+		return CheckForcePushAndDeletion(snap.Repositories, snap.Rules, snap.RepositorySelection)
+	case CheckAlertsResolved:
+		return CheckAlerts(snap.Alerts, s.params.Get(paramMaxOpenDays), s.now)
 	}
-	return out
-}
-
-// unread explains the first dataset of c this sync did not read.
-func unread(c connector.Check, results map[string]connector.DatasetResult) (string, bool) {
-	for _, key := range c.Datasets {
-		r, ok := results[key]
-		if ok && r.Status == connector.DatasetOK {
-			continue
-		}
-		title := key
-		for _, d := range datasets {
-			if d.Key == key {
-				title = d.Title
-			}
-		}
-		switch r.ErrorClass {
-		case connector.ErrorConfiguration:
-			return title + " could not be read (a permission the App lacks, or configuration): " + r.Error, true
-		case "":
-			return title + " was not read this sync.", true
-		}
-		return title + " could not be read this sync: " + r.Error, true
-	}
-	return "", false
+	return connector.CheckResult{Status: connector.CheckUnknown, Reason: "attest does not know this check."}
 }
 
 // verdict turns failing subjects into a result.
 func verdict(total int, failing []connector.Subject, pass, fail string) connector.CheckResult {
+	slices.SortFunc(failing, func(a, b connector.Subject) int { return strings.Compare(a.Key, b.Key) })
 	if len(failing) == 0 {
 		return connector.CheckResult{Status: connector.CheckPass, Total: total, Reason: pass}
 	}

@@ -137,8 +137,24 @@ func (c *client) getJSON(ctx context.Context, target string, out any) (string, e
 
 // retryAfter counts a retry and pauses d before it.
 func (c *client) retryAfter(ctx context.Context, d time.Duration) error {
-	c.stats.Retries++
+	c.count(ctx, func(s *Stats) { s.Retries++ })
 	return c.pause(ctx, d)
+}
+
+// statsKey carries a dataset's own counters in a context.
+type statsKey struct{}
+
+// withStats makes the requests sent with ctx count in st too.
+func withStats(ctx context.Context, st *Stats) context.Context {
+	return context.WithValue(ctx, statsKey{}, st)
+}
+
+// count updates the client's counters and those of ctx's dataset.
+func (c *client) count(ctx context.Context, f func(*Stats)) {
+	f(&c.stats)
+	if st, ok := ctx.Value(statsKey{}).(*Stats); ok {
+		f(st)
+	}
 }
 
 // do sends one request, pausing for the primary budget and retrying
@@ -167,7 +183,7 @@ func (c *client) do(ctx context.Context, method, target string, body []byte) (re
 		}
 		switch {
 		case resp.throttled():
-			c.stats.Throttled++
+			c.count(ctx, func(s *Stats) { s.Throttled++ })
 			if attempt >= c.retry.Attempts {
 				return response{}, fmt.Errorf("%w: %w", ErrThrottled, resp.apiError(method, u))
 			}
@@ -184,7 +200,7 @@ func (c *client) do(ctx context.Context, method, target string, body []byte) (re
 			}
 		case resp.status == http.StatusUnauthorized && c.unauthorized != nil && !renewed:
 			renewed = true
-			c.stats.Retries++
+			c.count(ctx, func(s *Stats) { s.Retries++ })
 			c.unauthorized()
 		case resp.status == http.StatusNotModified:
 			return resp.cached, nil
@@ -259,7 +275,7 @@ func (c *client) send(ctx context.Context, method string, u *url.URL, body []byt
 			cached = response{status: http.StatusOK, body: cbody, next: nextLink(link)}
 		}
 	}
-	c.stats.Requests++
+	c.count(ctx, func(s *Stats) { s.Requests++ })
 	resp, err := c.http.Do(req)
 	if err != nil {
 		return attempt{}, fmt.Errorf("github: %s %s: %w", method, u.Path, redact(err))
@@ -273,7 +289,7 @@ func (c *client) send(ctx context.Context, method string, u *url.URL, body []byt
 	a := attempt{status: resp.StatusCode, header: resp.Header, body: raw, cached: cached}
 	switch {
 	case resp.StatusCode == http.StatusNotModified && etag != "":
-		c.stats.NotModified++
+		c.count(ctx, func(s *Stats) { s.NotModified++ })
 	case resp.StatusCode == http.StatusNotModified:
 		a.status = http.StatusBadGateway // a 304 to a request that sent no ETag
 	case resp.StatusCode == http.StatusOK && method == http.MethodGet && c.cache != nil && resp.Header.Get("ETag") != "":
@@ -337,7 +353,7 @@ func (c *client) pause(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return nil
 	}
-	c.stats.Paused += d
+	c.count(ctx, func(s *Stats) { s.Paused += d })
 	return c.clock.SleepUntil(ctx, c.clock.Now().Add(d))
 }
 

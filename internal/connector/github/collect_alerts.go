@@ -11,14 +11,15 @@ import (
 
 // collectAlerts reads the organization's open Dependabot alerts, following
 // the cursor links (the endpoint refuses page numbers).
-func collectAlerts(ctx context.Context, s *Session, snap *Snapshot, req CollectRequest) ([]connector.Record, error) {
+func collectAlerts(ctx context.Context, s *Session) ([]connector.Record, error) {
 	list, err := allPages[alertWire](ctx, s.api, s.orgPath("/dependabot/alerts?state=open&per_page=100"))
 	if err != nil {
 		return nil, err
 	}
-	limit := maxOpenDays(req.Params)
+	limit := s.params.Get(paramMaxOpenDays)
 	var rs records
 	sum := DependabotSummary{LimitDays: limit}
+	alerts := []DependabotAlert{}
 	for _, w := range list {
 		if w.State != "open" {
 			continue
@@ -44,27 +45,18 @@ func collectAlerts(ctx context.Context, s *Session, snap *Snapshot, req CollectR
 		case "low":
 			sum.Low++
 		}
-		if overLimit(a, limit, req.Now) {
+		if overLimit(a, limit, s.now) {
 			sum.CriticalOrHighOverLimit++
 		}
-		snap.Alerts = append(snap.Alerts, a)
+		alerts = append(alerts, a)
 		key := a.Repository + "#" + strconv.Itoa(a.Number)
-		rs.add(KindDependabotAlert, key, key+" "+a.Package, req.Now, a)
+		rs.add(KindDependabotAlert, key, key+" "+a.Package, s.now, a)
 	}
-	rs.add(KindDependabotSummary, "summary", "Dependabot alerts", req.Now, sum)
+	rs.add(KindDependabotSummary, "summary", "Dependabot alerts", s.now, sum)
+	s.mu.Lock()
+	s.snap.Alerts = alerts
+	s.mu.Unlock()
 	return rs.result()
-}
-
-// maxOpenDays is the alert check's day limit from the parameters.
-func maxOpenDays(params map[string]int) int {
-	for _, c := range checks {
-		for _, p := range c.Params {
-			if p.Key == ParamMaxOpenDays {
-				return p.value(params)
-			}
-		}
-	}
-	return 0
 }
 
 // overLimit reports a critical or high alert open longer than limit days.

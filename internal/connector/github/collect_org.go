@@ -14,30 +14,43 @@ func (s *Session) orgPath(suffix string) string {
 	return "/orgs/" + url.PathEscape(s.settings.Org) + suffix
 }
 
-// collectOrgSettings reads GET /orgs/{org}. Fields GitHub does not show the
-// App stay nil: unknown, not false.
-func collectOrgSettings(ctx context.Context, s *Session, snap *Snapshot, req CollectRequest) ([]connector.Record, error) {
-	var w orgWire
-	if _, err := s.api.getJSON(ctx, s.orgPath(""), &w); err != nil {
+// orgSettings reads GET /orgs/{org} once per session. Fields GitHub does
+// not show the App stay nil: unknown, not false.
+func (s *Session) orgSettings(ctx context.Context) (OrgSettings, error) {
+	return s.org.get(func() (OrgSettings, error) {
+		var w orgWire
+		if _, err := s.api.getJSON(ctx, s.orgPath(""), &w); err != nil {
+			return OrgSettings{}, err
+		}
+		o := OrgSettings{Login: pgtext.Clean(w.Login), ID: w.ID, TwoFactorRequired: w.TwoFactorRequirementEnabled,
+			DefaultRepositoryPermission: w.DefaultRepositoryPermission, MembersCanCreateRepositories: w.MembersCanCreateRepositories,
+			MembersCanCreatePublicRepositories: w.MembersCanCreatePublicRepositories, MembersCanCreatePrivateRepositories: w.MembersCanCreatePrivateRepositories,
+			MembersCanDeleteRepositories: w.MembersCanDeleteRepositories, MembersCanChangeRepoVisibility: w.MembersCanChangeRepoVisibility,
+			MembersCanInviteOutsideCollaborators: w.MembersCanInviteOutsideCollaborators}
+		if w.Plan != nil {
+			o.Plan = w.Plan.Name
+		}
+		return o, nil
+	})
+}
+
+// collectOrgSettings is the organization's settings, one record.
+func collectOrgSettings(ctx context.Context, s *Session) ([]connector.Record, error) {
+	o, err := s.orgSettings(ctx)
+	if err != nil {
 		return nil, err
 	}
-	o := OrgSettings{Login: pgtext.Clean(w.Login), ID: w.ID, TwoFactorRequired: w.TwoFactorRequirementEnabled,
-		DefaultRepositoryPermission: w.DefaultRepositoryPermission, MembersCanCreateRepositories: w.MembersCanCreateRepositories,
-		MembersCanCreatePublicRepositories: w.MembersCanCreatePublicRepositories, MembersCanCreatePrivateRepositories: w.MembersCanCreatePrivateRepositories,
-		MembersCanDeleteRepositories: w.MembersCanDeleteRepositories, MembersCanChangeRepoVisibility: w.MembersCanChangeRepoVisibility,
-		MembersCanInviteOutsideCollaborators: w.MembersCanInviteOutsideCollaborators}
-	if w.Plan != nil {
-		o.Plan = w.Plan.Name
-	}
-	snap.Org = &o
+	s.mu.Lock()
+	s.snap.Org = &o
+	s.mu.Unlock()
 	var rs records
-	rs.add(KindOrgSettings, o.Login, o.Login, req.Now, o)
+	rs.add(KindOrgSettings, o.Login, o.Login, s.now, o)
 	return rs.result()
 }
 
 // collectMembers reads the owners (role=admin) and every member: the list
 // carries no role, so the two calls make it.
-func collectMembers(ctx context.Context, s *Session, snap *Snapshot, req CollectRequest) ([]connector.Record, error) {
+func collectMembers(ctx context.Context, s *Session) ([]connector.Record, error) {
 	owners, err := allPages[userWire](ctx, s.api, s.orgPath("/members?role=admin&per_page=100"))
 	if err != nil {
 		return nil, err
@@ -62,33 +75,50 @@ func collectMembers(ctx context.Context, s *Session, snap *Snapshot, req Collect
 			sum.Bots++
 		}
 		sum.Total++
-		snap.Members = append(snap.Members, m)
-		rs.add(KindMember, m.Login, m.Login, req.Now, m)
+		rs.add(KindMember, m.Login, m.Login, s.now, m)
 	}
-	rs.add(KindMembersSummary, "summary", "Members", req.Now, sum)
+	rs.add(KindMembersSummary, "summary", "Members", s.now, sum)
 	return rs.result()
 }
 
-// collectRepositories reads every repository the installation sees, and
-// the installation's repository selection.
-func collectRepositories(ctx context.Context, s *Session, snap *Snapshot, req CollectRequest) ([]connector.Record, error) {
-	var inst installationReposWire
-	if _, err := s.api.getJSON(ctx, "/installation/repositories?per_page=1", &inst); err != nil {
-		return nil, err
-	}
-	list, err := allPages[repoWire](ctx, s.api, s.orgPath("/repos?type=all&per_page=100"))
+// repositories reads, once per session, every repository the installation
+// sees and the installation's repository selection.
+func (s *Session) repositories(ctx context.Context) (repoList, error) {
+	return s.repos.get(func() (repoList, error) {
+		var inst installationReposWire
+		if _, err := s.api.getJSON(ctx, "/installation/repositories?per_page=1", &inst); err != nil {
+			return repoList{}, err
+		}
+		list, err := allPages[repoWire](ctx, s.api, s.orgPath("/repos?type=all&per_page=100"))
+		if err != nil {
+			return repoList{}, err
+		}
+		out := repoList{selection: inst.RepositorySelection}
+		for _, w := range list {
+			r := Repository{ID: w.ID, FullName: pgtext.Clean(w.FullName), Visibility: w.Visibility, Archived: w.Archived, Fork: w.Fork,
+				DefaultBranch: pgtext.Clean(w.DefaultBranch), CreatedAt: stamp(w.CreatedAt), LastPush: day(w.PushedAt)}
+			if r.Visibility == "" && w.Private {
+				r.Visibility = "private"
+			}
+			out.repos = append(out.repos, r)
+		}
+		slices.SortFunc(out.repos, func(a, b Repository) int { return strings.Compare(a.FullName, b.FullName) })
+		return out, nil
+	})
+}
+
+// collectRepositories is the repository inventory and its summary.
+func collectRepositories(ctx context.Context, s *Session) ([]connector.Record, error) {
+	list, err := s.repositories(ctx)
 	if err != nil {
 		return nil, err
 	}
-	snap.RepositorySelection = inst.RepositorySelection
-	sum := RepositoriesSummary{RepositorySelection: inst.RepositorySelection}
+	s.mu.Lock()
+	s.snap.Repositories, s.snap.RepositorySelection = list.repos, list.selection
+	s.mu.Unlock()
+	sum := RepositoriesSummary{RepositorySelection: list.selection}
 	var rs records
-	for _, w := range list {
-		r := Repository{ID: w.ID, FullName: pgtext.Clean(w.FullName), Visibility: w.Visibility, Archived: w.Archived, Fork: w.Fork,
-			DefaultBranch: pgtext.Clean(w.DefaultBranch), CreatedAt: stamp(w.CreatedAt), LastPush: day(w.PushedAt)}
-		if r.Visibility == "" && w.Private {
-			r.Visibility = "private"
-		}
+	for _, r := range list.repos {
 		sum.Total++
 		if r.Archived {
 			sum.Archived++
@@ -103,10 +133,8 @@ func collectRepositories(ctx context.Context, s *Session, snap *Snapshot, req Co
 		default:
 			sum.Private++
 		}
-		snap.Repositories = append(snap.Repositories, r)
-		rs.add(KindRepository, r.FullName, r.FullName, req.Now, r)
+		rs.add(KindRepository, r.FullName, r.FullName, s.now, r)
 	}
-	slices.SortFunc(snap.Repositories, func(a, b Repository) int { return strings.Compare(a.FullName, b.FullName) })
-	rs.add(KindRepositoriesSummary, "summary", "Repositories", req.Now, sum)
+	rs.add(KindRepositoriesSummary, "summary", "Repositories", s.now, sum)
 	return rs.result()
 }

@@ -20,16 +20,6 @@ func repoPath(fullName, suffix string) string {
 	return "/repos/" + url.PathEscape(owner) + "/" + url.PathEscape(name) + suffix
 }
 
-// needRepositories fails a dataset that works per repository when this
-// sync could not read the repositories.
-func needRepositories(snap *Snapshot) error {
-	r := snap.Results[DatasetRepositories]
-	if r.Status == connector.DatasetOK {
-		return nil
-	}
-	return &connector.SyncError{Class: r.ErrorClass, Err: errors.New("github: the repositories could not be read: " + r.Error)}
-}
-
 // permissionRank orders the repository roles, strongest first.
 var permissionRank = []string{"admin", "maintain", "push", "triage", "pull"}
 
@@ -45,17 +35,18 @@ func strongest(c collaboratorWire) string {
 
 // collectOutsideCollaborators lists outside collaborators, then (when there
 // are any) each repository's outside collaborators with their permission.
-func collectOutsideCollaborators(ctx context.Context, s *Session, snap *Snapshot, req CollectRequest) ([]connector.Record, error) {
+func collectOutsideCollaborators(ctx context.Context, s *Session) ([]connector.Record, error) {
 	list, err := allPages[userWire](ctx, s.api, s.orgPath("/outside_collaborators?per_page=100"))
 	if err != nil {
 		return nil, err
 	}
 	access := map[int64][]RepoAccess{}
 	if len(list) > 0 {
-		if err := needRepositories(snap); err != nil {
+		repos, err := s.repositories(ctx)
+		if err != nil {
 			return nil, err
 		}
-		for _, r := range snap.Repositories {
+		for _, r := range repos.repos {
 			cols, err := allPages[collaboratorWire](ctx, s.api, repoPath(r.FullName, "/collaborators?affiliation=outside&per_page=100"))
 			if err != nil {
 				return nil, fmt.Errorf("github: collaborators of %s: %w", r.FullName, err)
@@ -67,6 +58,7 @@ func collectOutsideCollaborators(ctx context.Context, s *Session, snap *Snapshot
 	}
 	var rs records
 	var sum OutsideCollaboratorsSummary
+	outside := []OutsideCollaborator{}
 	for _, u := range list {
 		o := OutsideCollaborator{Login: pgtext.Clean(u.Login), ID: u.ID, Type: u.Type, Repositories: access[u.ID], AdminOn: []string{}}
 		if o.Repositories == nil {
@@ -82,30 +74,34 @@ func collectOutsideCollaborators(ctx context.Context, s *Session, snap *Snapshot
 		if len(o.AdminOn) > 0 {
 			sum.WithAdmin++
 		}
-		snap.Outside = append(snap.Outside, o)
-		rs.add(KindOutsideCollaborator, o.Login, o.Login, req.Now, o)
+		outside = append(outside, o)
+		rs.add(KindOutsideCollaborator, o.Login, o.Login, s.now, o)
 	}
-	rs.add(KindOutsideCollaboratorsSummary, "summary", "Outside collaborators", req.Now, sum)
+	rs.add(KindOutsideCollaboratorsSummary, "summary", "Outside collaborators", s.now, sum)
+	s.mu.Lock()
+	s.snap.Outside = outside
+	s.mu.Unlock()
 	return rs.result()
 }
 
 // collectBranchRules reads the effective rules of every active
 // repository's default branch.
-func collectBranchRules(ctx context.Context, s *Session, snap *Snapshot, req CollectRequest) ([]connector.Record, error) {
-	if err := needRepositories(snap); err != nil {
+func collectBranchRules(ctx context.Context, s *Session) ([]connector.Record, error) {
+	repos, err := s.repositories(ctx)
+	if err != nil {
 		return nil, err
 	}
-	plan := ""
-	if snap.Org != nil {
-		plan = snap.Org.Plan
-	}
+	// The plan explains a refusal; without it (not visible, or the
+	// settings unreadable) the refusal's own message still does.
+	org, _ := s.orgSettings(ctx)
 	var rs records
 	var sum BranchRulesSummary
-	for _, r := range snap.Repositories {
+	rules := []BranchRules{}
+	for _, r := range repos.repos {
 		if !r.Active() {
 			continue
 		}
-		br, err := s.branchRules(ctx, r, plan)
+		br, err := s.branchRules(ctx, r, org.Plan)
 		if err != nil {
 			return nil, fmt.Errorf("github: rules of %s: %w", r.FullName, err)
 		}
@@ -124,10 +120,13 @@ func collectBranchRules(ctx context.Context, s *Session, snap *Snapshot, req Col
 				sum.BlockingDeletion++
 			}
 		}
-		snap.Rules = append(snap.Rules, br)
-		rs.add(KindBranchRules, br.Repository, br.Repository+" @ "+br.Branch, req.Now, br)
+		rules = append(rules, br)
+		rs.add(KindBranchRules, br.Repository, br.Repository+" @ "+br.Branch, s.now, br)
 	}
-	rs.add(KindBranchRulesSummary, "summary", "Default-branch rules", req.Now, sum)
+	rs.add(KindBranchRulesSummary, "summary", "Default-branch rules", s.now, sum)
+	s.mu.Lock()
+	s.snap.Rules = rules
+	s.mu.Unlock()
 	return rs.result()
 }
 

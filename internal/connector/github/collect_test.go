@@ -12,11 +12,10 @@ import (
 func TestCollectReadsTheDemoOrganizationAndEvaluatesTheFiveChecks(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, githubsim.Options{})
-	s := e.session(t)
-	require.NoError(t, s.Authenticate(t.Context()))
-	snap, w := e.collect(t, s)
+	r := e.run(t, e.session(t))
+	r.requireAllRead(t)
+	w := r.w
 	for _, d := range datasets {
-		require.Equal(t, connector.DatasetOK, snap.Results[d.Key].Status, "%s: %s", d.Key, snap.Results[d.Key].Error)
 		require.True(t, w.finished[d.Key], d.Key)
 	}
 
@@ -51,30 +50,38 @@ func TestCollectReadsTheDemoOrganizationAndEvaluatesTheFiveChecks(t *testing.T) 
 	require.Equal(t, []DependabotSummary{{Open: 4, Critical: 2, High: 1, Medium: 1, CriticalOrHighOverLimit: 2, LimitDays: 30}},
 		kind[DependabotSummary](t, w, KindDependabotSummary))
 
-	results := Evaluate(snap, nil, e.clock.Now())
-	require.Equal(t, connector.CheckPass, result(t, results, CheckOrgRequires2FA).Status)
-	require.Equal(t, []string{"ext-contractor"}, subjectKeys(result(t, results, CheckNoOutsideAdmins)))
+	require.Equal(t, connector.CheckPass, result(t, r.checks, CheckOrgRequires2FA).Status)
+	require.Equal(t, []string{"ext-contractor"}, subjectKeys(result(t, r.checks, CheckNoOutsideAdmins)))
 	require.Equal(t, []string{"acme-sim/docs", "acme-sim/infra", "acme-sim/release-tools", "acme-sim/sandbox"},
-		subjectKeys(result(t, results, CheckReviewRequired)))
-	require.Equal(t, []string{"acme-sim/docs", "acme-sim/infra", "acme-sim/sandbox"}, subjectKeys(result(t, results, CheckNoForcePushDelete)))
-	require.Equal(t, []string{"acme-sim/api", "acme-sim/sandbox"}, subjectKeys(result(t, results, CheckAlertsResolved)))
+		subjectKeys(result(t, r.checks, CheckReviewRequired)))
+	require.Equal(t, []string{"acme-sim/docs", "acme-sim/infra", "acme-sim/sandbox"}, subjectKeys(result(t, r.checks, CheckNoForcePushDelete)))
+	require.Equal(t, []string{"acme-sim/api", "acme-sim/sandbox"}, subjectKeys(result(t, r.checks, CheckAlertsResolved)))
+}
+
+func TestTheAlertLimitIsTheCheckParameter(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, githubsim.Options{})
+	s, err := e.open(t, Params{ParamMaxOpenDays: 42}, nil)
+	require.NoError(t, err)
+	r := e.run(t, s)
+	require.Equal(t, []string{"acme-sim/api"}, subjectKeys(result(t, r.checks, CheckAlertsResolved)), "the sandbox's 40-day alert is within 42 days")
+	require.Equal(t, 42, kind[DependabotSummary](t, r.w, KindDependabotSummary)[0].LimitDays)
 }
 
 func TestFreePlanRefusalIsRecordedAsNotAvailableNotAsAReadFailure(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, githubsim.Options{})
 	e.sim.SetPlan(githubsim.PlanFree)
-	s := e.session(t)
-	snap, w := e.collect(t, s)
-	require.Equal(t, connector.DatasetOK, snap.Results[DatasetBranchRules].Status, snap.Results[DatasetBranchRules].Error)
-	rules := rulesByRepo(kind[BranchRules](t, w, KindBranchRules))
+	r := e.run(t, e.session(t))
+	require.Equal(t, connector.DatasetOK, r.datasets[DatasetBranchRules].Status, r.datasets[DatasetBranchRules].Error)
+	rules := rulesByRepo(kind[BranchRules](t, r.w, KindBranchRules))
 	require.Equal(t, RulesNotOnPlan, rules["acme-sim/api"].Status)
 	require.Equal(t, "free", rules["acme-sim/api"].Plan)
 	require.Zero(t, rules["acme-sim/api"].RequiredApprovals, "nothing of what the plan refuses is assumed")
 	require.Equal(t, RulesRead, rules["acme-sim/docs"].Status, "a public repository is protected on Free")
-	require.Equal(t, []BranchRulesSummary{{Repositories: 6, NotAvailableOnPlan: 5}}, kind[BranchRulesSummary](t, w, KindBranchRulesSummary))
+	require.Equal(t, []BranchRulesSummary{{Repositories: 6, NotAvailableOnPlan: 5}}, kind[BranchRulesSummary](t, r.w, KindBranchRulesSummary))
 
-	res := result(t, Evaluate(snap, nil, e.clock.Now()), CheckReviewRequired)
+	res := result(t, r.checks, CheckReviewRequired)
 	require.Equal(t, connector.CheckFail, res.Status)
 	require.Len(t, res.Failing, 6)
 	require.Equal(t, "main: branch protection is not available on this plan (free) for a private repository", res.Failing[0].Detail)
@@ -87,52 +94,52 @@ func TestInvisibleOrganizationSettingsAreUnknownNotFalse(t *testing.T) {
 	delete(perms, "organization_administration")
 	delete(perms, "organization_plan")
 	e.sim.SetPermissions(githubsim.DefaultInstallationID, perms)
-	snap, w := e.collect(t, e.session(t))
-	require.Equal(t, connector.DatasetOK, snap.Results[DatasetOrgSettings].Status)
-	raw := w.records[DatasetOrgSettings][0].Payload
+	r := e.run(t, e.session(t))
+	require.Equal(t, connector.DatasetOK, r.datasets[DatasetOrgSettings].Status)
+	raw := r.w.records[DatasetOrgSettings][0].Payload
 	require.Contains(t, string(raw), `"two_factor_required":null`)
 	require.Contains(t, string(raw), `"members_can_create_public_repositories":null`)
-	res := result(t, Evaluate(snap, nil, e.clock.Now()), CheckOrgRequires2FA)
+	res := result(t, r.checks, CheckOrgRequires2FA)
 	require.Equal(t, connector.CheckUnknown, res.Status)
 	require.Contains(t, res.Reason, "Organization administration")
 }
 
-func TestAMissingPermissionMakesItsChecksUnknown(t *testing.T) {
+func TestAMissingPermissionMakesTheDatasetUnavailable(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, githubsim.Options{})
 	perms := githubsim.Permissions()
 	delete(perms, "vulnerability_alerts")
 	e.sim.SetPermissions(githubsim.DefaultInstallationID, perms)
-	snap, _ := e.collect(t, e.session(t))
-	r := snap.Results[DatasetDependabotAlerts]
-	require.Equal(t, connector.DatasetUnavailable, r.Status)
-	require.Equal(t, connector.ErrorConfiguration, r.ErrorClass)
-	require.Contains(t, r.Error, "vulnerability_alerts=read", "the permission GitHub names is reported")
-	res := result(t, Evaluate(snap, nil, e.clock.Now()), CheckAlertsResolved)
-	require.Equal(t, connector.CheckUnknown, res.Status)
+	r := e.run(t, e.session(t))
+	d := r.datasets[DatasetDependabotAlerts]
+	require.Equal(t, connector.DatasetUnavailable, d.Status)
+	require.Equal(t, connector.ErrorConfiguration, d.ErrorClass)
+	require.Contains(t, d.Error, "vulnerability_alerts=read", "the permission GitHub names is reported")
+	require.Equal(t, connector.CheckUnknown, result(t, r.checks, CheckAlertsResolved).Status)
+	require.Equal(t, connector.DatasetOK, r.datasets[DatasetMembers].Status, "the other datasets are read")
 }
 
 func TestSelectedRepositoriesAreReportedAsPartialCoverage(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, githubsim.Options{})
 	e.settings.InstallationID = e.sim.Install(githubsim.DefaultAppID, "selected", "api", "web")
-	snap, w := e.collect(t, e.session(t))
-	require.Equal(t, "selected", snap.RepositorySelection)
-	require.Len(t, kind[Repository](t, w, KindRepository), 2)
-	res := result(t, Evaluate(snap, nil, e.clock.Now()), CheckReviewRequired)
+	r := e.run(t, e.session(t))
+	require.Len(t, kind[Repository](t, r.w, KindRepository), 2)
+	require.Equal(t, "selected", kind[RepositoriesSummary](t, r.w, KindRepositoriesSummary)[0].RepositorySelection)
+	res := result(t, r.checks, CheckReviewRequired)
 	require.Equal(t, connector.CheckPass, res.Status)
 	require.Contains(t, res.Reason, "only the repositories selected")
 }
 
-func TestUninstallMidSyncStopsTheSyncAsNeedsReauthorization(t *testing.T) {
+func TestUninstallMidSyncFailsEveryDatasetAsNeedsReauthorization(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, githubsim.Options{})
 	s := e.session(t)
-	require.NoError(t, s.Authenticate(t.Context()))
 	e.sim.Uninstall(githubsim.DefaultInstallationID)
-	snap, _ := e.collect(t, s)
+	r := e.run(t, s)
 	for _, d := range datasets {
-		require.Equal(t, connector.ErrorNeedsReauth, snap.Results[d.Key].ErrorClass, d.Key)
+		require.Equal(t, connector.ErrorNeedsReauth, r.datasets[d.Key].ErrorClass, d.Key)
 	}
-	require.Equal(t, 1, e.sim.Requests()["GET /orgs/{org}"], "after the refusal nothing more is asked")
+	require.Equal(t, 2, e.sim.Requests()["POST /app/installations/{id}/access_tokens"],
+		"Open's token, then one refused renewal: no other dataset asks again")
 }

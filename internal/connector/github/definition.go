@@ -77,8 +77,13 @@ var checks = []CheckSpec{
 	{Check: connector.Check{Key: CheckAlertsResolved, Title: "No critical or high Dependabot alert stays open too long", Criteria: []string{"CC7.1"},
 		Datasets:    []string{DatasetDependabotAlerts},
 		Description: "No critical or high Dependabot alert has been open longer than the check's limit (30 days unless changed)."},
-		Params: []Param{{Key: ParamMaxOpenDays, Label: "Days an alert may stay open", Default: 30, Min: 1, Max: 365}}},
+		Params: []Param{paramMaxOpenDays}},
 }
+
+// paramMaxOpenDays is how many days a critical or high alert may stay
+// open: the alert check's limit, also counted in the alert summary.
+var paramMaxOpenDays = Param{Key: ParamMaxOpenDays, Label: "Critical and high alerts may stay open (days)",
+	Hint: "A critical or high Dependabot alert open longer fails the check.", Default: 30, Min: 1, Max: 365}
 
 // definition is the connector's description, the single source for pages.
 var definition = connector.Definition{

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rsa"
 	"encoding/json"
+	"errors"
 	"net/http/httptest"
 	"sync"
 	"testing"
@@ -68,13 +69,24 @@ func newEnv(t testing.TB, opts githubsim.Options) *env {
 			AppID: githubsim.DefaultAppID, InstallationID: githubsim.DefaultInstallationID}}
 }
 
-// session opens an installation session against the simulator.
+// connector is the connector on the environment's clock.
+func (e *env) connector() *Connector {
+	return &Connector{HTTP: e.srv.Client(), Clock: e.clock, Retry: DefaultRetry}
+}
+
+// open opens a sync session as the platform would.
+func (e *env) open(t testing.TB, params Params, cache Cache) (*Session, error) {
+	t.Helper()
+	raw, err := json.Marshal(e.settings)
+	require.NoError(t, err)
+	return e.connector().Open(t.Context(), OpenRequest{Settings: raw, PrivateKey: e.key, Params: params, Now: e.clock.Now(), Cache: cache})
+}
+
+// session opens a session that must authenticate.
 func (e *env) session(t testing.TB) *Session {
 	t.Helper()
-	s, err := Open(e.srv.Client(), e.settings, e.key, e.clock, DefaultRetry)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, err := e.open(t, nil, nil)
+	require.NoError(t, err)
 	return s
 }
 
@@ -131,12 +143,71 @@ func kind[T any](t testing.TB, m *memWriter, k string) []T {
 	return out
 }
 
-// collect runs one collection against the environment.
-func (e *env) collect(t testing.TB, s *Session) (Snapshot, *memWriter) {
+// run is one sync as the platform runs it (connector.Run on the platform
+// branch): every dataset collected concurrently into its writer, each
+// finished when read, and the checks evaluated only when their datasets
+// were all read.
+type run struct {
+	datasets map[string]connector.DatasetResult
+	checks   []connector.CheckResult
+	w        *memWriter
+}
+
+func (e *env) run(t testing.TB, s *Session) run {
 	t.Helper()
-	w := newMemWriter()
-	snap := s.Collect(t.Context(), CollectRequest{Writer: w.writer, Now: e.clock.Now()})
-	return snap, w
+	out := run{datasets: map[string]connector.DatasetResult{}, w: newMemWriter()}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for _, d := range datasets {
+		wg.Go(func() {
+			w := out.w.writer(d.Key)
+			got, err := s.Collect(t.Context(), d, w)
+			if err == nil {
+				err = w.Finish(t.Context())
+			}
+			r := connector.DatasetResult{Dataset: d.Key, Status: connector.DatasetOK, Fetched: got.Fetched,
+				Requests: got.Requests, Throttled: got.Throttled, Retries: got.Retries}
+			var de *DatasetError
+			var se *connector.SyncError
+			switch {
+			case err == nil:
+			case errors.As(err, &de):
+				r.Status, r.ErrorClass, r.Error = connector.DatasetFailed, de.Class, err.Error()
+				if de.Unavailable {
+					r.Status = connector.DatasetUnavailable
+				}
+			case errors.As(err, &se):
+				r.Status, r.ErrorClass, r.Error = connector.DatasetFailed, se.Class, err.Error()
+			default:
+				r.Status, r.ErrorClass, r.Error = connector.DatasetFailed, connector.ErrorTransient, err.Error()
+			}
+			mu.Lock()
+			out.datasets[d.Key] = r
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	for _, chk := range (&Connector{}).Checks() {
+		read := true
+		for _, d := range chk.Datasets {
+			read = read && out.datasets[d].Status == connector.DatasetOK
+		}
+		res := connector.CheckResult{Status: connector.CheckUnknown, Reason: "not read"}
+		if read {
+			res = s.Evaluate(chk)
+		}
+		res.Key = chk.Key
+		out.checks = append(out.checks, res)
+	}
+	return out
+}
+
+// requireAllRead fails unless every dataset was read.
+func (r run) requireAllRead(t testing.TB) {
+	t.Helper()
+	for _, d := range datasets {
+		require.Equal(t, connector.DatasetOK, r.datasets[d.Key].Status, "%s: %s", d.Key, r.datasets[d.Key].Error)
+	}
 }
 
 // memCache is an in-memory ETag cache.

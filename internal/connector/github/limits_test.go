@@ -21,10 +21,9 @@ func TestBothPaginationsAreFollowedAcrossPagesToTheGroundTruth(t *testing.T) {
 		}
 	}
 	e := newEnv(t, githubsim.Options{Org: org})
-	snap, w := e.collect(t, e.session(t))
-	for _, d := range datasets {
-		require.Equal(t, connector.DatasetOK, snap.Results[d.Key].Status, "%s: %s", d.Key, snap.Results[d.Key].Error)
-	}
+	r := e.run(t, e.session(t))
+	r.requireAllRead(t)
+	w := r.w
 	require.Len(t, kind[Repository](t, w, KindRepository), 250)
 	require.Len(t, kind[Member](t, w, KindMember), 156)
 	require.Len(t, kind[DependabotAlert](t, w, KindDependabotAlert), open)
@@ -43,10 +42,7 @@ func TestTheClientPausesUntilTheResetWhenThePrimaryBudgetIsSpent(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, githubsim.Options{RateLimit: 10})
 	s := e.session(t)
-	snap, _ := e.collect(t, s)
-	for _, d := range datasets {
-		require.Equal(t, connector.DatasetOK, snap.Results[d.Key].Status, "%s: %s", d.Key, snap.Results[d.Key].Error)
-	}
+	e.run(t, s).requireAllRead(t)
 	require.Zero(t, s.Stats().Throttled, "the client never asked past the budget")
 	pauses := e.clock.pauses()
 	require.NotEmpty(t, pauses)
@@ -74,7 +70,6 @@ func TestSecondaryLimitsAreHonouredAsDocumented(t *testing.T) {
 			t.Parallel()
 			e := newEnv(t, githubsim.Options{})
 			s := e.session(t)
-			require.NoError(t, s.Authenticate(t.Context()))
 			e.sim.Throttle(tc.fault)
 			login, err := orgLogin(t.Context(), s)
 			require.NoError(t, err)
@@ -85,34 +80,32 @@ func TestSecondaryLimitsAreHonouredAsDocumented(t *testing.T) {
 	}
 }
 
-func TestPersistentThrottlingFailsTheDatasetAsThrottledAndItsChecksUnknown(t *testing.T) {
+func TestPersistentThrottlingGivesUpAsThrottledAndTheNextSyncReadsAgain(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, githubsim.Options{})
 	s := e.session(t)
-	require.NoError(t, s.Authenticate(t.Context()))
 	e.sim.Throttle(githubsim.Throttle{Status: http.StatusTooManyRequests, RetryAfter: time.Second, Times: DefaultRetry.Attempts})
-	snap, _ := e.collect(t, s)
-	r := snap.Results[DatasetOrgSettings]
-	require.Equal(t, connector.DatasetFailed, r.Status)
-	require.Equal(t, connector.ErrorThrottled, r.ErrorClass)
-	require.Equal(t, DefaultRetry.Attempts, r.Throttled)
-	require.Equal(t, connector.DatasetOK, snap.Results[DatasetMembers].Status, "the next dataset reads again")
-	require.Equal(t, connector.CheckUnknown, result(t, Evaluate(snap, nil, e.clock.Now()), CheckOrgRequires2FA).Status)
+	_, err := orgLogin(t.Context(), s)
+	require.ErrorIs(t, err, ErrThrottled)
+	require.Equal(t, connector.ErrorThrottled, Class(err))
+	require.Equal(t, DefaultRetry.Attempts, s.Stats().Throttled)
+	r := e.run(t, s)
+	r.requireAllRead(t)
 }
 
 func TestAnUnchangedResyncCostsNoPrimaryBudgetThroughConditionalRequests(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, githubsim.Options{})
 	cache := &memCache{}
-	first := e.session(t)
-	first.SetCache(cache)
-	e.collect(t, first)
+	first, err := e.open(t, nil, cache)
+	require.NoError(t, err)
+	e.run(t, first).requireAllRead(t)
 	_, usedFirst, _ := e.sim.RateLimit(githubsim.DefaultInstallationID)
 	require.Equal(t, first.Stats().Requests, usedFirst)
 
-	second := e.session(t)
-	second.SetCache(cache)
-	snap, w := e.collect(t, second)
+	second, err := e.open(t, nil, cache)
+	require.NoError(t, err)
+	r := e.run(t, second)
 	_, usedAfter, _ := e.sim.RateLimit(githubsim.DefaultInstallationID)
 	// GitHub sends no ETag with a 404: the four active repositories without
 	// classic protection (web, docs, sandbox, release-tools) are asked
@@ -120,15 +113,15 @@ func TestAnUnchangedResyncCostsNoPrimaryBudgetThroughConditionalRequests(t *test
 	const unprotected = 4
 	require.Equal(t, usedFirst+unprotected, usedAfter)
 	require.Equal(t, second.Stats().Requests-unprotected, second.Stats().NotModified)
-	require.Equal(t, connector.DatasetOK, snap.Results[DatasetBranchRules].Status)
-	require.Len(t, kind[Repository](t, w, KindRepository), 7, "a 304 reuses the stored answer")
+	r.requireAllRead(t)
+	require.Len(t, kind[Repository](t, r.w, KindRepository), 7, "a 304 reuses the stored answer")
 
 	e.sim.Edit(func(o *githubsim.Org) { o.Repos[0].Protection = nil })
-	third := e.session(t)
-	third.SetCache(cache)
-	snap, _ = e.collect(t, third)
+	third, err := e.open(t, nil, cache)
+	require.NoError(t, err)
+	r = e.run(t, third)
 	require.Equal(t, third.Stats().Requests-unprotected-1, third.Stats().NotModified, "only the changed answer is paid for")
-	require.Contains(t, subjectKeys(result(t, Evaluate(snap, nil, e.clock.Now()), CheckReviewRequired)), "acme-sim/api")
+	require.Contains(t, subjectKeys(result(t, r.checks, CheckReviewRequired)), "acme-sim/api")
 }
 
 func TestALinkOutsideTheAPIRootIsRefused(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/attesthq/attest/internal/connector"
 	"github.com/attesthq/attest/internal/secret"
 )
 
@@ -56,14 +57,23 @@ type tokenSource struct {
 	mu      sync.Mutex
 	current installationToken
 	minted  int
+	// refused is GitHub's refusal of the App (uninstalled, suspended, key
+	// revoked): it is final for the session, so it is not asked again.
+	refused error
 }
 
 // header returns "token X" with a token valid for at least refreshBefore.
 func (t *tokenSource) header(ctx context.Context) (string, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.refused != nil {
+		return "", t.refused
+	}
 	if t.current.Token.IsZero() || !t.clock.Now().Add(refreshBefore).Before(t.current.ExpiresAt) {
 		tok, err := t.app.mint(ctx, t.installation)
+		if connector.IsNeedsReauth(err) {
+			t.refused = err
+		}
 		if err != nil {
 			return "", err
 		}

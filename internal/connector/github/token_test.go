@@ -63,6 +63,7 @@ func TestInstallationTokenIsRenewedAMinuteBeforeItExpires(t *testing.T) {
 	e := newEnv(t, githubsim.Options{})
 	s := e.session(t)
 	ctx := t.Context()
+	require.Equal(t, 1, s.tokens.minted, "Open mints the sync's token")
 	_, err := orgLogin(ctx, s)
 	require.NoError(t, err)
 	require.Equal(t, 1, s.tokens.minted)
@@ -86,7 +87,6 @@ func TestARefusedTokenIsRenewedOnce(t *testing.T) {
 	e := newEnv(t, githubsim.Options{})
 	s := e.session(t)
 	ctx := t.Context()
-	require.NoError(t, s.Authenticate(ctx))
 	// The token expired without the source noticing (its expiry was
 	// misread): GitHub answers 401 and the client renews it once.
 	s.tokens.current.ExpiresAt = e.clock.Now().Add(10 * time.Hour)
@@ -101,7 +101,7 @@ func TestUninstalledAppNeedsReauthorization(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, githubsim.Options{})
 	e.sim.Uninstall(githubsim.DefaultInstallationID)
-	err := e.session(t).Authenticate(t.Context())
+	_, err := e.open(t, nil, nil)
 	require.True(t, connector.IsNeedsReauth(err), "%v", err)
 	require.Contains(t, err.Error(), "not installed")
 }
@@ -122,7 +122,7 @@ func TestSuspendedInstallationNeedsReauthorization(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, githubsim.Options{})
 	e.sim.Suspend(githubsim.DefaultInstallationID)
-	err := e.session(t).Authenticate(t.Context())
+	_, err := e.open(t, nil, nil)
 	require.True(t, connector.IsNeedsReauth(err), "%v", err)
 	require.Contains(t, err.Error(), "suspended")
 }
@@ -135,7 +135,7 @@ func TestAKeyGitHubDoesNotKnowNeedsReauthorization(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.key = secretPEM(other)
-	err = e.session(t).Authenticate(t.Context())
+	_, err = e.open(t, nil, nil)
 	require.True(t, connector.IsNeedsReauth(err), "%v", err)
 	require.Contains(t, err.Error(), "refused the App's key")
 }
