@@ -166,6 +166,6 @@ func CheckAlerts(alerts []DependabotAlert, maxDays int, now time.Time) connector
 		failing = append(failing, connector.Subject{Key: repo, Label: repo, Detail: strings.Join(list, "; ")})
 	}
 	res := verdict(len(alerts), failing, fmt.Sprintf("No critical or high alert has been open longer than %d days.", maxDays),
-		"%d repositories have critical or high alerts open longer than "+fmt.Sprint(maxDays)+" days (of %d open alerts).")
+		"Repositories with a critical or high alert open longer than "+fmt.Sprint(maxDays)+" days: %d (of %d open alerts).")
 	return res
 }
