@@ -27,6 +27,11 @@ import (
 //	CheckSpec            -> connector.Check with Params
 //	OpenRequest          -> connector.SyncRequest{Settings, Credentials{Secret: the PEM}, Params, Now}
 //	AuthKind, RateLimits -> Definition.AuthKind (connector.AuthAppInstallation), Definition.Limits
+//	Display, Item        -> connector.Display, connector.Item
+//	CompleteInstallation -> Authorizer.Exchange: Grant{Settings: c.Settings,
+//	                        ConsentedBy: c.Installation.AccountLogin,
+//	                        Scopes: c.Installation.GrantedPermissions(),
+//	                        MissingScopes: c.Installation.MissingPermissions}
 
 // Param is a number a check declares that a connection may change.
 type Param struct {
@@ -74,6 +79,19 @@ type DatasetError struct {
 func (e *DatasetError) Error() string { return e.Err.Error() }
 
 func (e *DatasetError) Unwrap() error { return e.Err }
+
+// Item is one label/value pair a page shows about a connection's settings.
+type Item struct {
+	Label string
+	Value string
+}
+
+// Display is how the connector shows a connection's settings.
+type Display struct {
+	Summary string
+	Column  Item
+	Details []Item
+}
 
 // AuthKind is how the connector authenticates: the customer's App
 // installation, with a private key and short-lived installation tokens.

@@ -35,6 +35,11 @@ type Settings struct {
 	AppSlug string `json:"app_slug,omitempty"`
 	// InstallationID is the verified installation on Org.
 	InstallationID int64 `json:"installation_id"`
+	// AccountID is the organization's account id, stable across renames,
+	// as the verified installation named it.
+	AccountID int64 `json:"account_id,omitempty"`
+	// RepositorySelection is the installation's: "selected" is partial.
+	RepositorySelection string `json:"repository_selection,omitempty"`
 }
 
 // ParseSettings decodes and validates settings, filling the github.com roots
