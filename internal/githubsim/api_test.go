@@ -232,3 +232,24 @@ func TestFreePlanRefusesPrivateRepositoryProtection(t *testing.T) {
 	a = b.do(t, http.MethodGet, "/repos/acme-sim/release-tools/rules/branches/release%2Fv2", tok, nil)
 	require.Equal(t, http.StatusForbidden, a.status, "an escaped branch name reaches the branch")
 }
+
+func TestAnEndpointAdmits900RequestsAMinute(t *testing.T) {
+	t.Parallel()
+	b := newBench(t, githubsim.Options{})
+	tok := b.token(t)
+	for i := range 900 {
+		if i%300 == 0 {
+			b.clock.Advance(10 * time.Second)
+		}
+		require.Equal(t, http.StatusOK, b.do(t, http.MethodGet, "/orgs/acme-sim", tok, nil).status, "request %d", i+1)
+	}
+	require.Equal(t, http.StatusOK, b.do(t, http.MethodGet, "/orgs/acme-sim/members", tok, nil).status, "another endpoint has its own points")
+	a := b.do(t, http.MethodGet, "/orgs/acme-sim", tok, nil)
+	require.Equal(t, http.StatusForbidden, a.status)
+	require.Contains(t, a.message(t), "secondary rate limit")
+	require.Equal(t, "40", a.header.Get("Retry-After"), "the first 300 came 20 s ago and leave the window 60 s after they came")
+	_, used, _ := b.sim.RateLimit(githubsim.DefaultInstallationID)
+	require.Equal(t, 901, used, "the refused request is not charged to the primary budget")
+	b.clock.Advance(40 * time.Second)
+	require.Equal(t, http.StatusOK, b.do(t, http.MethodGet, "/orgs/acme-sim", tok, nil).status)
+}

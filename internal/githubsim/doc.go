@@ -58,9 +58,10 @@
 // repository and per user above 20, at most 12,500; 15,000 on
 // PlanEnterprise (Options.RateLimit overrides it). Past it, 403 "API rate
 // limit exceeded" with remaining 0. A GET answered 304 (If-None-Match naming
-// the ETag) does not count. The secondary limit of 900 requests a minute per
-// endpoint answers 403 with retry-after; Simulator.Throttle injects the
-// other documented shapes (403 or 429, with retry-after, with
+// the ETag) does not count; App JWT requests are not counted at all. The
+// secondary limit of 900 requests a minute per endpoint answers 403 with
+// retry-after, and is not charged to the primary budget; Simulator.Throttle
+// injects the other documented shapes (403 or 429, with retry-after, with
 // x-ratelimit-reset, or with neither).
 //
 // # Pagination

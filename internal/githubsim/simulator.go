@@ -2,6 +2,7 @@ package githubsim
 
 import (
 	"log/slog"
+	"maps"
 	"net/http"
 	"strings"
 	"sync"
@@ -109,11 +110,7 @@ func (s *Simulator) WebRoot(origin string) string { return strings.TrimSuffix(or
 func (s *Simulator) Requests() map[string]int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make(map[string]int, len(s.requests))
-	for k, v := range s.requests {
-		out[k] = v
-	}
-	return out
+	return maps.Clone(s.requests)
 }
 
 // origin is the request's own scheme and host.
