@@ -171,7 +171,13 @@ func (c *client) do(ctx context.Context, method, target string, body []byte) (re
 		if err := c.waitForBudget(ctx); err != nil {
 			return response{}, err
 		}
-		resp, err := c.send(ctx, method, u, body)
+		// A credential GitHub refuses is final: not retried like a
+		// network failure.
+		auth, err := c.auth(ctx)
+		if err != nil {
+			return response{}, err
+		}
+		resp, err := c.send(ctx, method, u, body, auth)
 		if err != nil {
 			if ctx.Err() != nil || attempt >= c.retry.Attempts {
 				return response{}, err
@@ -212,8 +218,8 @@ func (c *client) do(ctx context.Context, method, target string, body []byte) (re
 	}
 }
 
-// attempt is one answer as received.
-type attempt struct {
+// answer is one answer as received.
+type answer struct {
 	status int
 	header http.Header
 	body   []byte
@@ -222,7 +228,7 @@ type attempt struct {
 
 // throttled reports a rate-limit refusal: any 429, and a 403 that says so
 // (remaining 0, a retry-after, or the message).
-func (a attempt) throttled() bool {
+func (a answer) throttled() bool {
 	if a.status == http.StatusTooManyRequests {
 		return true
 	}
@@ -230,7 +236,7 @@ func (a attempt) throttled() bool {
 		bytes.Contains(bytes.ToLower(a.body), []byte("rate limit")))
 }
 
-func (a attempt) apiError(method string, u *url.URL) *APIError {
+func (a answer) apiError(method string, u *url.URL) *APIError {
 	var body struct {
 		Message string `json:"message"`
 	}
@@ -239,20 +245,17 @@ func (a attempt) apiError(method string, u *url.URL) *APIError {
 		AcceptedPermissions: a.header.Get("X-Accepted-Github-Permissions")}
 }
 
-// send makes one HTTP exchange with the required headers and, for a GET
-// with a cached answer, If-None-Match.
-func (c *client) send(ctx context.Context, method string, u *url.URL, body []byte) (attempt, error) {
+// send makes one HTTP exchange with the required headers, auth as the
+// Authorization (none when empty) and, for a GET with a cached answer,
+// If-None-Match.
+func (c *client) send(ctx context.Context, method string, u *url.URL, body []byte, auth string) (answer, error) {
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, u.String(), rd)
 	if err != nil {
-		return attempt{}, fmt.Errorf("github: request: %w", err)
-	}
-	auth, err := c.auth(ctx)
-	if err != nil {
-		return attempt{}, err
+		return answer{}, fmt.Errorf("github: request: %w", err)
 	}
 	h := req.Header
 	h.Set("Accept", acceptJSON)
@@ -278,15 +281,15 @@ func (c *client) send(ctx context.Context, method string, u *url.URL, body []byt
 	c.count(ctx, func(s *Stats) { s.Requests++ })
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return attempt{}, fmt.Errorf("github: %s %s: %w", method, u.Path, redact(err))
+		return answer{}, fmt.Errorf("github: %s %s: %w", method, u.Path, redact(err))
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {
-		return attempt{}, fmt.Errorf("github: %s %s: read answer: %w", method, u.Path, err)
+		return answer{}, fmt.Errorf("github: %s %s: read answer: %w", method, u.Path, err)
 	}
 	c.readBudget(resp.Header)
-	a := attempt{status: resp.StatusCode, header: resp.Header, body: raw, cached: cached}
+	a := answer{status: resp.StatusCode, header: resp.Header, body: raw, cached: cached}
 	switch {
 	case resp.StatusCode == http.StatusNotModified && etag != "":
 		c.count(ctx, func(s *Stats) { s.NotModified++ })

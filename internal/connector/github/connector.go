@@ -76,8 +76,10 @@ type DatasetError struct {
 	Err         error
 }
 
+// Error is the underlying error's message.
 func (e *DatasetError) Error() string { return e.Err.Error() }
 
+// Unwrap returns the underlying error.
 func (e *DatasetError) Unwrap() error { return e.Err }
 
 // Item is one label/value pair a page shows about a connection's settings.

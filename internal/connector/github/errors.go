@@ -28,6 +28,8 @@ type APIError struct {
 	AcceptedPermissions string
 }
 
+// Error names the request, the status, GitHub's message and the permission
+// GitHub says the endpoint needs.
 func (e *APIError) Error() string {
 	s := fmt.Sprintf("%s %s: HTTP %d", e.Method, e.Endpoint, e.Status)
 	if e.Message != "" {

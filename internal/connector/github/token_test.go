@@ -116,6 +116,7 @@ func TestUninstallDuringASyncNeedsReauthorization(t *testing.T) {
 	_, err = orgLogin(t.Context(), s)
 	require.True(t, connector.IsNeedsReauth(err), "the revoked token's 401 leads to a refused renewal: %v", err)
 	require.Equal(t, connector.ErrorNeedsReauth, Class(err))
+	require.Empty(t, e.clock.pauses(), "a refusal is final, not retried like a network failure")
 }
 
 func TestSuspendedInstallationNeedsReauthorization(t *testing.T) {
