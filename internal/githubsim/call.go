@@ -16,6 +16,9 @@ var apiVersions = map[string]bool{"2022-11-28": true, "2026-03-10": true}
 
 const defaultAPIVersion = "2022-11-28"
 
+// acceptJSON is the recommended Accept header.
+const acceptJSON = "application/vnd.github+json"
+
 // maxConcurrent is the documented secondary limit on concurrent requests.
 const maxConcurrent = 100
 
@@ -63,6 +66,9 @@ func (s *Simulator) begin(w http.ResponseWriter, r *http.Request) *call {
 	s.mu.Lock()
 	c := &call{s: s, w: w, r: r, now: s.now(), pattern: r.Method + " " + strings.TrimPrefix(r.Pattern, r.Method+" "+s.api)}
 	s.requests[c.pattern]++
+	if r.Header.Get("Accept") != acceptJSON {
+		s.withoutAccept++
+	}
 	return c
 }
 

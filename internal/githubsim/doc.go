@@ -35,8 +35,11 @@
 //
 // A request without User-Agent is refused (403). X-GitHub-Api-Version may be
 // absent (2022-11-28 is served) or 2022-11-28 or 2026-03-10; any other is
-// 400. The answer names the version in X-GitHub-Api-Version-Selected. More
-// than 100 concurrent requests meet the secondary limit.
+// 400. The answer names the version in X-GitHub-Api-Version-Selected.
+// Accept: application/vnd.github+json is recommended, not required: GitHub
+// answers JSON without it, and so does the simulator, which counts such
+// requests (RequestsWithoutAccept). More than 100 concurrent requests meet
+// the secondary limit.
 //
 // App JWTs must use the Bearer scheme, alg RS256 and be signed by the key of
 // the App that iss names (App ID, as a number or string, or client ID); iat

@@ -35,7 +35,9 @@ type Simulator struct {
 	endpoints map[string]*minuteWindow
 	throttles []Throttle
 	requests  map[string]int
-	nextID    int64
+	// withoutAccept counts API requests without the recommended Accept.
+	withoutAccept int
+	nextID        int64
 }
 
 // New builds a Simulator with its organization, its App and the App's
@@ -111,6 +113,15 @@ func (s *Simulator) Requests() map[string]int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return maps.Clone(s.requests)
+}
+
+// RequestsWithoutAccept counts API requests that did not send the
+// recommended Accept: application/vnd.github+json. GitHub serves them
+// anyway; a conformance run expects none.
+func (s *Simulator) RequestsWithoutAccept() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.withoutAccept
 }
 
 // origin is the request's own scheme and host.

@@ -61,7 +61,7 @@ func (c *Connector) CompleteInstallation(ctx context.Context, settings json.RawM
 	if err != nil || id <= 0 {
 		return Completion{}, errors.New("github: the callback carries no installation")
 	}
-	inst, err := Verifier{HTTP: c.HTTP, Clock: c.Clock}.Verify(ctx, s, privateKey, id)
+	inst, err := Verifier{HTTP: c.HTTP, Clock: c.clock()}.Verify(ctx, s, privateKey, id)
 	if err != nil {
 		return Completion{}, err
 	}

@@ -56,6 +56,7 @@ func TestCollectReadsTheDemoOrganizationAndEvaluatesTheFiveChecks(t *testing.T) 
 		subjectKeys(result(t, r.checks, CheckReviewRequired)))
 	require.Equal(t, []string{"acme-sim/docs", "acme-sim/infra", "acme-sim/sandbox"}, subjectKeys(result(t, r.checks, CheckNoForcePushDelete)))
 	require.Equal(t, []string{"acme-sim/api", "acme-sim/sandbox"}, subjectKeys(result(t, r.checks, CheckAlertsResolved)))
+	require.Zero(t, e.sim.RequestsWithoutAccept(), "every request sends the recommended Accept")
 }
 
 func TestTheAlertLimitIsTheCheckParameter(t *testing.T) {

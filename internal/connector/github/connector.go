@@ -143,6 +143,22 @@ func New(hc *http.Client) *Connector {
 	return &Connector{HTTP: hc, Clock: RealClock{}, Retry: DefaultRetry}
 }
 
+// clock is the connector's clock, the wall clock by default.
+func (c *Connector) clock() Clock {
+	if c.Clock == nil {
+		return RealClock{}
+	}
+	return c.Clock
+}
+
+// retry is the connector's retry policy, the documented one by default.
+func (c *Connector) retry() Retry {
+	if c.Retry.Attempts < 1 {
+		return DefaultRetry
+	}
+	return c.Retry
+}
+
 // Definition describes the connector for every page.
 func (c *Connector) Definition() connector.Definition { return definition }
 
@@ -170,7 +186,7 @@ func (c *Connector) Open(ctx context.Context, req OpenRequest) (*Session, error)
 		return nil, &connector.SyncError{Class: connector.ErrorConfiguration, Err: err,
 			Problem: connector.Problem{Title: "The connection's settings are incomplete", Class: connector.ClassConfiguration}}
 	}
-	sess, err := newSession(c.HTTP, s, req.PrivateKey, c.Clock, c.Retry)
+	sess, err := newSession(c.HTTP, s, req.PrivateKey, c.clock(), c.retry())
 	if err != nil {
 		return nil, &connector.SyncError{Class: connector.ErrorConfiguration, Err: err,
 			Problem: connector.Problem{Title: "The GitHub App's private key or installation is missing", Class: connector.ClassConfiguration}}

@@ -49,7 +49,8 @@ type installationWire struct {
 	} `json:"account"`
 }
 
-// Verifier checks installations with the App JWT.
+// Verifier checks installations with the App JWT. A nil Clock is the
+// wall clock.
 type Verifier struct {
 	HTTP  *http.Client
 	Clock Clock
@@ -69,7 +70,11 @@ func (v Verifier) Verify(ctx context.Context, s Settings, key secret.String, id 
 	if err != nil {
 		return Installation{}, err
 	}
-	a := newApp(v.HTTP, s, k, v.Clock, DefaultRetry)
+	clk := v.Clock
+	if clk == nil {
+		clk = RealClock{}
+	}
+	a := newApp(v.HTTP, s, k, clk, DefaultRetry)
 	var inst installationWire
 	if _, err := a.api.getJSON(ctx, "/app/installations/"+strconv.FormatInt(id, 10), &inst); err != nil {
 		return Installation{}, fmt.Errorf("github: verify installation: %w", authFailure(err))
