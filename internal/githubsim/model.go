@@ -63,8 +63,10 @@ type Repo struct {
 	ID   int64
 	Name string
 	// Visibility is public, private or internal.
-	Visibility    string
-	Archived      bool
+	Visibility string
+	Archived   bool
+	// Disabled is a repository GitHub disabled (billing, terms of service).
+	Disabled      bool
 	Fork          bool
 	DefaultBranch string
 	CreatedAt     time.Time

@@ -24,7 +24,7 @@ type repoJSON struct {
 func (s *Simulator) repoJSON(r *Repo) repoJSON {
 	return repoJSON{ID: r.ID, Name: r.Name, FullName: s.org.Login + "/" + r.Name,
 		Owner:   accountJSON{Login: s.org.Login, ID: s.org.ID, Type: "Organization"},
-		Private: r.Visibility != "public", Visibility: r.Visibility, Archived: r.Archived, Fork: r.Fork,
+		Private: r.Visibility != "public", Visibility: r.Visibility, Archived: r.Archived, Disabled: r.Disabled, Fork: r.Fork,
 		DefaultBranch: r.DefaultBranch, CreatedAt: stamp(r.CreatedAt), PushedAt: stamp(r.PushedAt)}
 }
 

@@ -67,6 +67,7 @@ func TestCheckBranchRules(t *testing.T) {
 		{FullName: "o/free", DefaultBranch: "main", Visibility: "private"},
 		{FullName: "o/unread", DefaultBranch: "main", Visibility: "private"},
 		{FullName: "o/archived", DefaultBranch: "main", Archived: true},
+		{FullName: "o/disabled", DefaultBranch: "main", Disabled: true},
 	}
 	rules := []BranchRules{
 		{Repository: "o/reviewed", Status: RulesRead, RequiredApprovals: 1, ForcePushBlocked: true, DeletionBlocked: true},
@@ -75,7 +76,7 @@ func TestCheckBranchRules(t *testing.T) {
 	}
 	reviews := CheckReviews(repos, rules, "all")
 	require.Equal(t, connector.CheckFail, reviews.Status)
-	require.Equal(t, 4, reviews.Total, "archived repositories are not counted")
+	require.Equal(t, 4, reviews.Total, "archived and disabled repositories are not counted")
 	require.Equal(t, []string{"o/free", "o/open", "o/unread"}, subjectKeys(reviews))
 	require.Equal(t, "main: branch protection is not available on this plan (free) for a private repository", reviews.Failing[0].Detail)
 	require.Equal(t, "main: no approving review required", reviews.Failing[1].Detail)

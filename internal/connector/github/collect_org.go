@@ -95,7 +95,7 @@ func (s *Session) repositories(ctx context.Context) (repoList, error) {
 		}
 		out := repoList{selection: inst.RepositorySelection}
 		for _, w := range list {
-			r := Repository{ID: w.ID, FullName: pgtext.Clean(w.FullName), Visibility: w.Visibility, Archived: w.Archived, Fork: w.Fork,
+			r := Repository{ID: w.ID, FullName: pgtext.Clean(w.FullName), Visibility: w.Visibility, Archived: w.Archived, Disabled: w.Disabled, Fork: w.Fork,
 				DefaultBranch: pgtext.Clean(w.DefaultBranch), CreatedAt: stamp(w.CreatedAt), LastPush: day(w.PushedAt)}
 			if r.Visibility == "" && w.Private {
 				r.Visibility = "private"
@@ -120,9 +120,12 @@ func collectRepositories(ctx context.Context, s *Session) ([]connector.Record, e
 	var rs records
 	for _, r := range list.repos {
 		sum.Total++
-		if r.Archived {
+		switch {
+		case r.Archived:
 			sum.Archived++
-		} else {
+		case r.Disabled:
+			sum.Disabled++
+		default:
 			sum.Active++
 		}
 		switch r.Visibility {

@@ -59,6 +59,17 @@ func TestCollectReadsTheDemoOrganizationAndEvaluatesTheFiveChecks(t *testing.T) 
 	require.Zero(t, e.sim.RequestsWithoutAccept(), "every request sends the recommended Accept")
 }
 
+func TestADisabledRepositoryIsInventoriedButNotHeldToTheRules(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, githubsim.Options{})
+	e.sim.Edit(func(o *githubsim.Org) { o.Repos[3].Disabled = true }) // docs
+	r := e.run(t, e.session(t))
+	r.requireAllRead(t)
+	require.Equal(t, []RepositoriesSummary{{Total: 7, Active: 5, Archived: 1, Disabled: 1, Public: 1, Private: 5, Internal: 1, RepositorySelection: "all"}},
+		kind[RepositoriesSummary](t, r.w, KindRepositoriesSummary))
+	require.NotContains(t, subjectKeys(result(t, r.checks, CheckReviewRequired)), "acme-sim/docs")
+}
+
 func TestTheAlertLimitIsTheCheckParameter(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, githubsim.Options{})

@@ -61,10 +61,13 @@ type OutsideCollaboratorsSummary struct {
 
 // Repository is a github.repository record.
 type Repository struct {
-	ID            int64  `json:"id"`
-	FullName      string `json:"full_name"`
-	Visibility    string `json:"visibility"`
-	Archived      bool   `json:"archived"`
+	ID         int64  `json:"id"`
+	FullName   string `json:"full_name"`
+	Visibility string `json:"visibility"`
+	Archived   bool   `json:"archived"`
+	// Disabled is a repository GitHub disabled (billing, terms of service):
+	// nobody can push to it.
+	Disabled      bool   `json:"disabled"`
 	Fork          bool   `json:"fork"`
 	DefaultBranch string `json:"default_branch"`
 	CreatedAt     string `json:"created_at"`
@@ -73,14 +76,15 @@ type Repository struct {
 }
 
 // Active reports a repository whose default branch is held to the change
-// rules: not archived.
-func (r Repository) Active() bool { return !r.Archived }
+// rules: neither archived nor disabled, so it can still change.
+func (r Repository) Active() bool { return !r.Archived && !r.Disabled }
 
 // RepositoriesSummary is a github.repositories_summary record.
 type RepositoriesSummary struct {
 	Total    int `json:"total"`
 	Active   int `json:"active"`
 	Archived int `json:"archived"`
+	Disabled int `json:"disabled"`
 	Public   int `json:"public"`
 	Private  int `json:"private"`
 	Internal int `json:"internal"`
