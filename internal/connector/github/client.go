@@ -113,6 +113,8 @@ type client struct {
 	mu     sync.Mutex
 	budget Budget
 	stats  Stats
+	// spent are each endpoint's points in its sliding window.
+	spent map[string]*endpointSpend
 }
 
 // response is a successful answer.
@@ -122,10 +124,10 @@ type response struct {
 	next   string // the Link header's rel="next"
 }
 
-// getJSON GETs target (a path under the root, or a Link URL) into out and
-// returns the next page's URL.
-func (c *client) getJSON(ctx context.Context, target string, out any) (string, error) {
-	r, err := c.do(ctx, http.MethodGet, target, nil)
+// getJSON GETs target (a path under the root, or a Link URL) of route into
+// out and returns the next page's URL.
+func (c *client) getJSON(ctx context.Context, route, target string, out any) (string, error) {
+	r, err := c.do(ctx, route, http.MethodGet, target, nil)
 	if err != nil {
 		return "", err
 	}
@@ -157,9 +159,11 @@ func (c *client) count(ctx context.Context, f func(*Stats)) {
 	}
 }
 
-// do sends one request, pausing for the primary budget and retrying
-// throttled, failed and once unauthorized requests as Retry says.
-func (c *client) do(ctx context.Context, method, target string, body []byte) (response, error) {
+// do sends one request of route (the endpoint as GitHub documents it, such
+// as "GET /orgs/{org}/repos"), pacing it within the endpoint's secondary
+// limit, pausing for the primary budget and retrying throttled, failed and
+// once unauthorized requests as Retry says.
+func (c *client) do(ctx context.Context, route, method, target string, body []byte) (response, error) {
 	u, err := c.resolve(target)
 	if err != nil {
 		return response{}, err
@@ -169,6 +173,9 @@ func (c *client) do(ctx context.Context, method, target string, body []byte) (re
 	guidanceless, renewed := 0, false
 	for attempt := 1; ; attempt++ {
 		if err := c.waitForBudget(ctx); err != nil {
+			return response{}, err
+		}
+		if err := c.paceEndpoint(ctx, route, points(method)); err != nil {
 			return response{}, err
 		}
 		// A credential GitHub refuses is final: not retried like a
@@ -309,6 +316,64 @@ func redact(err error) error {
 		return ue.Err
 	}
 	return err
+}
+
+// The documented secondary limit per REST endpoint (github.md section 8):
+// 900 points a minute, a GET costing 1 point and a POST 5. The window is
+// counted a second longer than GitHub's, so that clock skew cannot fit a
+// 901st point into one of GitHub's minutes.
+const (
+	endpointPoints = 900
+	endpointWindow = time.Minute + time.Second
+)
+
+// points is what a request of method costs in its endpoint's window.
+func points(method string) int {
+	if method == http.MethodGet {
+		return 1
+	}
+	return 5
+}
+
+// endpointSpend is one endpoint's sliding window: what was sent when.
+type endpointSpend struct {
+	sent  []spend
+	total int
+}
+
+type spend struct {
+	at     time.Time
+	points int
+}
+
+// paceEndpoint waits until route's window has room for p points, then
+// counts them: the client never meets the secondary limit it can know.
+func (c *client) paceEndpoint(ctx context.Context, route string, p int) error {
+	if c.spent == nil {
+		c.spent = map[string]*endpointSpend{}
+	}
+	e := c.spent[route]
+	if e == nil {
+		e = &endpointSpend{}
+		c.spent[route] = e
+	}
+	for {
+		now := c.clock.Now()
+		drop := 0
+		for drop < len(e.sent) && !now.Before(e.sent[drop].at.Add(endpointWindow)) {
+			e.total -= e.sent[drop].points
+			drop++
+		}
+		e.sent = e.sent[drop:]
+		if e.total+p <= endpointPoints {
+			e.sent = append(e.sent, spend{at: now, points: p})
+			e.total += p
+			return nil
+		}
+		if err := c.pause(ctx, e.sent[0].at.Add(endpointWindow).Sub(now)); err != nil {
+			return err
+		}
+	}
 }
 
 // readBudget records the primary limit's headers of an answer.

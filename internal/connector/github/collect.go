@@ -54,12 +54,12 @@ func (rs *records) result() ([]connector.Record, error) {
 }
 
 // allPages GETs first and every rel="next" page after it, verbatim.
-func allPages[T any](ctx context.Context, c *client, first string) ([]T, error) {
+func allPages[T any](ctx context.Context, c *client, route, first string) ([]T, error) {
 	var out []T
 	for next := first; next != ""; {
 		var page []T
 		var err error
-		if next, err = c.getJSON(ctx, next, &page); err != nil {
+		if next, err = c.getJSON(ctx, route, next, &page); err != nil {
 			return nil, err
 		}
 		out = append(out, page...)

@@ -12,7 +12,7 @@ import (
 // collectAlerts reads the organization's open Dependabot alerts, following
 // the cursor links (the endpoint refuses page numbers).
 func collectAlerts(ctx context.Context, s *Session) ([]connector.Record, error) {
-	list, err := allPages[alertWire](ctx, s.api, s.orgPath("/dependabot/alerts?state=open&per_page=100"))
+	list, err := allPages[alertWire](ctx, s.api, routeAlerts, s.orgPath("/dependabot/alerts?state=open&per_page=100"))
 	if err != nil {
 		return nil, err
 	}

@@ -19,7 +19,7 @@ func (s *Session) orgPath(suffix string) string {
 func (s *Session) orgSettings(ctx context.Context) (OrgSettings, error) {
 	return s.org.get(func() (OrgSettings, error) {
 		var w orgWire
-		if _, err := s.api.getJSON(ctx, s.orgPath(""), &w); err != nil {
+		if _, err := s.api.getJSON(ctx, routeOrg, s.orgPath(""), &w); err != nil {
 			return OrgSettings{}, err
 		}
 		o := OrgSettings{Login: pgtext.Clean(w.Login), ID: w.ID, TwoFactorRequired: w.TwoFactorRequirementEnabled,
@@ -51,11 +51,11 @@ func collectOrgSettings(ctx context.Context, s *Session) ([]connector.Record, er
 // collectMembers reads the owners (role=admin) and every member: the list
 // carries no role, so the two calls make it.
 func collectMembers(ctx context.Context, s *Session) ([]connector.Record, error) {
-	owners, err := allPages[userWire](ctx, s.api, s.orgPath("/members?role=admin&per_page=100"))
+	owners, err := allPages[userWire](ctx, s.api, routeMembers, s.orgPath("/members?role=admin&per_page=100"))
 	if err != nil {
 		return nil, err
 	}
-	all, err := allPages[userWire](ctx, s.api, s.orgPath("/members?per_page=100"))
+	all, err := allPages[userWire](ctx, s.api, routeMembers, s.orgPath("/members?per_page=100"))
 	if err != nil {
 		return nil, err
 	}
@@ -86,10 +86,10 @@ func collectMembers(ctx context.Context, s *Session) ([]connector.Record, error)
 func (s *Session) repositories(ctx context.Context) (repoList, error) {
 	return s.repos.get(func() (repoList, error) {
 		var inst installationReposWire
-		if _, err := s.api.getJSON(ctx, "/installation/repositories?per_page=1", &inst); err != nil {
+		if _, err := s.api.getJSON(ctx, routeInstallationRepos, "/installation/repositories?per_page=1", &inst); err != nil {
 			return repoList{}, err
 		}
-		list, err := allPages[repoWire](ctx, s.api, s.orgPath("/repos?type=all&per_page=100"))
+		list, err := allPages[repoWire](ctx, s.api, routeOrgRepos, s.orgPath("/repos?type=all&per_page=100"))
 		if err != nil {
 			return repoList{}, err
 		}

@@ -36,7 +36,7 @@ func strongest(c collaboratorWire) string {
 // collectOutsideCollaborators lists outside collaborators, then (when there
 // are any) each repository's outside collaborators with their permission.
 func collectOutsideCollaborators(ctx context.Context, s *Session) ([]connector.Record, error) {
-	list, err := allPages[userWire](ctx, s.api, s.orgPath("/outside_collaborators?per_page=100"))
+	list, err := allPages[userWire](ctx, s.api, routeOutside, s.orgPath("/outside_collaborators?per_page=100"))
 	if err != nil {
 		return nil, err
 	}
@@ -47,7 +47,7 @@ func collectOutsideCollaborators(ctx context.Context, s *Session) ([]connector.R
 			return nil, err
 		}
 		for _, r := range repos.repos {
-			cols, err := allPages[collaboratorWire](ctx, s.api, repoPath(r.FullName, "/collaborators?affiliation=outside&per_page=100"))
+			cols, err := allPages[collaboratorWire](ctx, s.api, routeRepoCollaborators, repoPath(r.FullName, "/collaborators?affiliation=outside&per_page=100"))
 			if err != nil {
 				return nil, fmt.Errorf("github: collaborators of %s: %w", r.FullName, err)
 			}
@@ -138,7 +138,7 @@ func collectBranchRules(ctx context.Context, s *Session) ([]connector.Record, er
 func (s *Session) branchRules(ctx context.Context, r Repository, plan string) (BranchRules, error) {
 	br := BranchRules{Repository: r.FullName, Branch: r.DefaultBranch, Status: RulesRead, Plan: plan, Rulesets: []int64{}, RequiredStatusChecks: []string{}}
 	branch := url.PathEscape(r.DefaultBranch)
-	rules, err := allPages[ruleWire](ctx, s.api, repoPath(r.FullName, "/rules/branches/"+branch+"?per_page=100"))
+	rules, err := allPages[ruleWire](ctx, s.api, routeBranchRules, repoPath(r.FullName, "/rules/branches/"+branch+"?per_page=100"))
 	if notOnPlan(err, r, plan) {
 		br.Status = RulesNotOnPlan
 		return br, nil
@@ -162,7 +162,7 @@ func (s *Session) branchRules(ctx context.Context, r Repository, plan string) (B
 		}
 	}
 	var p protectionWire
-	_, err = s.api.getJSON(ctx, repoPath(r.FullName, "/branches/"+branch+"/protection"), &p)
+	_, err = s.api.getJSON(ctx, routeProtection, repoPath(r.FullName, "/branches/"+branch+"/protection"), &p)
 	var ae *APIError
 	switch {
 	case notOnPlan(err, r, plan):

@@ -28,6 +28,7 @@ import (
 //	OpenRequest          -> connector.SyncRequest{Settings, Credentials{Secret: the PEM}, Params, Now}
 //	AuthKind, RateLimits -> Definition.AuthKind (connector.AuthAppInstallation), Definition.Limits
 //	Display, Item        -> connector.Display, connector.Item
+//	Clock, RealClock     -> pace.Clock, pace.RealClock (the same interface)
 //	CompleteInstallation -> Authorizer.Exchange: Grant{Settings: c.Settings,
 //	                        ConsentedBy: c.Installation.AccountLogin,
 //	                        Scopes: c.Installation.GrantedPermissions(),
@@ -108,10 +109,11 @@ type RateLimit struct {
 }
 
 // RateLimits are GitHub's documented limits for an installation (github.md
-// section 8). The client enforces them: requests one at a time, the
-// primary budget read from x-ratelimit-* headers (a pause until the reset
-// when it is spent), secondary refusals honoured by retry-after, else
-// x-ratelimit-reset, else at least a minute with backoff.
+// section 8). The client enforces them: requests one at a time, each
+// endpoint paced within 900 a minute, the primary budget read from
+// x-ratelimit-* headers (a pause until the reset when it is spent),
+// secondary refusals honoured by retry-after, else x-ratelimit-reset, else
+// at least a minute with backoff.
 var RateLimits = []RateLimit{
 	{Family: "Primary, per installation (5,000 to 12,500 by size; 15,000 on Enterprise Cloud)", N: 5000, W: time.Hour,
 		Source: "https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api"},

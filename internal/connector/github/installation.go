@@ -76,7 +76,7 @@ func (v Verifier) Verify(ctx context.Context, s Settings, key secret.String, id 
 	}
 	a := newApp(v.HTTP, s, k, clk, DefaultRetry)
 	var inst installationWire
-	if _, err := a.api.getJSON(ctx, "/app/installations/"+strconv.FormatInt(id, 10), &inst); err != nil {
+	if _, err := a.api.getJSON(ctx, routeInstallation, "/app/installations/"+strconv.FormatInt(id, 10), &inst); err != nil {
 		return Installation{}, fmt.Errorf("github: verify installation: %w", authFailure(err))
 	}
 	switch {
@@ -87,7 +87,7 @@ func (v Verifier) Verify(ctx context.Context, s Settings, key secret.String, id 
 			fmt.Errorf("github: installation %d suspended at %s", id, *inst.SuspendedAt))
 	}
 	var byOrg installationWire
-	if _, err := a.api.getJSON(ctx, "/orgs/"+url.PathEscape(s.Org)+"/installation", &byOrg); err != nil {
+	if _, err := a.api.getJSON(ctx, routeOrgInstallation, "/orgs/"+url.PathEscape(s.Org)+"/installation", &byOrg); err != nil {
 		return Installation{}, fmt.Errorf("github: verify installation: %w", authFailure(err))
 	}
 	if byOrg.ID != inst.ID {

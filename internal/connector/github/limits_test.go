@@ -135,3 +135,16 @@ func TestALinkOutsideTheAPIRootIsRefused(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "page=2", u.RawQuery)
 }
+
+func TestTheClientKeepsEachEndpointWithin900RequestsAMinute(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, githubsim.Options{})
+	s := e.session(t)
+	for range 901 {
+		_, err := orgLogin(t.Context(), s)
+		require.NoError(t, err)
+	}
+	require.Zero(t, s.Stats().Throttled, "GitHub never had to refuse")
+	require.Equal(t, []time.Duration{time.Minute + time.Second}, e.clock.pauses(),
+		"the 901st request waits until the first leaves the window, a second of margin added")
+}

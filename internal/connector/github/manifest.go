@@ -87,7 +87,7 @@ func ConvertManifest(ctx context.Context, hc *http.Client, apiRoot, code string)
 	}
 	c := &client{http: hc, root: root, clock: RealClock{}, retry: Retry{Attempts: 1},
 		auth: func(context.Context) (string, error) { return "", nil }}
-	r, err := c.do(ctx, http.MethodPost, "/app-manifests/"+url.PathEscape(code)+"/conversions", nil)
+	r, err := c.do(ctx, routeManifestConversion, http.MethodPost, "/app-manifests/"+url.PathEscape(code)+"/conversions", nil)
 	if err != nil {
 		return AppCredentials{}, fmt.Errorf("github: convert manifest: %w", err)
 	}

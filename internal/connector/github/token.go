@@ -94,7 +94,7 @@ func (t *tokenSource) drop() {
 // suspended installation (403) and a refused JWT (401) need a person: they
 // are needs-re-authorization failures.
 func (a *app) mint(ctx context.Context, installation int64) (installationToken, error) {
-	r, err := a.api.do(ctx, http.MethodPost, "/app/installations/"+strconv.FormatInt(installation, 10)+"/access_tokens", nil)
+	r, err := a.api.do(ctx, routeAccessTokens, http.MethodPost, "/app/installations/"+strconv.FormatInt(installation, 10)+"/access_tokens", nil)
 	if err != nil {
 		return installationToken{}, authFailure(err)
 	}

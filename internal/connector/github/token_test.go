@@ -54,7 +54,7 @@ func orgLogin(ctx context.Context, s *Session) (string, error) {
 	var org struct {
 		Login string `json:"login"`
 	}
-	_, err := s.api.getJSON(ctx, "/orgs/"+s.settings.Org, &org)
+	_, err := s.api.getJSON(ctx, routeOrg, "/orgs/"+s.settings.Org, &org)
 	return org.Login, err
 }
 
