@@ -66,17 +66,6 @@ func (s *Simulator) SetPermissions(installationID int64, perms map[string]string
 	}
 }
 
-// AppKey returns the private key of App id (to stand in for the PEM the
-// manifest conversion handed out), or nil.
-func (s *Simulator) AppKey(id int64) []byte {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if a := s.apps[id]; a != nil {
-		return PEM(a.spec.Key)
-	}
-	return nil
-}
-
 // Edit runs f on the organization under the simulator's lock, to change
 // its data between syncs.
 func (s *Simulator) Edit(f func(o *Org)) {

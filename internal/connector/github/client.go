@@ -446,13 +446,6 @@ func endpoint(target string) string {
 	return path
 }
 
-// Budget returns the primary limit as last seen.
-func (c *client) Budget() Budget {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.budget
-}
-
 // Stats returns the client's counters.
 func (c *client) Stats() Stats {
 	c.mu.Lock()

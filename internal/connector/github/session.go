@@ -72,9 +72,6 @@ func (s *Session) authenticate(ctx context.Context) error {
 // Stats returns the session's request counters.
 func (s *Session) Stats() Stats { return s.api.Stats() }
 
-// Budget returns the primary rate limit as last seen.
-func (s *Session) Budget() Budget { return s.api.Budget() }
-
 // collector reads one dataset and returns its records.
 type collector func(ctx context.Context, s *Session) ([]connector.Record, error)
 
