@@ -69,8 +69,8 @@ type Retry struct {
 // DefaultRetry is the documented policy.
 var DefaultRetry = Retry{Attempts: 5, MinWait: time.Minute, ServerWait: time.Second}
 
-// Budget is the primary rate limit as the last answer's headers told it.
-type Budget struct {
+// rateBudget is the primary rate limit as the last answer's headers told it.
+type rateBudget struct {
 	Known     bool
 	Limit     int
 	Remaining int
@@ -111,7 +111,7 @@ type client struct {
 	unauthorized func()
 
 	mu     sync.Mutex
-	budget Budget
+	budget rateBudget
 	stats  Stats
 	// spent are each endpoint's points in its sliding window.
 	spent map[string]*endpointSpend
@@ -382,7 +382,7 @@ func (c *client) readBudget(h http.Header) {
 	if err != nil {
 		return
 	}
-	b := Budget{Known: true, Remaining: remaining}
+	b := rateBudget{Known: true, Remaining: remaining}
 	b.Limit, _ = strconv.Atoi(h.Get("X-Ratelimit-Limit"))
 	b.Used, _ = strconv.Atoi(h.Get("X-Ratelimit-Used"))
 	if reset, err := strconv.ParseInt(h.Get("X-Ratelimit-Reset"), 10, 64); err == nil {
