@@ -127,7 +127,7 @@ func (q *Queue) AlertChanged(ctx context.Context, tx pgx.Tx, orgID, alertID uuid
 }
 
 // EnqueueSync queues a sync in tx (the first sync of a new connection).
-func (q *Queue) EnqueueSync(ctx context.Context, tx pgx.Tx, orgID, connID uuid.UUID, trigger string) error {
+func (q *Queue) EnqueueSync(ctx context.Context, tx pgx.Tx, orgID, connID uuid.UUID, trigger syncer.Trigger) error {
 	_, err := q.SyncNow(ctx, tx, orgID, connID, trigger)
 	return err
 }
@@ -135,7 +135,7 @@ func (q *Queue) EnqueueSync(ctx context.Context, tx pgx.Tx, orgID, connID uuid.U
 // SyncNow queues a sync and reports false when one is already queued for
 // the connection. While a sync is running, one further sync queues behind
 // it, so a "Sync now" pressed as a sync finishes is not lost.
-func (q *Queue) SyncNow(ctx context.Context, tx pgx.Tx, orgID, connID uuid.UUID, trigger string) (bool, error) {
+func (q *Queue) SyncNow(ctx context.Context, tx pgx.Tx, orgID, connID uuid.UUID, trigger syncer.Trigger) (bool, error) {
 	args := SyncConnectionArgs{OrgID: orgID, ConnectionID: connID, Trigger: trigger}
 	res, err := q.Client.InsertTx(ctx, tx, args, nil)
 	if err == nil && res.UniqueSkippedAsDuplicate && res.Job.State == rivertype.JobStateRunning {

@@ -24,7 +24,7 @@ type SyncConnectionArgs struct {
 	OrgID        uuid.UUID `json:"org_id"`
 	ConnectionID uuid.UUID `json:"connection_id" river:"unique"`
 	// Trigger is "schedule", "manual" or "first".
-	Trigger string `json:"trigger"`
+	Trigger syncer.Trigger `json:"trigger"`
 	// Behind marks a sync asked for while another was running: that one may
 	// have read the tenant already, or be finishing (its run shows done
 	// before River marks its job completed). It is unique apart from the

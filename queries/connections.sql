@@ -68,5 +68,5 @@ UPDATE oauth_flows SET used_at = sqlc.arg(now)::timestamptz WHERE state_hash = s
 DELETE FROM oauth_flows WHERE expires_at < sqlc.arg(before)::timestamptz;
 
 -- name: ConnectionSetThresholds :exec
-UPDATE connections SET stale_after_seconds = sqlc.arg(stale_after_seconds), inactive_days = sqlc.arg(inactive_days)
+UPDATE connections SET stale_after_seconds = sqlc.arg(stale_after_seconds), check_params = sqlc.arg(check_params)
 WHERE id = sqlc.arg(id);

@@ -14,6 +14,8 @@ import (
 
 	"github.com/attesthq/attest/internal/account"
 	"github.com/attesthq/attest/internal/connection"
+	"github.com/attesthq/attest/internal/connector"
+	"github.com/attesthq/attest/internal/connector/entra"
 )
 
 // Fuzz tests of every query and form parser. Each value a handler reads
@@ -131,12 +133,15 @@ func FuzzThresholdsForm(f *testing.F) {
 		if !passesGate(t, "stale_hours", hours) || !passesGate(t, "inactive_days", days) {
 			return
 		}
-		staleAfter, inactive, problem := parseThresholds(hours, days)
+		declared := connector.DeclaredParams(entra.New(entra.Options{}, nil).Checks())
+		staleAfter, params, problem := parseThresholds(hours, declared, func(string) string { return days })
 		if problem != "" {
 			return
 		}
 		require.True(t, staleAfter >= connection.MinStaleAfter && staleAfter <= connection.MaxStaleAfter, "%s", staleAfter)
-		require.True(t, inactive >= connection.MinInactiveDays && inactive <= connection.MaxInactiveDays)
+		for _, p := range declared {
+			require.True(t, params[p.Key] >= p.Min && params[p.Key] <= p.Max, "%s = %d", p.Key, params[p.Key])
+		}
 		h, err := strconv.Atoi(hours)
 		require.NoError(t, err)
 		require.Equal(t, time.Duration(h)*time.Hour, staleAfter, "no wrap-around")

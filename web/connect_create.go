@@ -8,10 +8,12 @@ import (
 
 	"github.com/attesthq/attest/internal/connection"
 	"github.com/attesthq/attest/internal/connector"
+	"github.com/attesthq/attest/views/layout"
 )
 
 // connectCreate validates the wizard, creates the pending connection and
-// sends the browser to the tenant's authorize endpoint.
+// sends the browser to the provider to authorize (or, for a connector
+// without a browser round-trip, straight to the active connection).
 func (s *Server) connectCreate(c echo.Context) error {
 	conn := s.Connectors.Get(c.Param("connector"))
 	if conn == nil {
@@ -25,12 +27,17 @@ func (s *Server) connectCreate(c echo.Context) error {
 	if len(errs) > 0 {
 		return s.renderWizard(c, http.StatusUnprocessableEntity, conn, values, errs, "Check the highlighted fields.")
 	}
-	target, _, err := s.Connections.Start(c.Request().Context(), currentOrg(c).ID, s.actingUser(c), conn.Definition().Key, setup)
+	target, connID, err := s.Connections.Start(c.Request().Context(), currentOrg(c).ID, s.actingUser(c), conn.Definition().Key, setup)
 	if errors.Is(err, connection.ErrAlreadyConnected) {
-		return s.renderWizard(c, http.StatusConflict, conn, values, connector.FieldErrors{"tenant": "This tenant is already connected with this application. Open it from the integration page."}, "")
+		def := conn.Definition()
+		return s.renderWizard(c, http.StatusConflict, conn, values, connector.FieldErrors{setup.IdentityField: "This " + def.Account + " is already connected. Open it from the integration page."}, "")
 	}
 	if err != nil {
 		return err
+	}
+	if target == "" {
+		flash(c, layout.FlashSuccess, "Connected. The first sync has started.")
+		target = orgPath(c, "/connections/"+connID.String())
 	}
 	return c.Redirect(http.StatusSeeOther, target)
 }

@@ -69,9 +69,12 @@ func TestConnectFlowMakesAnActiveConnection(t *testing.T) {
 	page := c.Get("/o/acme/integrations/entra")
 	require.Equal(t, http.StatusOK, page.StatusCode)
 	require.Equal(t, b.srv.URL+"/api/integrations/entra/callback", page.Doc(t).Find(`[data-testid="redirect-uri"]`).Text())
-	for _, want := range []string{"OAuth 2.0", "Hourly", "Every 6 hours", "Identity", "CC6.1", "CC6.2", "CC7.1", "Security model", "IdentityRiskyUser.Read.All"} {
+	for _, want := range []string{"OAuth 2.0", "Hourly", "6 hours", "Identity", "CC6.1", "CC6.2", "CC7.1", "Security model", "IdentityRiskyUser.Read.All",
+		"local master key file"} {
 		require.Contains(t, page.Text(), want)
 	}
+	require.NotContains(t, page.Text(), "Every 6 hours", "a threshold, not a schedule")
+	require.Equal(t, 1, page.Doc(t).Find(`a[href="/o/acme/integrations/entra/connect"]`).Length(), "one Connect button")
 
 	authorize := startConnect(t, c, simulatedForm())
 	u, err := url.Parse(authorize)
@@ -100,7 +103,10 @@ func TestConnectFlowMakesAnActiveConnection(t *testing.T) {
 	require.Equal(t, http.StatusBadRequest, replay.StatusCode)
 	require.Contains(t, replay.Text(), "This authorization was already used")
 
-	require.Equal(t, "Connected", strings.TrimSpace(c.Get("/o/acme/integrations").Doc(t).Find(`[data-testid="connector-status"]`).Text()))
+	catalog = c.Get("/o/acme/integrations")
+	require.Equal(t, "Connected", strings.TrimSpace(catalog.Doc(t).Find(`[data-testid="connector-status"]`).Text()))
+	// The card names the connection and links to it.
+	require.Equal(t, r.Location(), catalog.Doc(t).Find(`[data-testid="card-connections"] a`).AttrOr("href", ""))
 }
 
 func TestForeignStateIsRejectedAndNotConsumed(t *testing.T) {
@@ -268,7 +274,7 @@ func TestAdminConsentLink(t *testing.T) {
 	c := b.client(t)
 	c.Login(ownerEmail, ownerPassword)
 	connPath := b.connect(t, c)
-	r := c.Post(connPath+"/admin-consent", nil)
+	r := c.Post(connPath+"/consent", nil)
 	require.Equal(t, http.StatusSeeOther, r.StatusCode)
 	u, err := url.Parse(r.Header.Get("Location"))
 	require.NoError(t, err)
@@ -277,7 +283,7 @@ func TestAdminConsentLink(t *testing.T) {
 	back := c.Get(b.consent(t, c, r.Header.Get("Location"), "accept"))
 	require.Equal(t, connPath, back.Location())
 	require.Contains(t, c.Get(connPath).Text(), "Admin consent was granted")
-	require.Contains(t, b.auditActions(t, b.org.ID), "connection.admin_consent")
+	require.Contains(t, b.auditActions(t, b.org.ID), "connection.consent")
 }
 
 func TestAuditorSeesConnectionsWithoutControls(t *testing.T) {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/attesthq/attest/internal/connection"
+	"github.com/attesthq/attest/internal/connector"
 	"github.com/attesthq/attest/views/layout"
 )
 
@@ -22,19 +24,23 @@ func (s *Server) connectionReauthorize(c echo.Context) error {
 	return s.redirectToProvider(c, target, err)
 }
 
-// connectionAdminConsent sends an administrator to the tenant's admin-consent page.
-func (s *Server) connectionAdminConsent(c echo.Context) error {
+// connectionConsent sends an administrator to the provider's consent page,
+// for a connector that declares the consent capability (404 otherwise).
+func (s *Server) connectionConsent(c echo.Context) error {
 	conn, err := s.loadConnection(c)
 	if err != nil {
 		return err
 	}
-	target, err := s.Connections.AdminConsent(c.Request().Context(), conn.OrgID, s.actingUser(c), conn.ID)
+	target, err := s.Connections.Consent(c.Request().Context(), conn.OrgID, s.actingUser(c), conn.ID)
 	return s.redirectToProvider(c, target, err)
 }
 
 func (s *Server) redirectToProvider(c echo.Context, target string, err error) error {
 	if errors.Is(err, connection.ErrRevoked) {
-		return echo.NewHTTPError(http.StatusConflict, "This connection was revoked: connect the tenant again instead.")
+		return echo.NewHTTPError(http.StatusConflict, "This connection was revoked: connect the account again instead.")
+	}
+	if errors.Is(err, connection.ErrNoCapability) {
+		return echo.ErrNotFound
 	}
 	if err != nil {
 		return err
@@ -60,20 +66,25 @@ func (s *Server) connectionRevoke(c echo.Context) error {
 	return seeOther(c, orgPath(c, "/connections/"+conn.ID.String()))
 }
 
-// connectionSettings saves the connection's stale threshold and inactivity
-// threshold.
+// connectionSettings saves the connection's stale threshold and the
+// parameters its connector's checks declare.
 func (s *Server) connectionSettings(c echo.Context) error {
 	conn, err := s.loadConnection(c)
 	if err != nil {
 		return err
 	}
-	staleAfter, days, problem := parseThresholds(c.FormValue("stale_hours"), c.FormValue("inactive_days"))
+	cn := s.Connectors.Get(conn.Connector)
+	if cn == nil {
+		return echo.ErrNotFound
+	}
+	staleAfter, params, problem := parseThresholds(c.FormValue("stale_hours"), connector.DeclaredParams(cn.Checks()), c.FormValue)
 	if problem != "" {
 		return s.renderConnection(c, http.StatusUnprocessableEntity, conn, problem)
 	}
-	err = s.Connections.SetThresholds(c.Request().Context(), conn.OrgID, s.actingUser(c), conn.ID, staleAfter, days)
-	if errors.Is(err, connection.ErrThresholds) {
-		return s.renderConnection(c, http.StatusUnprocessableEntity, conn, "Not saved: "+err.Error()+".")
+	err = s.Connections.SetThresholds(c.Request().Context(), conn.OrgID, s.actingUser(c), conn.ID, staleAfter, params)
+	var perr *connector.ParamError
+	if errors.Is(err, connection.ErrStaleAfter) || errors.As(err, &perr) {
+		return s.renderConnection(c, http.StatusUnprocessableEntity, conn, "Not saved: "+thresholdProblem(err)+".")
 	}
 	if err != nil {
 		return err
@@ -82,19 +93,32 @@ func (s *Server) connectionSettings(c echo.Context) error {
 	return seeOther(c, orgPath(c, "/connections/"+conn.ID.String()))
 }
 
-// parseThresholds reads the thresholds form: whole hours and days, each
-// checked against its range before it is turned into a duration (hours
-// beyond the range would overflow time.Duration and wrap around). problem
-// is the form's message when a value is refused.
-func parseThresholds(hoursRaw, daysRaw string) (staleAfter time.Duration, days int, problem string) {
-	hours, err1 := strconv.Atoi(hoursRaw)
-	days, err2 := strconv.Atoi(daysRaw)
-	if err1 != nil || err2 != nil {
-		return 0, 0, "Enter whole numbers of hours and days."
+// parseThresholds reads the thresholds form: whole hours, checked against
+// the range before they are turned into a duration (hours beyond it would
+// overflow time.Duration and wrap around), and each declared parameter
+// against its own range. problem is the form's message when a value is
+// refused.
+func parseThresholds(hoursRaw string, declared []connector.Param, get func(string) string) (staleAfter time.Duration, params connector.Params, problem string) {
+	hours, err := strconv.Atoi(hoursRaw)
+	if err != nil {
+		return 0, nil, "Enter a whole number of hours."
 	}
 	minHours, maxHours := int(connection.MinStaleAfter/time.Hour), int(connection.MaxStaleAfter/time.Hour)
-	if hours < minHours || hours > maxHours || days < connection.MinInactiveDays || days > connection.MaxInactiveDays {
-		return 0, 0, "Not saved: " + connection.ErrThresholds.Error() + "."
+	if hours < minHours || hours > maxHours {
+		return 0, nil, "Not saved: " + connection.ErrStaleAfter.Error() + "."
 	}
-	return time.Duration(hours) * time.Hour, days, ""
+	params, err = connector.ParseParams(declared, get)
+	if err != nil {
+		return 0, nil, "Not saved: " + thresholdProblem(err) + "."
+	}
+	return time.Duration(hours) * time.Hour, params, ""
+}
+
+// thresholdProblem words a refused threshold for the form.
+func thresholdProblem(err error) string {
+	var perr *connector.ParamError
+	if errors.As(err, &perr) {
+		return fmt.Sprintf("%s: enter a whole number from %d to %d", perr.Param.Label, perr.Param.Min, perr.Param.Max)
+	}
+	return err.Error()
 }

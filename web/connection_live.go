@@ -27,11 +27,11 @@ func (s *Server) liveView(c echo.Context, conn dbsqlc.Connection, message string
 	cn := s.Connectors.Get(conn.Connector)
 	base := orgPath(c, "/connections/"+conn.ID.String())
 	v := integrations.LiveView{
-		URL: base + "/live", SyncURL: base + "/sync", Message: message,
+		Provider: cn.Definition().Provider, URL: base + "/live", SyncURL: base + "/sync", Message: message,
 		LastSync: conn.LastSyncAt, LastSuccess: conn.LastSuccessAt, NextSync: conn.NextSyncAt,
 		Freshness:  coverage.FreshnessOf(conn.LastSuccessAt, staleAfter(conn), s.Clock.Now()),
 		StaleAfter: hoursText(staleAfter(conn).Hours()),
-		CanSync:    account.CanWrite(currentRole(c)) && conn.Status == "active",
+		CanSync:    account.CanWrite(currentRole(c)) && connector.Status(conn.Status) == connector.StatusActive,
 	}
 	var runs []dbsqlc.ConnectorRun
 	var results []dbsqlc.CheckCurrent
@@ -49,7 +49,7 @@ func (s *Server) liveView(c echo.Context, conn dbsqlc.Connection, message string
 	if err != nil {
 		return v, err
 	}
-	if len(runs) > 0 && runs[0].Status == syncer.StatusRunning {
+	if len(runs) > 0 && syncer.Status(runs[0].Status) == syncer.StatusRunning {
 		v.Active = "running"
 	}
 	if v.Active == "available" || v.Active == "scheduled" || v.Active == "pending" {
@@ -91,9 +91,9 @@ func runRow(r dbsqlc.ConnectorRun, titles map[string]string) integrations.RunRow
 	var ds map[string]syncer.DatasetOutcome
 	if json.Unmarshal(r.Datasets, &ds) == nil {
 		for key, d := range ds {
-			row.Datasets = append(row.Datasets, integrations.DatasetRow{Title: key, Status: d.Status, Fetched: d.Fetched,
+			row.Datasets = append(row.Datasets, integrations.DatasetRow{Title: key, Status: string(d.Status), Fetched: d.Fetched,
 				New: d.New, Changed: d.Changed, Unchanged: d.Unchanged, Removed: d.Removed, Requests: d.Requests,
-				Throttled: d.Throttled, ErrorClass: d.ErrorClass, Error: d.Error})
+				Throttled: d.Throttled, ErrorClass: string(d.ErrorClass), Error: d.Error})
 		}
 	}
 	return row
@@ -141,7 +141,7 @@ func (s *Server) connectionSync(c echo.Context) error {
 	var queued bool
 	ctx := c.Request().Context()
 	err = db.InOrg(ctx, s.Pool, conn.OrgID, func(tx pgx.Tx) error {
-		queued, err = s.Jobs.SyncNow(ctx, tx, conn.OrgID, conn.ID, "manual")
+		queued, err = s.Jobs.SyncNow(ctx, tx, conn.OrgID, conn.ID, syncer.TriggerManual)
 		return err
 	})
 	if err != nil {

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/google/uuid"
@@ -12,6 +13,8 @@ import (
 	"github.com/attesthq/attest/db"
 	"github.com/attesthq/attest/db/dbsqlc"
 	"github.com/attesthq/attest/internal/account"
+	"github.com/attesthq/attest/internal/connection"
+	"github.com/attesthq/attest/internal/connector"
 	"github.com/attesthq/attest/views/components"
 	"github.com/attesthq/attest/views/pages/integrations"
 )
@@ -64,30 +67,33 @@ func (s *Server) renderConnection(c echo.Context, status int, conn dbsqlc.Connec
 	if err != nil {
 		return err
 	}
-	def := s.Connectors.Get(conn.Connector).Definition()
+	cn := s.Connectors.Get(conn.Connector)
+	def := cn.Definition()
 	row := s.connRow(c, conn)
 	base := orgPath(c, "/connections/"+conn.ID.String())
 	view := integrations.ConnectionView{
 		Page: s.page(c, conn.DisplayName, "integrations"), Conn: row,
 		ConnectorName: def.Name, ConnectorURL: orgPath(c, "/integrations/"+def.Key),
-		Scopes: conn.GrantedScopes, CanWrite: account.CanWrite(currentRole(c)),
-		ReauthURL: base + "/reauthorize", AdminConsentURL: base + "/admin-consent", RevokeURL: base + "/revoke",
+		Scopes: conn.GrantedScopes, CanWrite: account.CanWrite(currentRole(c)), RevokeURL: base + "/revoke",
 		Live: live, EvidenceURL: orgPath(c, "/evidence?connection="+conn.ID.String()),
 		ExportURL:   orgPath(c, "/evidence/export?connection="+conn.ID.String()),
-		SettingsURL: base + "/settings", StaleHours: int(staleAfter(conn).Hours()), InactiveDays: int(conn.InactiveDays),
+		SettingsURL: base + "/settings", StaleHours: int(staleAfter(conn).Hours()), Params: paramFields(cn, conn),
 		SettingsError: settingsError, HistoryURL: orgPath(c, "/audit?target=connection:"+conn.ID.String()),
-		Facts: []integrations.Fact{
-			{Label: "Connector", Value: def.Name},
-			{Label: "Cloud", Value: row.Cloud},
-			{Label: "Directory (tenant)", Value: row.Tenant},
-			{Label: "Application (client) ID", Value: settingsClientID(conn)},
-			{Label: "Authorized by", Value: dash(conn.ConsentedBy)},
-			{Label: "Connected", Value: timeText(conn.ConnectedAt)},
-			{Label: "Created", Value: components.Absolute(conn.CreatedAt)},
-		},
+		Provider: def.Provider, Account: def.Account,
+		Facts: append(append([]integrations.Fact{{Label: "Connector", Value: def.Name}}, row.Settings...),
+			integrations.Fact{Label: "Authorized by", Value: dash(conn.ConsentedBy)},
+			integrations.Fact{Label: "Connected", Value: timeText(conn.ConnectedAt)},
+			integrations.Fact{Label: "Created", Value: components.Absolute(conn.CreatedAt)},
+		),
+	}
+	if _, ok := connector.AuthorizerOf(cn); ok && (def.Has(connector.CapabilityReauthorize) || connector.Status(conn.Status) == connector.StatusPending) {
+		view.ReauthURL = base + "/reauthorize"
+	}
+	if _, ok := connector.ConsenterOf(cn); ok {
+		view.ConsentURL = base + "/consent"
 	}
 	checkTitles := map[string]string{}
-	for _, chk := range s.Connectors.Get(conn.Connector).Checks() {
+	for _, chk := range cn.Checks() {
 		checkTitles[chk.Key] = chk.Title
 	}
 	for _, x := range exclusions {
@@ -100,10 +106,22 @@ func (s *Server) renderConnection(c echo.Context, status int, conn dbsqlc.Connec
 	return s.render(c, status, integrations.ConnectionPage(view))
 }
 
-func settingsClientID(conn dbsqlc.Connection) string {
-	var st connectionSettings
-	_ = jsonUnmarshal(conn.Settings, &st)
-	return st.ClientID
+// paramFields are the settings form's fields for the parameters the
+// connection's checks declare, with the checks that read each.
+func paramFields(cn connector.Connector, conn dbsqlc.Connection) []integrations.ParamField {
+	values := connection.ParamsOf(cn, conn)
+	var out []integrations.ParamField
+	for _, p := range connector.DeclaredParams(cn.Checks()) {
+		var users []string
+		for _, chk := range cn.Checks() {
+			if slices.ContainsFunc(chk.Params, func(q connector.Param) bool { return q.Key == p.Key }) {
+				users = append(users, "“"+chk.Title+"”")
+			}
+		}
+		out = append(out, integrations.ParamField{Key: p.Key, Label: p.Label, Hint: p.Hint, Min: p.Min, Max: p.Max,
+			Value: values[p.Key], UsedBy: strings.Join(users, ", ")})
+	}
+	return out
 }
 
 func dash(s string) string {

@@ -30,10 +30,11 @@ func (s *Server) integrationShow(c echo.Context) error {
 		return err
 	}
 	view := integrations.Integration{
-		Page:       s.page(c, conn.Definition().Name, "integrations"),
-		Connector:  s.connectorView(conn),
-		CanWrite:   account.CanWrite(currentRole(c)),
-		ConnectURL: orgPath(c, "/integrations/"+conn.Definition().Key+"/connect"),
+		Page:        s.page(c, conn.Definition().Name, "integrations"),
+		Connector:   s.connectorView(conn),
+		CanWrite:    account.CanWrite(currentRole(c)),
+		ConnectURL:  orgPath(c, "/integrations/"+conn.Definition().Key+"/connect"),
+		ColumnLabel: conn.Display(nil).Column.Label, Account: conn.Definition().Account, KMS: s.Config.Keys.KMSKeyID != "",
 	}
 	for _, r := range rows {
 		view.Connections = append(view.Connections, s.connRow(c, r))

@@ -8,7 +8,7 @@ import (
 
 	"github.com/attesthq/attest/db"
 	"github.com/attesthq/attest/db/dbsqlc"
-	"github.com/attesthq/attest/internal/connection"
+	"github.com/attesthq/attest/internal/connector"
 	"github.com/attesthq/attest/views/pages/integrations"
 )
 
@@ -34,11 +34,13 @@ func (s *Server) integrationsList(c echo.Context) error {
 			if row.Connector != d.Key || row.DeletedAt != nil {
 				continue
 			}
-			if row.Status == connection.StatusActive {
+			if row.Status == string(connector.StatusActive) {
 				card.Connected++
 			} else {
 				card.Attention++
 			}
+			card.Connections = append(card.Connections, integrations.CardConnection{Name: row.DisplayName,
+				Account: conn.Display(row.Settings).Summary, URL: orgPath(c, "/connections/"+row.ID.String()), LastSync: row.LastSuccessAt})
 		}
 		card.StatusLabel, card.StatusChip = catalogStatus(card.Connected, card.Attention)
 		view.Cards = append(view.Cards, card)
@@ -55,5 +57,5 @@ func catalogStatus(connected, attention int) (string, string) {
 	case connected == 1:
 		return "Connected", "active"
 	}
-	return "Connected · " + itoa(connected) + " tenants", "active"
+	return "Connected · " + itoa(connected) + " connections", "active"
 }

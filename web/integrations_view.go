@@ -1,9 +1,6 @@
 package web
 
 import (
-	"encoding/json"
-	"strings"
-
 	"github.com/labstack/echo/v4"
 
 	"github.com/attesthq/attest/db/dbsqlc"
@@ -12,7 +9,7 @@ import (
 	"github.com/attesthq/attest/views/pages/integrations"
 )
 
-// callbackURL is this deployment's OAuth redirect URI for a connector.
+// callbackURL is this deployment's redirect URI for a connector.
 func (s *Server) callbackURL(key string) string {
 	return s.Config.URL("/api/integrations/" + key + "/callback")
 }
@@ -22,10 +19,11 @@ func (s *Server) connectorView(c connector.Connector) integrations.Connector {
 	d := c.Definition()
 	v := integrations.Connector{
 		Key: d.Key, Name: d.Name, Summary: d.Summary, Criteria: d.Criteria(), RedirectURI: s.callbackURL(d.Key),
+		Provider: d.Provider, Account: d.Account, Intro: d.ConnectIntro,
 		Facts: []integrations.Fact{
 			{Label: "Authentication", Value: d.Auth},
 			{Label: "Sync cadence", Value: cadenceText(d.Cadence.Hours())},
-			{Label: "Stale threshold", Value: "Every " + hoursText(d.StaleAfter.Hours())},
+			{Label: "Stale threshold", Value: durationHours(d.StaleAfter.Hours())},
 			{Label: "Category", Value: d.Category},
 		},
 	}
@@ -55,23 +53,21 @@ func hoursText(hours float64) string {
 	return components.Int(int64(hours)) + " hours"
 }
 
-// connectionSettings are the settings fields every connector's pages show.
-type connectionSettings struct {
-	Cloud    string `json:"cloud"`
-	Tenant   string `json:"tenant"`
-	ClientID string `json:"client_id"`
-}
-
-// connRow maps a connection to a list row.
+// connRow maps a connection to a list row; its connector says how its
+// settings read.
 func (s *Server) connRow(c echo.Context, conn dbsqlc.Connection) integrations.ConnRow {
-	var st connectionSettings
-	_ = json.Unmarshal(conn.Settings, &st)
 	row := integrations.ConnRow{
 		ID: conn.ID.String(), Name: conn.DisplayName, URL: orgPath(c, "/connections/"+conn.ID.String()),
 		Status: conn.Status, StatusLabel: integrations.StatusLabel(conn.Status), StatusReason: conn.StatusReason,
-		Cloud: cloudLabel(s.Connectors.Get(conn.Connector), st.Cloud), Tenant: st.Tenant,
 		ConnectedAt: conn.ConnectedAt, Revoked: conn.DeletedAt != nil, RevokedAt: conn.DeletedAt,
 		LastSync: conn.LastSuccessAt, NextSync: conn.NextSyncAt,
+	}
+	if cn := s.Connectors.Get(conn.Connector); cn != nil {
+		d := cn.Display(conn.Settings)
+		row.Account, row.Column = d.Summary, d.Column.Value
+		for _, it := range d.Details {
+			row.Settings = append(row.Settings, integrations.Fact{Label: it.Label, Value: it.Value})
+		}
 	}
 	if h := healthOf(conn, s.Clock.Now()); h != "" {
 		row.Freshness, row.FreshChip = healthLabel(h), h
@@ -79,22 +75,15 @@ func (s *Server) connRow(c echo.Context, conn dbsqlc.Connection) integrations.Co
 	return row
 }
 
-// cloudLabel names a cloud as the connect form does.
-func cloudLabel(c connector.Connector, key string) string {
-	if c == nil {
-		return key
-	}
-	for _, f := range c.Form() {
-		for _, o := range f.Options {
-			if f.Type == "select" && o.Value == key {
-				return strings.TrimSuffix(o.Label, " (not Microsoft)")
-			}
-		}
-	}
-	return key
-}
-
 // orgPath is a path inside the current organization.
 func orgPath(c echo.Context, path string) string {
 	return "/o/" + currentOrg(c).Slug + path
+}
+
+// durationHours is a number of hours as a duration ("1 hour", "6 hours").
+func durationHours(hours float64) string {
+	if hours == 1 {
+		return "1 hour"
+	}
+	return hoursText(hours)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/attesthq/attest/db/dbsqlc"
 	"github.com/attesthq/attest/internal/account"
 	"github.com/attesthq/attest/internal/connection"
+	"github.com/attesthq/attest/internal/connector"
 	"github.com/attesthq/attest/views/layout"
 	errpage "github.com/attesthq/attest/views/pages/errors"
 	"github.com/attesthq/attest/views/pages/integrations"
@@ -23,8 +24,9 @@ var stateProblems = map[string]errpage.Problem{
 	connection.StateExpired: {Title: "This authorization has expired", Message: "An authorization must finish within 10 minutes of starting it. Start the connection again."},
 }
 
-// oauthCallback is the redirect URI: Microsoft sends the browser here with a
-// code or an error after the consent screen (or admin consent).
+// oauthCallback is the redirect URI: the provider sends the browser here
+// after its authorization page (or its consent page), with the result or an
+// error.
 //
 // The state names its organization. A caller not signed into it (no live
 // membership) is told the state is not valid before anything is looked up,
@@ -51,29 +53,30 @@ func (s *Server) oauthCallback(c echo.Context) error {
 		return err
 	}
 	connURL := orgPath(c, "/connections/"+out.ConnectionID.String())
+	def := s.Connectors.Get(c.Param("connector")).Definition()
 	if out.Problem == nil {
 		switch out.Purpose {
-		case "admin_consent":
-			flash(c, layout.FlashSuccess, "Admin consent was granted for the tenant. Authorize the connection to finish.")
-		case "reauth":
+		case connection.PurposeConsent:
+			flash(c, layout.FlashSuccess, "Admin consent was granted for the "+def.Account+". Authorize the connection to finish.")
+		case connection.PurposeReauth:
 			flash(c, layout.FlashSuccess, "Re-authorized. attest syncs again.")
 		default:
 			flash(c, layout.FlashSuccess, "Connected. The first sync has started.")
 		}
 		if len(out.MissingScopes) > 0 {
-			flash(c, layout.FlashError, "Microsoft did not grant "+strings.Join(out.MissingScopes, ", ")+": the evidence that needs it will show as unknown until an administrator grants admin consent.")
+			flash(c, layout.FlashError, def.Provider+" did not grant "+strings.Join(out.MissingScopes, ", ")+": the evidence that needs it will show as unknown until an administrator grants admin consent.")
 		}
 		return c.Redirect(http.StatusSeeOther, connURL)
 	}
 	p := out.Problem
 	view := integrations.Outcome{
 		Page:  s.page(c, p.Title, "integrations"),
-		Title: p.Title, Message: p.Message, NextStep: p.NextStep, Code: p.Code, ConnectionURL: connURL,
+		Title: p.Title, Message: p.Message, NextStep: p.NextStep, Code: p.Code, ConnectionURL: connURL, Provider: def.Provider,
 	}
 	if account.CanWrite(currentRole(c)) {
 		view.RetryURL = connURL + "/reauthorize"
-		if p.OfferAdminConsent {
-			view.AdminConsent = connURL + "/admin-consent"
+		if p.OfferConsent && def.Has(connector.CapabilityConsent) {
+			view.ConsentURL = connURL + "/consent"
 		}
 	}
 	return s.render(c, http.StatusOK, integrations.OutcomePage(view))

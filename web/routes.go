@@ -69,7 +69,7 @@ func (s *Server) routes() {
 	org.POST("/integrations/:connector/connect", s.connectCreate)
 	org.GET("/connections/:id", s.connectionShow)
 	org.POST("/connections/:id/reauthorize", s.connectionReauthorize)
-	org.POST("/connections/:id/admin-consent", s.connectionAdminConsent)
+	org.POST("/connections/:id/consent", s.connectionConsent)
 	org.POST("/connections/:id/revoke", s.connectionRevoke)
 	org.GET("/connections/:id/live", s.connectionLive)
 	org.POST("/connections/:id/sync", s.connectionSync)

@@ -24,6 +24,7 @@ import (
 	"github.com/attesthq/attest/internal/exclusion"
 	"github.com/attesthq/attest/internal/logctx"
 	"github.com/attesthq/attest/internal/metrics"
+	"github.com/attesthq/attest/internal/syncer"
 )
 
 // Deps are the services the web layer needs, wired by cmd/attest.
@@ -56,7 +57,7 @@ type Deps struct {
 // SyncQueue queues a sync inside the caller's transaction and reports false
 // when one is already queued or running.
 type SyncQueue interface {
-	SyncNow(ctx context.Context, tx pgx.Tx, orgID, connID uuid.UUID, trigger string) (bool, error)
+	SyncNow(ctx context.Context, tx pgx.Tx, orgID, connID uuid.UUID, trigger syncer.Trigger) (bool, error)
 }
 
 // Server is attest's web application.

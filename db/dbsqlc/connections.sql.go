@@ -46,7 +46,7 @@ const connectionCreate = `-- name: ConnectionCreate :one
 INSERT INTO connections (org_id, connector, display_name, settings, identity_key, status, created_at, created_by, stale_after_seconds)
 VALUES ($1, $2, $3, $4, $5,
         'pending', $6, $7, $8)
-RETURNING id, org_id, connector, display_name, settings, identity_key, status, status_reason, client_secret_sealed, refresh_token_sealed, granted_scopes, consented_by, created_at, created_by, connected_at, token_rotated_at, deleted_at, deleted_by, next_sync_at, last_sync_at, last_success_at, last_run_id, consecutive_failures, inactive_days, stale_after_seconds
+RETURNING id, org_id, connector, display_name, settings, identity_key, status, status_reason, client_secret_sealed, refresh_token_sealed, granted_scopes, consented_by, created_at, created_by, connected_at, token_rotated_at, deleted_at, deleted_by, next_sync_at, last_sync_at, last_success_at, last_run_id, consecutive_failures, stale_after_seconds, check_params
 `
 
 type ConnectionCreateParams struct {
@@ -96,14 +96,14 @@ func (q *Queries) ConnectionCreate(ctx context.Context, db DBTX, arg ConnectionC
 		&i.LastSuccessAt,
 		&i.LastRunID,
 		&i.ConsecutiveFailures,
-		&i.InactiveDays,
 		&i.StaleAfterSeconds,
+		&i.CheckParams,
 	)
 	return i, err
 }
 
 const connectionFindLive = `-- name: ConnectionFindLive :one
-SELECT id, org_id, connector, display_name, settings, identity_key, status, status_reason, client_secret_sealed, refresh_token_sealed, granted_scopes, consented_by, created_at, created_by, connected_at, token_rotated_at, deleted_at, deleted_by, next_sync_at, last_sync_at, last_success_at, last_run_id, consecutive_failures, inactive_days, stale_after_seconds FROM connections
+SELECT id, org_id, connector, display_name, settings, identity_key, status, status_reason, client_secret_sealed, refresh_token_sealed, granted_scopes, consented_by, created_at, created_by, connected_at, token_rotated_at, deleted_at, deleted_by, next_sync_at, last_sync_at, last_success_at, last_run_id, consecutive_failures, stale_after_seconds, check_params FROM connections
 WHERE connector = $1 AND identity_key = $2 AND deleted_at IS NULL
 FOR UPDATE
 `
@@ -140,14 +140,14 @@ func (q *Queries) ConnectionFindLive(ctx context.Context, db DBTX, arg Connectio
 		&i.LastSuccessAt,
 		&i.LastRunID,
 		&i.ConsecutiveFailures,
-		&i.InactiveDays,
 		&i.StaleAfterSeconds,
+		&i.CheckParams,
 	)
 	return i, err
 }
 
 const connectionGet = `-- name: ConnectionGet :one
-SELECT id, org_id, connector, display_name, settings, identity_key, status, status_reason, client_secret_sealed, refresh_token_sealed, granted_scopes, consented_by, created_at, created_by, connected_at, token_rotated_at, deleted_at, deleted_by, next_sync_at, last_sync_at, last_success_at, last_run_id, consecutive_failures, inactive_days, stale_after_seconds FROM connections WHERE id = $1
+SELECT id, org_id, connector, display_name, settings, identity_key, status, status_reason, client_secret_sealed, refresh_token_sealed, granted_scopes, consented_by, created_at, created_by, connected_at, token_rotated_at, deleted_at, deleted_by, next_sync_at, last_sync_at, last_success_at, last_run_id, consecutive_failures, stale_after_seconds, check_params FROM connections WHERE id = $1
 `
 
 func (q *Queries) ConnectionGet(ctx context.Context, db DBTX, id uuid.UUID) (Connection, error) {
@@ -177,14 +177,14 @@ func (q *Queries) ConnectionGet(ctx context.Context, db DBTX, id uuid.UUID) (Con
 		&i.LastSuccessAt,
 		&i.LastRunID,
 		&i.ConsecutiveFailures,
-		&i.InactiveDays,
 		&i.StaleAfterSeconds,
+		&i.CheckParams,
 	)
 	return i, err
 }
 
 const connectionGetForUpdate = `-- name: ConnectionGetForUpdate :one
-SELECT id, org_id, connector, display_name, settings, identity_key, status, status_reason, client_secret_sealed, refresh_token_sealed, granted_scopes, consented_by, created_at, created_by, connected_at, token_rotated_at, deleted_at, deleted_by, next_sync_at, last_sync_at, last_success_at, last_run_id, consecutive_failures, inactive_days, stale_after_seconds FROM connections WHERE id = $1 FOR UPDATE
+SELECT id, org_id, connector, display_name, settings, identity_key, status, status_reason, client_secret_sealed, refresh_token_sealed, granted_scopes, consented_by, created_at, created_by, connected_at, token_rotated_at, deleted_at, deleted_by, next_sync_at, last_sync_at, last_success_at, last_run_id, consecutive_failures, stale_after_seconds, check_params FROM connections WHERE id = $1 FOR UPDATE
 `
 
 func (q *Queries) ConnectionGetForUpdate(ctx context.Context, db DBTX, id uuid.UUID) (Connection, error) {
@@ -214,8 +214,8 @@ func (q *Queries) ConnectionGetForUpdate(ctx context.Context, db DBTX, id uuid.U
 		&i.LastSuccessAt,
 		&i.LastRunID,
 		&i.ConsecutiveFailures,
-		&i.InactiveDays,
 		&i.StaleAfterSeconds,
+		&i.CheckParams,
 	)
 	return i, err
 }
@@ -261,7 +261,7 @@ func (q *Queries) ConnectionHealthList(ctx context.Context, db DBTX) ([]Connecti
 }
 
 const connectionList = `-- name: ConnectionList :many
-SELECT id, org_id, connector, display_name, settings, identity_key, status, status_reason, client_secret_sealed, refresh_token_sealed, granted_scopes, consented_by, created_at, created_by, connected_at, token_rotated_at, deleted_at, deleted_by, next_sync_at, last_sync_at, last_success_at, last_run_id, consecutive_failures, inactive_days, stale_after_seconds FROM connections
+SELECT id, org_id, connector, display_name, settings, identity_key, status, status_reason, client_secret_sealed, refresh_token_sealed, granted_scopes, consented_by, created_at, created_by, connected_at, token_rotated_at, deleted_at, deleted_by, next_sync_at, last_sync_at, last_success_at, last_run_id, consecutive_failures, stale_after_seconds, check_params FROM connections
 WHERE connector = $1
 ORDER BY deleted_at IS NOT NULL, created_at DESC
 `
@@ -300,8 +300,8 @@ func (q *Queries) ConnectionList(ctx context.Context, db DBTX, connector string)
 			&i.LastSuccessAt,
 			&i.LastRunID,
 			&i.ConsecutiveFailures,
-			&i.InactiveDays,
 			&i.StaleAfterSeconds,
+			&i.CheckParams,
 		); err != nil {
 			return nil, err
 		}
@@ -314,7 +314,7 @@ func (q *Queries) ConnectionList(ctx context.Context, db DBTX, connector string)
 }
 
 const connectionListAll = `-- name: ConnectionListAll :many
-SELECT id, org_id, connector, display_name, settings, identity_key, status, status_reason, client_secret_sealed, refresh_token_sealed, granted_scopes, consented_by, created_at, created_by, connected_at, token_rotated_at, deleted_at, deleted_by, next_sync_at, last_sync_at, last_success_at, last_run_id, consecutive_failures, inactive_days, stale_after_seconds FROM connections ORDER BY deleted_at IS NOT NULL, created_at DESC
+SELECT id, org_id, connector, display_name, settings, identity_key, status, status_reason, client_secret_sealed, refresh_token_sealed, granted_scopes, consented_by, created_at, created_by, connected_at, token_rotated_at, deleted_at, deleted_by, next_sync_at, last_sync_at, last_success_at, last_run_id, consecutive_failures, stale_after_seconds, check_params FROM connections ORDER BY deleted_at IS NOT NULL, created_at DESC
 `
 
 func (q *Queries) ConnectionListAll(ctx context.Context, db DBTX) ([]Connection, error) {
@@ -350,8 +350,8 @@ func (q *Queries) ConnectionListAll(ctx context.Context, db DBTX) ([]Connection,
 			&i.LastSuccessAt,
 			&i.LastRunID,
 			&i.ConsecutiveFailures,
-			&i.InactiveDays,
 			&i.StaleAfterSeconds,
+			&i.CheckParams,
 		); err != nil {
 			return nil, err
 		}
@@ -410,18 +410,18 @@ func (q *Queries) ConnectionSetStatusReason(ctx context.Context, db DBTX, arg Co
 }
 
 const connectionSetThresholds = `-- name: ConnectionSetThresholds :exec
-UPDATE connections SET stale_after_seconds = $1, inactive_days = $2
+UPDATE connections SET stale_after_seconds = $1, check_params = $2
 WHERE id = $3
 `
 
 type ConnectionSetThresholdsParams struct {
 	StaleAfterSeconds int32
-	InactiveDays      int32
+	CheckParams       json.RawMessage
 	ID                uuid.UUID
 }
 
 func (q *Queries) ConnectionSetThresholds(ctx context.Context, db DBTX, arg ConnectionSetThresholdsParams) error {
-	_, err := db.Exec(ctx, connectionSetThresholds, arg.StaleAfterSeconds, arg.InactiveDays, arg.ID)
+	_, err := db.Exec(ctx, connectionSetThresholds, arg.StaleAfterSeconds, arg.CheckParams, arg.ID)
 	return err
 }
 

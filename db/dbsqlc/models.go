@@ -176,8 +176,8 @@ type Connection struct {
 	LastSuccessAt       *time.Time
 	LastRunID           *uuid.UUID
 	ConsecutiveFailures int32
-	InactiveDays        int32
 	StaleAfterSeconds   int32
+	CheckParams         json.RawMessage
 }
 
 type ConnectorRun struct {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/attesthq/attest/db/dbsqlc"
 	"github.com/attesthq/attest/internal/audit"
+	"github.com/attesthq/attest/internal/connector"
 	"github.com/attesthq/attest/internal/coverage"
 )
 
@@ -47,7 +48,7 @@ type Notifier interface {
 // desired is which alerts a connection's state calls for, with their texts.
 func desired(conn dbsqlc.Connection, now time.Time) map[string][2]string {
 	out := map[string][2]string{}
-	if conn.DeletedAt != nil || conn.Status == "pending" {
+	if conn.DeletedAt != nil || connector.Status(conn.Status) == connector.StatusPending {
 		return out
 	}
 	staleAfter := time.Duration(conn.StaleAfterSeconds) * time.Second
@@ -63,10 +64,10 @@ func desired(conn dbsqlc.Connection, now time.Time) map[string][2]string {
 				" hours). The controls its evidence supports count as stale until it syncs again.",
 		}
 	}
-	if conn.Status == "needs_reauth" {
+	if connector.Status(conn.Status) == connector.StatusNeedsReauth {
 		out[KindNeedsReauth] = [2]string{
 			conn.DisplayName + " needs re-authorization",
-			"Microsoft refused attest's authorization, so syncs are paused. Re-authorize the connection to resume. " + conn.StatusReason,
+			"The provider refused attest's authorization, so syncs are paused. Re-authorize the connection to resume. " + conn.StatusReason,
 		}
 	}
 	if conn.ConsecutiveFailures >= FailuresBeforeAlert {

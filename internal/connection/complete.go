@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -16,7 +15,9 @@ import (
 	"github.com/attesthq/attest/db/dbsqlc"
 	"github.com/attesthq/attest/internal/audit"
 	"github.com/attesthq/attest/internal/connector"
+	"github.com/attesthq/attest/internal/pgtext"
 	"github.com/attesthq/attest/internal/secret"
+	"github.com/attesthq/attest/internal/syncer"
 	"github.com/attesthq/attest/internal/vault"
 )
 
@@ -39,7 +40,7 @@ const (
 type Outcome struct {
 	OrgID        uuid.UUID
 	ConnectionID uuid.UUID
-	Purpose      string
+	Purpose      Purpose
 	// Problem explains a failure; nil on success.
 	Problem *connector.Problem
 	// MissingScopes lists requested permissions the grant lacks.
@@ -56,10 +57,15 @@ type flowContext struct {
 
 // Complete handles the provider's redirect back to the callback: it checks
 // the state (known, this session's, unused, fresh), consumes it, and then
-// records the provider's error, an admin consent, or redeems the code.
+// records the provider's error or a consent, or has the connector complete
+// the authorization (redeem a code, verify an installation).
 func (s *Service) Complete(ctx context.Context, key string, user User, params url.Values) (Outcome, error) {
 	c := s.Registry.Get(key)
 	if c == nil {
+		return Outcome{}, ErrNotFound
+	}
+	a, redirects := connector.AuthorizerOf(c)
+	if !redirects {
 		return Outcome{}, ErrNotFound
 	}
 	orgID, stateHash, err := parseState(params.Get("state"))
@@ -70,41 +76,51 @@ func (s *Service) Complete(ctx context.Context, key string, user User, params ur
 	if err != nil {
 		return Outcome{}, err
 	}
-	out := Outcome{OrgID: orgID, ConnectionID: fc.conn.ID, Purpose: fc.flow.Purpose}
-	action := "connection.connect"
-	switch fc.flow.Purpose {
-	case "reauth":
-		action = "connection.reauth"
-	case "admin_consent":
-		action = "connection.admin_consent"
-	}
+	purpose := Purpose(fc.flow.Purpose)
+	out := Outcome{OrgID: orgID, ConnectionID: fc.conn.ID, Purpose: purpose}
+	action := auditAction(purpose)
 
-	if p := c.CallbackProblem(params); p != nil {
+	if p := a.CallbackProblem(params); p != nil {
 		out.Problem = p
-		return out, s.recordFailure(ctx, fc, user, action, *p, map[string]any{
+		return out, s.recordFailure(ctx, fc, user, action, *p, map[string]string{
 			"error": params.Get("error"), "error_subcode": params.Get("error_subcode"),
 		})
 	}
-	if fc.flow.Purpose == "admin_consent" {
+	if purpose == PurposeConsent {
 		return out, s.record(ctx, fc, user, audit.Event{Action: action, Details: map[string]any{
-			"admin_consent": params.Get("admin_consent"),
+			"params": callbackFacts(params),
 		}})
 	}
-	code := params.Get("code")
-	if code == "" {
-		p := connector.Problem{Title: "Microsoft sent no authorization code", Class: connector.ClassTransient,
-			Message: "The sign-in returned without a code or an error.", NextStep: "Start the connection again."}
-		out.Problem = &p
-		return out, s.recordFailure(ctx, fc, user, action, p, nil)
-	}
-	grant, err := c.Exchange(ctx, fc.conn.Settings, fc.clientSecret, fc.flow.RedirectUri, code, fc.verifier)
+	grant, err := a.Exchange(ctx, connector.ExchangeRequest{Settings: fc.conn.Settings, Credentials: connector.Credentials{Secret: fc.clientSecret},
+		RedirectURI: fc.flow.RedirectUri, Params: params, Verifier: fc.verifier})
 	if err != nil {
-		p := c.DescribeError(err, fc.flow.RedirectUri)
+		p := a.DescribeError(err, fc.flow.RedirectUri)
 		out.Problem = &p
 		return out, s.recordFailure(ctx, fc, user, action, p, nil)
 	}
 	out.MissingScopes = grant.MissingScopes
-	return out, s.activate(ctx, fc, user, action, grant)
+	return out, db.InOrg(ctx, s.Pool, fc.conn.OrgID, func(tx pgx.Tx) error {
+		return s.activate(ctx, tx, fc.conn, user, purpose, grant)
+	})
+}
+
+// auditAction names a flow's audit action.
+func auditAction(p Purpose) string {
+	if p == PurposeConnect {
+		return "connection.connect"
+	}
+	return "connection." + string(p)
+}
+
+// callbackFacts keeps what a consent callback says, without its state.
+func callbackFacts(params url.Values) map[string]string {
+	out := map[string]string{}
+	for k := range params {
+		if k != "state" && k != "code" {
+			out[k] = pgtext.Cut(params.Get(k), 200)
+		}
+	}
+	return out
 }
 
 // takeFlow validates and consumes the flow, and opens the secrets it needs.
@@ -146,7 +162,7 @@ func (s *Service) takeFlow(ctx context.Context, orgID uuid.UUID, stateHash []byt
 			return ErrRevoked
 		}
 		fc = flowContext{flow: flow, conn: conn}
-		if flow.Purpose == "admin_consent" {
+		if Purpose(flow.Purpose) == PurposeConsent {
 			return nil
 		}
 		sec, err := s.Vault.Open(ctx, tx, orgID, conn.ID, vault.PurposeClientSecret, conn.ClientSecretSealed)
@@ -175,7 +191,7 @@ func (s *Service) record(ctx context.Context, fc flowContext, user User, ev audi
 
 // recordFailure audits a failed authorization and, for a connection not yet
 // active, shows the reason on it.
-func (s *Service) recordFailure(ctx context.Context, fc flowContext, user User, action string, p connector.Problem, extra map[string]any) error {
+func (s *Service) recordFailure(ctx context.Context, fc flowContext, user User, action string, p connector.Problem, extra map[string]string) error {
 	details := map[string]any{"purpose": fc.flow.Purpose, "problem": p.Title, "class": p.Class}
 	if p.Code != "" {
 		details["code"] = p.Code
@@ -186,7 +202,7 @@ func (s *Service) recordFailure(ctx context.Context, fc flowContext, user User, 
 		}
 	}
 	return db.InOrg(ctx, s.Pool, fc.conn.OrgID, func(tx pgx.Tx) error {
-		if fc.conn.Status == StatusPending {
+		if connector.Status(fc.conn.Status) == connector.StatusPending {
 			if err := q.ConnectionSetStatusReason(ctx, tx, dbsqlc.ConnectionSetStatusReasonParams{ID: fc.conn.ID, StatusReason: p.Title}); err != nil {
 				return fmt.Errorf("connection: set reason: %w", err)
 			}
@@ -197,46 +213,77 @@ func (s *Service) recordFailure(ctx context.Context, fc flowContext, user User, 
 	})
 }
 
-// activate seals the refresh token, makes the connection active and queues
-// its first sync, all in one transaction with the audit row.
-func (s *Service) activate(ctx context.Context, fc flowContext, user User, action string, g connector.Grant) error {
+// activate seals what the grant yielded, makes the connection active and
+// queues its first sync, all in tx with the audit row.
+func (s *Service) activate(ctx context.Context, tx pgx.Tx, conn dbsqlc.Connection, user User, purpose Purpose, g connector.Grant) error {
 	now := s.Clock.Now()
-	return db.InOrg(ctx, s.Pool, fc.conn.OrgID, func(tx pgx.Tx) error {
-		sealed, err := s.Vault.Seal(ctx, tx, fc.conn.OrgID, fc.conn.ID, vault.PurposeRefreshToken, []byte(g.RefreshToken.Reveal()))
-		if err != nil {
+	if g.Secret.Reveal() != "" || g.Settings != nil {
+		if err := s.replaceSetup(ctx, tx, conn, g); err != nil {
 			return err
 		}
-		reason := ""
-		if len(g.MissingScopes) > 0 {
-			reason = "Not granted: " + strings.Join(g.MissingScopes, ", ")
-		}
-		if err := q.ConnectionActivate(ctx, tx, dbsqlc.ConnectionActivateParams{
-			ID: fc.conn.ID, StatusReason: reason, RefreshTokenSealed: sealed, GrantedScopes: g.Scopes,
-			ConsentedBy: g.ConsentedBy, Now: now,
-		}); err != nil {
-			return fmt.Errorf("connection: activate: %w", err)
-		}
-		details := map[string]any{"purpose": fc.flow.Purpose, "scopes": g.Scopes, "consented_by": g.ConsentedBy}
-		if len(g.MissingScopes) > 0 {
-			details["missing_scopes"] = g.MissingScopes
-		}
-		if err := audit.Record(ctx, tx, fc.conn.OrgID, now, user.actor(), audit.Event{
-			Action: action, TargetType: "connection", TargetID: fc.conn.ID.String(), Details: details,
-		}); err != nil {
+	}
+	var sealed []byte
+	if g.Token.Reveal() != "" {
+		var err error
+		if sealed, err = s.Vault.Seal(ctx, tx, conn.OrgID, conn.ID, vault.PurposeRefreshToken, []byte(g.Token.Reveal())); err != nil {
 			return err
 		}
-		if err := s.reconcileAlerts(ctx, tx, fc.conn.ID); err != nil {
+	}
+	if g.Scopes == nil {
+		g.Scopes = []string{} // a kind without scopes (a static token) grants none by name
+	}
+	reason := ""
+	if len(g.MissingScopes) > 0 {
+		reason = "Not granted: " + strings.Join(g.MissingScopes, ", ")
+	}
+	if err := q.ConnectionActivate(ctx, tx, dbsqlc.ConnectionActivateParams{
+		ID: conn.ID, StatusReason: reason, RefreshTokenSealed: sealed, GrantedScopes: g.Scopes,
+		ConsentedBy: g.ConsentedBy, Now: now,
+	}); err != nil {
+		return fmt.Errorf("connection: activate: %w", err)
+	}
+	details := map[string]any{"purpose": purpose, "scopes": g.Scopes, "consented_by": g.ConsentedBy}
+	if len(g.MissingScopes) > 0 {
+		details["missing_scopes"] = g.MissingScopes
+	}
+	if err := audit.Record(ctx, tx, conn.OrgID, now, user.actor(), audit.Event{
+		Action: auditAction(purpose), TargetType: "connection", TargetID: conn.ID.String(), Details: details,
+	}); err != nil {
+		return err
+	}
+	if err := s.reconcileAlerts(ctx, tx, conn.ID); err != nil {
+		return err
+	}
+	if s.Syncs == nil {
+		return nil
+	}
+	trigger := syncer.TriggerFirst
+	if purpose == PurposeReauth {
+		trigger = syncer.TriggerManual
+	}
+	return s.Syncs.EnqueueSync(ctx, tx, conn.OrgID, conn.ID, trigger)
+}
+
+// replaceSetup stores the secret and settings an authorization yielded
+// (an app's private key, a verified installation).
+func (s *Service) replaceSetup(ctx context.Context, tx pgx.Tx, conn dbsqlc.Connection, g connector.Grant) error {
+	sealed := conn.ClientSecretSealed
+	if g.Secret.Reveal() != "" {
+		var err error
+		if sealed, err = s.Vault.Seal(ctx, tx, conn.OrgID, conn.ID, vault.PurposeClientSecret, []byte(g.Secret.Reveal())); err != nil {
 			return err
 		}
-		if s.Syncs == nil {
-			return nil
-		}
-		trigger := "first"
-		if fc.flow.Purpose == "reauth" {
-			trigger = "manual"
-		}
-		return s.Syncs.EnqueueSync(ctx, tx, fc.conn.OrgID, fc.conn.ID, trigger)
-	})
+	}
+	settings := conn.Settings
+	if g.Settings != nil {
+		settings = g.Settings
+	}
+	if err := q.ConnectionUpdateSetup(ctx, tx, dbsqlc.ConnectionUpdateSetupParams{
+		ID: conn.ID, DisplayName: conn.DisplayName, Settings: settings, ClientSecretSealed: sealed,
+	}); err != nil {
+		return fmt.Errorf("connection: store what the authorization yielded: %w", err)
+	}
+	return nil
 }
 
 // Revoke soft-deletes a connection: status revoked, deleted_at set, sealed
@@ -257,44 +304,6 @@ func (s *Service) Revoke(ctx context.Context, orgID uuid.UUID, user User, connID
 		if err := audit.Record(ctx, tx, orgID, now, user.actor(), audit.Event{
 			Action: "connection.revoke", TargetType: "connection", TargetID: connID.String(),
 			Details: map[string]any{"name": conn.DisplayName, "previous_status": conn.Status},
-		}); err != nil {
-			return err
-		}
-		return s.reconcileAlerts(ctx, tx, connID)
-	})
-}
-
-// Threshold limits.
-const (
-	MinStaleAfter   = time.Hour
-	MaxStaleAfter   = 30 * 24 * time.Hour
-	MinInactiveDays = 7
-	MaxInactiveDays = 730
-)
-
-// ErrThresholds explains thresholds out of range.
-var ErrThresholds = errors.New("the stale threshold must be 1 to 720 hours and inactivity 7 to 730 days")
-
-// SetThresholds changes when the connection's evidence counts as stale and
-// when an account counts as inactive, and reconciles its alerts at once.
-func (s *Service) SetThresholds(ctx context.Context, orgID uuid.UUID, user User, connID uuid.UUID, staleAfter time.Duration, inactiveDays int) error {
-	if staleAfter < MinStaleAfter || staleAfter > MaxStaleAfter || inactiveDays < MinInactiveDays || inactiveDays > MaxInactiveDays {
-		return ErrThresholds
-	}
-	return db.InOrg(ctx, s.Pool, orgID, func(tx pgx.Tx) error {
-		conn, err := lockConnection(ctx, tx, connID)
-		if err != nil {
-			return err
-		}
-		if err := q.ConnectionSetThresholds(ctx, tx, dbsqlc.ConnectionSetThresholdsParams{
-			ID: connID, StaleAfterSeconds: int32(staleAfter.Seconds()), InactiveDays: int32(inactiveDays),
-		}); err != nil {
-			return fmt.Errorf("connection: set thresholds: %w", err)
-		}
-		if err := audit.Record(ctx, tx, orgID, s.Clock.Now(), user.actor(), audit.Event{
-			Action: "connection.settings", TargetType: "connection", TargetID: connID.String(),
-			Details: map[string]any{"stale_after_hours": int(staleAfter.Hours()), "inactive_days": inactiveDays,
-				"previous_stale_after_hours": int(conn.StaleAfterSeconds / 3600), "previous_inactive_days": conn.InactiveDays},
 		}); err != nil {
 			return err
 		}

@@ -18,17 +18,24 @@ import (
 	"github.com/attesthq/attest/internal/audit"
 	"github.com/attesthq/attest/internal/clock"
 	"github.com/attesthq/attest/internal/connector"
+	"github.com/attesthq/attest/internal/syncer"
 	"github.com/attesthq/attest/internal/vault"
 )
 
 var q = dbsqlc.New()
 
-// Statuses of a connection.
+// Purpose is why an authorization flow was started (oauth_flows.purpose).
+type Purpose string
+
+// Flow purposes.
 const (
-	StatusPending     = "pending"
-	StatusActive      = "active"
-	StatusNeedsReauth = "needs_reauth"
-	StatusRevoked     = "revoked"
+	// PurposeConnect authorizes a new (pending) connection.
+	PurposeConnect Purpose = "connect"
+	// PurposeReauth authorizes an existing connection again.
+	PurposeReauth Purpose = "reauth"
+	// PurposeConsent sends an administrator to the provider's consent page
+	// (the connector's consent capability).
+	PurposeConsent Purpose = "consent"
 )
 
 // flowTTL is how long a started authorization may take.
@@ -36,14 +43,16 @@ const flowTTL = 10 * time.Minute
 
 // Errors callers show to people.
 var (
-	ErrAlreadyConnected = errors.New("connection: this tenant is already connected")
-	ErrNotFound         = errors.New("connection: not found")
-	ErrRevoked          = errors.New("connection: the connection was revoked")
+	ErrAlreadyConnected = errors.New("connection: this account is already connected")
+	// ErrNoCapability: the connector does not declare what was asked.
+	ErrNoCapability = errors.New("connection: the connector does not offer this")
+	ErrNotFound     = errors.New("connection: not found")
+	ErrRevoked      = errors.New("connection: the connection was revoked")
 )
 
 // SyncEnqueuer schedules a connection's sync in the caller's transaction.
 type SyncEnqueuer interface {
-	EnqueueSync(ctx context.Context, tx pgx.Tx, orgID, connectionID uuid.UUID, trigger string) error
+	EnqueueSync(ctx context.Context, tx pgx.Tx, orgID, connectionID uuid.UUID, trigger syncer.Trigger) error
 }
 
 // Service runs connection lifecycles.
@@ -80,9 +89,11 @@ type User struct {
 
 func (u User) actor() audit.Actor { return audit.UserActor(u.ID, u.Email) }
 
-// Start creates (or, for a tenant left pending or needing re-authorization,
-// updates) a pending connection from a valid connect form and returns where
-// to send the browser to authorize.
+// Start creates (or, for an account left pending or needing
+// re-authorization, updates) a pending connection from a valid connect
+// form, seals its secret, and returns where to send the browser to
+// authorize. A connector whose auth kind has no browser round-trip (a
+// static token) is active at once: the target is then empty.
 func (s *Service) Start(ctx context.Context, orgID uuid.UUID, user User, key string, setup connector.Setup) (string, uuid.UUID, error) {
 	c := s.Registry.Get(key)
 	if c == nil {
@@ -93,7 +104,7 @@ func (s *Service) Start(ctx context.Context, orgID uuid.UUID, user User, key str
 	var connID uuid.UUID
 	err := db.InOrg(ctx, s.Pool, orgID, func(tx pgx.Tx) error {
 		conn, err := q.ConnectionFindLive(ctx, tx, dbsqlc.ConnectionFindLiveParams{Connector: key, IdentityKey: setup.IdentityKey})
-		purpose := "connect"
+		purpose := PurposeConnect
 		switch {
 		case errors.Is(err, pgx.ErrNoRows):
 			conn, err = q.ConnectionCreate(ctx, tx, dbsqlc.ConnectionCreateParams{
@@ -112,11 +123,11 @@ func (s *Service) Start(ctx context.Context, orgID uuid.UUID, user User, key str
 			}
 		case err != nil:
 			return fmt.Errorf("connection: find: %w", err)
-		case conn.Status == StatusActive:
+		case connector.Status(conn.Status) == connector.StatusActive:
 			return ErrAlreadyConnected
 		default:
-			if conn.Status == StatusNeedsReauth {
-				purpose = "reauth"
+			if connector.Status(conn.Status) == connector.StatusNeedsReauth {
+				purpose = PurposeReauth
 			}
 		}
 		sealed, err := s.Vault.Seal(ctx, tx, orgID, conn.ID, vault.PurposeClientSecret, []byte(setup.Secret.Reveal()))
@@ -129,7 +140,12 @@ func (s *Service) Start(ctx context.Context, orgID uuid.UUID, user User, key str
 			return fmt.Errorf("connection: store setup: %w", err)
 		}
 		connID = conn.ID
-		target, err = s.newFlow(ctx, tx, c, conn, user, purpose, now)
+		a, redirects := connector.AuthorizerOf(c)
+		if !redirects {
+			conn.Settings = setup.Settings
+			return s.activate(ctx, tx, conn, user, purpose, connector.Grant{})
+		}
+		target, err = s.newFlow(ctx, tx, a, conn, user, purpose, now)
 		return err
 	})
 	return target, connID, err
@@ -137,15 +153,16 @@ func (s *Service) Start(ctx context.Context, orgID uuid.UUID, user User, key str
 
 // Reauthorize starts a new authorization for an existing connection.
 func (s *Service) Reauthorize(ctx context.Context, orgID uuid.UUID, user User, connID uuid.UUID) (string, error) {
-	return s.flowFor(ctx, orgID, user, connID, "reauth")
+	return s.flowFor(ctx, orgID, user, connID, PurposeReauth)
 }
 
-// AdminConsent starts the tenant's admin-consent flow for a connection.
-func (s *Service) AdminConsent(ctx context.Context, orgID uuid.UUID, user User, connID uuid.UUID) (string, error) {
-	return s.flowFor(ctx, orgID, user, connID, "admin_consent")
+// Consent starts the provider's consent flow for a connection whose
+// connector declares the consent capability (ErrNoCapability otherwise).
+func (s *Service) Consent(ctx context.Context, orgID uuid.UUID, user User, connID uuid.UUID) (string, error) {
+	return s.flowFor(ctx, orgID, user, connID, PurposeConsent)
 }
 
-func (s *Service) flowFor(ctx context.Context, orgID uuid.UUID, user User, connID uuid.UUID, purpose string) (string, error) {
+func (s *Service) flowFor(ctx context.Context, orgID uuid.UUID, user User, connID uuid.UUID, purpose Purpose) (string, error) {
 	var target string
 	err := db.InOrg(ctx, s.Pool, orgID, func(tx pgx.Tx) error {
 		conn, err := lockConnection(ctx, tx, connID)
@@ -159,10 +176,14 @@ func (s *Service) flowFor(ctx context.Context, orgID uuid.UUID, user User, connI
 		if c == nil {
 			return ErrNotFound
 		}
-		if purpose == "reauth" && conn.Status == StatusPending {
-			purpose = "connect"
+		a, redirects := connector.AuthorizerOf(c)
+		if !redirects || (purpose == PurposeConsent && !c.Definition().Has(connector.CapabilityConsent)) {
+			return ErrNoCapability
 		}
-		target, err = s.newFlow(ctx, tx, c, conn, user, purpose, s.Clock.Now())
+		if purpose == PurposeReauth && connector.Status(conn.Status) == connector.StatusPending {
+			purpose = PurposeConnect
+		}
+		target, err = s.newFlow(ctx, tx, a, conn, user, purpose, s.Clock.Now())
 		return err
 	})
 	return target, err
@@ -170,27 +191,31 @@ func (s *Service) flowFor(ctx context.Context, orgID uuid.UUID, user User, connI
 
 // newFlow records a single-use state (and sealed PKCE verifier) bound to the
 // user's session, organization and connection, and builds the URL.
-func (s *Service) newFlow(ctx context.Context, tx pgx.Tx, c connector.Connector, conn dbsqlc.Connection, user User, purpose string, now time.Time) (string, error) {
+func (s *Service) newFlow(ctx context.Context, tx pgx.Tx, a connector.Authorizer, conn dbsqlc.Connection, user User, purpose Purpose, now time.Time) (string, error) {
 	state := newState(conn.OrgID)
 	redirect := s.CallbackURL(conn.Connector)
 	var sealedVerifier []byte
 	var target string
 	var err error
-	if purpose == "admin_consent" {
-		target, err = c.AdminConsentURL(conn.Settings, redirect, state)
+	if purpose == PurposeConsent {
+		consenter, ok := a.(connector.Consenter)
+		if !ok {
+			return "", ErrNoCapability
+		}
+		target, err = consenter.ConsentURL(conn.Settings, redirect, state)
 	} else {
 		verifier := oauth2.GenerateVerifier()
 		if sealedVerifier, err = s.Vault.Seal(ctx, tx, conn.OrgID, conn.ID, vault.PurposeVerifier, []byte(verifier)); err != nil {
 			return "", err
 		}
-		target, err = c.AuthorizeURL(conn.Settings, redirect, state, verifier)
+		target, err = a.AuthorizeURL(conn.Settings, redirect, state, verifier)
 	}
 	if err != nil {
 		return "", fmt.Errorf("connection: build authorization URL: %w", err)
 	}
 	if err := q.OAuthFlowCreate(ctx, tx, dbsqlc.OAuthFlowCreateParams{
 		StateHash: hashState(state), OrgID: conn.OrgID, ConnectionID: conn.ID, UserID: user.ID,
-		SessionHash: user.SessionHash, Purpose: purpose, VerifierSealed: sealedVerifier, RedirectUri: redirect,
+		SessionHash: user.SessionHash, Purpose: string(purpose), VerifierSealed: sealedVerifier, RedirectUri: redirect,
 		CreatedAt: now, ExpiresAt: now.Add(flowTTL),
 	}); err != nil {
 		return "", fmt.Errorf("connection: record flow: %w", err)

@@ -10,7 +10,7 @@ import (
 )
 
 // A state names its organization (so the callback can open the right
-// tenant scope before anything is known) and carries 32 random bytes; only
+// organization scope before anything is known) and carries 32 random bytes; only
 // its SHA-256 is stored.
 const stateRandomLen = 32
 

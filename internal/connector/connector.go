@@ -1,15 +1,21 @@
-// Package connector defines what every connector declares to the pages and
-// jobs: its facts, the scopes it requests, the evidence kinds it produces and
-// the SOC 2 criteria they support, how to connect it, and the OAuth and sync
-// operations it implements. Pages and jobs work from a Registry of
-// connectors, so adding one touches neither.
+// Package connector is the connector platform's contract: what every
+// connector declares (its definition: auth kind, capabilities, settings and
+// how they are shown, datasets and evidence kinds with schema versions,
+// checks with their parameters, documented rate limits) and the few
+// operations it implements (parse its connect form, authorize if its auth
+// kind needs the browser, open a sync session, collect one dataset,
+// evaluate one check). The platform (this package's runner, connection,
+// syncer, evidence) does the rest once for every connector: sealing
+// credentials, the authorization state, token rotation persistence,
+// concurrent dataset collection, the unknown-is-never-pass rule, evidence
+// writing and run history. Pages and jobs work from a Registry, so adding a
+// connector touches neither.
 //
 // A connector knows nothing about HTTP handlers or the database: it builds
 // URLs, talks to its provider and returns typed records.
 package connector
 
 import (
-	"context"
 	"encoding/json"
 	"net/url"
 	"reflect"
@@ -25,7 +31,21 @@ type Definition struct {
 	Key      string
 	Name     string
 	Category string
-	Auth     string
+	// Auth is how authentication is described to people ("OAuth 2.0").
+	Auth string
+	// AuthKind is the flow the platform runs for it.
+	AuthKind AuthKind
+	// Capabilities are the optional features the connector implements.
+	Capabilities []Capability
+	// Provider names the provider in sentences ("<Provider> refused
+	// attest's authorization").
+	Provider string
+	// Account names what one connection connects, in sentences
+	// ("organization", "workspace").
+	Account string
+	// Limits are the provider's documented rate limits, which the
+	// connector's pacing enforces (shown on the integration page).
+	Limits []RateLimit
 	// Summary is the one-paragraph description from the product page.
 	Summary    string
 	Cadence    time.Duration
@@ -34,8 +54,24 @@ type Definition struct {
 	Scopes []Scope
 	// Evidence lists the kinds of evidence the connector produces.
 	Evidence []EvidenceKind
+	// ConnectIntro opens "How to connect".
+	ConnectIntro string
 	// Steps is "How to connect".
 	Steps []Step
+}
+
+// Has reports whether the definition declares capability c.
+func (d Definition) Has(c Capability) bool { return slices.Contains(d.Capabilities, c) }
+
+// RateLimit is one documented provider limit: at most N requests (or units)
+// in any sliding window of W.
+type RateLimit struct {
+	// Family names the endpoints the limit covers.
+	Family string
+	N      int
+	W      time.Duration
+	// Source is where the provider documents it.
+	Source string
 }
 
 // Scope is one requested permission and why it is needed.
@@ -105,42 +141,12 @@ type Setup struct {
 	DisplayName string
 	// IdentityKey is unique per organization among live connections.
 	IdentityKey string
-	Settings    json.RawMessage
-	Secret      secret.String
+	// IdentityField is the form field an "already connected" error is
+	// shown on (the field the identity mostly comes from).
+	IdentityField string
+	Settings      json.RawMessage
+	Secret        secret.String
 }
-
-// Grant is what an authorization yields.
-type Grant struct {
-	RefreshToken secret.String
-	Scopes       []string
-	// ConsentedBy names the account that authorized (for display).
-	ConsentedBy string
-	// MissingScopes lists requested permissions the grant lacks.
-	MissingScopes []string
-}
-
-// Problem is a failure explained for people: what happened, what to do next,
-// and a class for the connection's state.
-type Problem struct {
-	Title    string
-	Message  string
-	NextStep string
-	// Class is one of the Class constants.
-	Class string
-	// Code is the provider's error code, e.g. "AADSTS7000215".
-	Code string
-	// OfferAdminConsent suggests the admin-consent link as the next step.
-	OfferAdminConsent bool
-}
-
-// Problem classes.
-const (
-	ClassConfiguration = "configuration"
-	ClassConsent       = "consent"
-	ClassNeedsReauth   = "needs_reauth"
-	ClassTransient     = "transient"
-	ClassCancelled     = "cancelled"
-)
 
 // Connector is one integration.
 type Connector interface {
@@ -153,25 +159,22 @@ type Connector interface {
 	FormDefaults() url.Values
 	// FormNotice is an optional note shown above the form.
 	FormNotice() string
-	OAuth
+	Displayer
 	Syncer
 }
 
-// OAuth is the authorization-code flow with PKCE.
-type OAuth interface {
-	// AuthorizeURL is where the user consents.
-	AuthorizeURL(settings json.RawMessage, redirectURI, state, verifier string) (string, error)
-	// AdminConsentURL lets an administrator grant consent for the tenant.
-	AdminConsentURL(settings json.RawMessage, redirectURI, state string) (string, error)
-	// Exchange redeems an authorization code.
-	Exchange(ctx context.Context, settings json.RawMessage, clientSecret secret.String, redirectURI, code, verifier string) (Grant, error)
-	// CallbackProblem explains an error the provider sent to the callback,
-	// or returns nil when the callback carries none.
-	CallbackProblem(params url.Values) *Problem
-	// DescribeError explains an error returned by Exchange or a refresh.
-	DescribeError(err error, redirectURI string) Problem
-	// LoginOrigins are the origins the browser is sent to (for the CSP).
-	LoginOrigins() []string
+// AuthorizerOf returns c's browser round-trip, or false when its auth
+// kind has none.
+func AuthorizerOf(c Connector) (Authorizer, bool) {
+	a, ok := c.(Authorizer)
+	return a, ok && c.Definition().AuthKind.Redirects()
+}
+
+// ConsenterOf returns c's consent capability, or false when it declares
+// none.
+func ConsenterOf(c Connector) (Consenter, bool) {
+	a, ok := c.(Consenter)
+	return a, ok && c.Definition().Has(CapabilityConsent)
 }
 
 // Registry holds the configured connectors in display order.
@@ -180,10 +183,15 @@ type Registry struct {
 	checks map[string]Check
 }
 
-// NewRegistry returns a registry of cs.
+// NewRegistry returns a registry of cs. It panics when a connector does
+// not implement what its definition declares (see Validate): a programming
+// error, caught at startup and by every test that builds a registry.
 func NewRegistry(cs ...Connector) *Registry {
 	r := &Registry{list: cs, checks: map[string]Check{}}
 	for _, c := range cs {
+		if err := Validate(c); err != nil {
+			panic(err)
+		}
 		for _, chk := range c.Checks() {
 			r.checks[chk.Key] = chk
 		}
@@ -227,7 +235,9 @@ func (r *Registry) Get(key string) Connector {
 func (r *Registry) LoginOrigins() []string {
 	var out []string
 	for _, c := range r.list {
-		out = append(out, c.LoginOrigins()...)
+		if a, ok := AuthorizerOf(c); ok {
+			out = append(out, a.LoginOrigins()...)
+		}
 	}
 	return out
 }

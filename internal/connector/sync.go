@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"time"
-
-	"github.com/attesthq/attest/internal/secret"
 )
 
 // Record is one typed evidence record a sync produced.
@@ -54,31 +52,14 @@ type DatasetWriter interface {
 	Finish(ctx context.Context) error
 }
 
-// Dataset statuses.
-const (
-	DatasetOK          = "ok"
-	DatasetUnavailable = "unavailable"
-	DatasetFailed      = "failed"
-)
-
-// Error classes of a failed dataset or sync.
-const (
-	ErrorNeedsReauth   = "needs_reauth"
-	ErrorConfiguration = "configuration"
-	ErrorLicence       = "licence"
-	ErrorThrottled     = "throttled"
-	ErrorTransient     = "transient"
-	ErrorMalformed     = "malformed"
-)
-
 // DatasetResult is how one dataset went.
 type DatasetResult struct {
-	Dataset string `json:"dataset"`
-	Status  string `json:"status"`
-	Fetched int    `json:"fetched"`
+	Dataset string        `json:"dataset"`
+	Status  DatasetStatus `json:"status"`
+	Fetched int           `json:"fetched"`
 	// ErrorClass and Error explain an unavailable or failed dataset.
-	ErrorClass string `json:"error_class,omitempty"`
-	Error      string `json:"error,omitempty"`
+	ErrorClass ErrorClass `json:"error_class,omitempty"`
+	Error      string     `json:"error,omitempty"`
 	// Cursor is where an event dataset's next window starts.
 	Cursor    string `json:"cursor,omitempty"`
 	Requests  int    `json:"requests"`
@@ -93,16 +74,11 @@ type Check struct {
 	Description string
 	Criteria    []string
 	// Datasets are the datasets the check reads; if one is not OK this run,
-	// the check is unknown.
+	// the platform records the check as unknown without evaluating it.
 	Datasets []string
+	// Params are the numbers a connection may change for this check.
+	Params []Param
 }
-
-// Check statuses.
-const (
-	CheckPass    = "pass"
-	CheckFail    = "fail"
-	CheckUnknown = "unknown"
-)
 
 // Subject is one thing a check fails on.
 type Subject struct {
@@ -114,7 +90,7 @@ type Subject struct {
 // CheckResult is one check's outcome.
 type CheckResult struct {
 	Key     string
-	Status  string
+	Status  CheckStatus
 	Reason  string
 	Total   int
 	Failing []Subject
@@ -122,18 +98,16 @@ type CheckResult struct {
 
 // SyncRequest is everything one sync needs; it carries no database handle.
 type SyncRequest struct {
-	Settings     json.RawMessage
-	ClientSecret secret.String
-	RefreshToken secret.String
-	// SaveRefreshToken persists a rotated refresh token; the sync goes on
-	// only after it returns.
-	SaveRefreshToken func(ctx context.Context, token secret.String) error
-	// Writer returns the writer of one dataset.
-	Writer func(dataset string) DatasetWriter
+	Settings    json.RawMessage
+	Credentials Credentials
+	// Rotate persists rotated credentials (a new refresh token) in its own
+	// transaction; the sync goes on only after it returns. A connector
+	// calls it before it uses what the rotation gave it.
+	Rotate func(ctx context.Context, c Credentials) error
 	// Cursors are the event datasets' window starts from the last sync.
 	Cursors map[string]string
-	// Params are per-connection check parameters (e.g. "inactive_days").
-	Params map[string]int
+	// Params are the connection's check parameters (defaults applied).
+	Params Params
 	Now    time.Time
 }
 
@@ -143,19 +117,60 @@ type SyncResult struct {
 	Checks   []CheckResult
 }
 
-// Syncer is a connector that collects evidence.
+// Syncer is the sync side of a connector. The platform (Run) opens one
+// session per sync, collects every dataset concurrently, finishes each
+// dataset's writer, and evaluates the checks whose datasets were all read.
 type Syncer interface {
+	// Datasets declares what a sync reads.
 	Datasets() []Dataset
+	// Checks declares what a sync evaluates.
 	Checks() []Check
-	// Sync collects every dataset. It returns an error only when nothing
-	// could be collected (authentication failed); dataset failures are in
-	// the result.
-	Sync(ctx context.Context, req SyncRequest) (SyncResult, error)
+	// Open authenticates with the connection's credentials (rotating them
+	// through req.Rotate if the provider does) and returns the session of
+	// one sync. It returns a *SyncError when nothing can be read.
+	Open(ctx context.Context, req SyncRequest) (Session, error)
 }
+
+// Session is one sync of one connection.
+type Session interface {
+	// Collect reads dataset d into w, calling w.Put as pages arrive but
+	// never w.Finish (the platform finishes a dataset that succeeded). It
+	// is called concurrently for every dataset and must stop when ctx is
+	// done. Collected is meaningful even with an error (requests made). An
+	// error fails the dataset; a *DatasetError or *SyncError classifies
+	// it, anything else is transient.
+	Collect(ctx context.Context, d Dataset, w DatasetWriter) (Collected, error)
+	// Evaluate runs one check on what the session collected. The platform
+	// calls it only when every dataset the check reads was read OK this
+	// sync: a read error is never a pass.
+	Evaluate(chk Check) CheckResult
+}
+
+// Collected is what a dataset's read produced besides its records.
+type Collected struct {
+	Fetched int
+	// Cursor is where an event dataset's next window starts.
+	Cursor string
+	// Requests, Throttled and Retries count the provider requests.
+	Requests, Throttled, Retries int
+}
+
+// DatasetError is a failed dataset read with its class. Unavailable marks
+// data the provider refuses to this account (a licence or a permission it
+// lacks) rather than a read that failed.
+type DatasetError struct {
+	Class       ErrorClass
+	Unavailable bool
+	Err         error
+}
+
+func (e *DatasetError) Error() string { return e.Err.Error() }
+
+func (e *DatasetError) Unwrap() error { return e.Err }
 
 // SyncError is a failure of the whole sync, with its class.
 type SyncError struct {
-	Class   string
+	Class   ErrorClass
 	Problem Problem
 	Err     error
 }

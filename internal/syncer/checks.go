@@ -56,7 +56,7 @@ func (s *Syncer) storeChecks(ctx context.Context, tx pgx.Tx, st runStart, result
 			reason = fmt.Sprintf("Passes with %d excluded subject(s): %s", nExcluded, r.Reason)
 		}
 		res, err := q.CheckResultInsert(ctx, tx, dbsqlc.CheckResultInsertParams{
-			OrgID: st.conn.OrgID, ConnectionID: st.conn.ID, RunID: st.run.ID, CheckKey: r.Key, Status: status, Reason: reason,
+			OrgID: st.conn.OrgID, ConnectionID: st.conn.ID, RunID: st.run.ID, CheckKey: r.Key, Status: string(status), Reason: reason,
 			SubjectsTotal: int32(r.Total), SubjectsFailing: int32(len(r.Failing) - nExcluded), SubjectsExcluded: int32(nExcluded),
 			FailingDigest: digest, EvaluatedAt: now,
 		})

@@ -19,7 +19,7 @@ import (
 )
 
 // errorRank orders classes by how much they say about the run.
-var errorRank = map[string]int{
+var errorRank = map[connector.ErrorClass]int{
 	connector.ErrorNeedsReauth: 6, connector.ErrorConfiguration: 5, connector.ErrorMalformed: 4,
 	connector.ErrorThrottled: 3, connector.ErrorTransient: 2, connector.ErrorLicence: 1,
 }
@@ -27,7 +27,7 @@ var errorRank = map[string]int{
 // runStatus is succeeded when every dataset was read, partial when some
 // were, and failed when none were; the class and message are the worst
 // dataset's.
-func runStatus(ds []DatasetOutcome) (status, class, message string) {
+func runStatus(ds []DatasetOutcome) (status Status, class connector.ErrorClass, message string) {
 	ok := 0
 	var msgs []string
 	for _, d := range ds {
@@ -69,7 +69,7 @@ func (s *Syncer) finish(ctx context.Context, st runStart, out Outcome, c connect
 			return fmt.Errorf("syncer: reschedule: %w", err)
 		}
 		if out.ErrorClass == connector.ErrorNeedsReauth {
-			if err := q.ConnectionNeedsReauth(ctx, tx, dbsqlc.ConnectionNeedsReauthParams{ID: st.conn.ID, StatusReason: "Microsoft refused attest's authorization during a sync"}); err != nil {
+			if err := q.ConnectionNeedsReauth(ctx, tx, dbsqlc.ConnectionNeedsReauthParams{ID: st.conn.ID, StatusReason: def.Provider + " refused attest's authorization during a sync"}); err != nil {
 				return err
 			}
 		}
@@ -103,7 +103,7 @@ func closeRun(ctx context.Context, tx pgx.Tx, runID uuid.UUID, out Outcome, now 
 		return err
 	}
 	if err := q.RunFinish(ctx, tx, dbsqlc.RunFinishParams{
-		ID: runID, Status: out.Status, FinishedAt: now, Datasets: raw, ErrorClass: out.ErrorClass,
+		ID: runID, Status: string(out.Status), FinishedAt: now, Datasets: raw, ErrorClass: string(out.ErrorClass),
 		ErrorMessage: pgtext.Cut(out.Error, 2000), EvidenceNew: int32(out.NewRows),
 		Requests: int32(requests), Throttled: int32(throttled), Retries: int32(retries),
 	}); err != nil {

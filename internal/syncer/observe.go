@@ -11,7 +11,7 @@ func (s *Syncer) observe(connectorKey string, out Outcome, watch metrics.Stopwat
 	if s.Metrics == nil {
 		return
 	}
-	s.Metrics.ObserveSync(connectorKey, out.Status, watch.Elapsed())
+	s.Metrics.ObserveSync(connectorKey, string(out.Status), watch.Elapsed())
 	for _, d := range out.Datasets {
 		if d.Status == connector.DatasetOK {
 			s.Metrics.ObserveEvidence(connectorKey, d.Dataset, d.Received, d.New)

@@ -25,12 +25,29 @@ import (
 
 var q = dbsqlc.New()
 
+// Status is how a run went (connector_runs.status).
+type Status string
+
 // Run statuses.
 const (
-	StatusRunning   = "running"
-	StatusSucceeded = "succeeded"
-	StatusPartial   = "partial"
-	StatusFailed    = "failed"
+	StatusRunning   Status = "running"
+	StatusSucceeded Status = "succeeded"
+	StatusPartial   Status = "partial"
+	StatusFailed    Status = "failed"
+)
+
+// Trigger is why a sync runs (connector_runs.trigger).
+type Trigger string
+
+// Sync triggers.
+const (
+	// TriggerFirst is the sync queued when a connection becomes active.
+	TriggerFirst Trigger = "first"
+	// TriggerManual is a sync someone asked for, or the one after a
+	// re-authorization.
+	TriggerManual Trigger = "manual"
+	// TriggerSchedule is the periodic sync on the definition's cadence.
+	TriggerSchedule Trigger = "schedule"
 )
 
 // Errors the job turns into queue decisions.
@@ -66,7 +83,7 @@ type Syncer struct {
 type Request struct {
 	OrgID        uuid.UUID
 	ConnectionID uuid.UUID
-	Trigger      string
+	Trigger      Trigger
 	JobID        int64
 	Attempt      int
 }
@@ -74,8 +91,8 @@ type Request struct {
 // Outcome is how a run ended.
 type Outcome struct {
 	RunID      uuid.UUID
-	Status     string
-	ErrorClass string
+	Status     Status
+	ErrorClass connector.ErrorClass
 	Error      string
 	Datasets   []DatasetOutcome
 	Checks     []connector.CheckResult
@@ -108,11 +125,10 @@ func (s *Syncer) Run(ctx context.Context, req Request) (Outcome, error) {
 	writers := newWriterSet(ctx, s.Evidence, start.conn, start.run.ID, c.Datasets(), start.now)
 	defer writers.abortAll(ctx)
 
-	result, syncErr := c.Sync(ctx, connector.SyncRequest{
-		Settings: start.conn.Settings, ClientSecret: start.clientSecret, RefreshToken: start.refreshToken,
-		SaveRefreshToken: s.tokenSaver(start.conn), Writer: writers.get, Cursors: start.cursors,
-		Params: map[string]int{"inactive_days": int(start.conn.InactiveDays)}, Now: start.now,
-	})
+	result, syncErr := connector.Run(ctx, c, connector.SyncRequest{
+		Settings: start.conn.Settings, Credentials: start.creds, Rotate: s.rotator(start.conn),
+		Cursors: start.cursors, Params: connector.StoredParams(c.Checks(), start.conn.CheckParams), Now: start.now,
+	}, writers.get)
 	out := Outcome{RunID: start.run.ID}
 	if syncErr == nil && ctx.Err() != nil {
 		syncErr = &connector.SyncError{Class: connector.ErrorTransient, Err: ctx.Err(),
@@ -167,12 +183,11 @@ func lockKey(id uuid.UUID) int64 {
 
 // runStart is what the run's first transaction established.
 type runStart struct {
-	conn         dbsqlc.Connection
-	run          dbsqlc.ConnectorRun
-	clientSecret secret.String
-	refreshToken secret.String
-	cursors      map[string]string
-	now          time.Time
+	conn    dbsqlc.Connection
+	run     dbsqlc.ConnectorRun
+	creds   connector.Credentials
+	cursors map[string]string
+	now     time.Time
 }
 
 func (s *Syncer) start(ctx context.Context, req Request) (runStart, error) {
@@ -185,7 +200,7 @@ func (s *Syncer) start(ctx context.Context, req Request) (runStart, error) {
 		if err != nil {
 			return fmt.Errorf("syncer: load connection: %w", err)
 		}
-		if conn.Status != "active" || conn.DeletedAt != nil || s.Registry.Get(conn.Connector) == nil {
+		if connector.Status(conn.Status) != connector.StatusActive || conn.DeletedAt != nil || s.Registry.Get(conn.Connector) == nil {
 			return ErrNotSyncable
 		}
 		st.conn = conn
@@ -196,7 +211,7 @@ func (s *Syncer) start(ctx context.Context, req Request) (runStart, error) {
 		if req.JobID == 0 {
 			jobID = nil
 		}
-		st.run, err = q.RunStart(ctx, tx, dbsqlc.RunStartParams{OrgID: conn.OrgID, ConnectionID: conn.ID, Trigger: req.Trigger,
+		st.run, err = q.RunStart(ctx, tx, dbsqlc.RunStartParams{OrgID: conn.OrgID, ConnectionID: conn.ID, Trigger: string(req.Trigger),
 			JobID: jobID, Attempt: int32(max(req.Attempt, 1)), StartedAt: st.now})
 		if err != nil {
 			return fmt.Errorf("syncer: record run: %w", err)
@@ -208,32 +223,34 @@ func (s *Syncer) start(ctx context.Context, req Request) (runStart, error) {
 		if err != nil {
 			return err
 		}
-		rt, err := s.Vault.Open(ctx, tx, conn.OrgID, conn.ID, vault.PurposeRefreshToken, conn.RefreshTokenSealed)
-		if err != nil {
-			return err
+		var rt []byte // a kind without a token (a static token) has none sealed
+		if len(conn.RefreshTokenSealed) > 0 {
+			if rt, err = s.Vault.Open(ctx, tx, conn.OrgID, conn.ID, vault.PurposeRefreshToken, conn.RefreshTokenSealed); err != nil {
+				return err
+			}
 		}
-		st.clientSecret, st.refreshToken = secret.New(string(sec)), secret.New(string(rt))
+		st.creds = connector.Credentials{Secret: secret.New(string(sec)), Token: secret.New(string(rt))}
 		st.cursors, err = lastCursors(ctx, tx, conn.ID)
 		return err
 	})
 	return st, err
 }
 
-// tokenSaver seals and stores a rotated refresh token at once, in its own
-// transaction, before the sync goes on with the new access token.
-func (s *Syncer) tokenSaver(conn dbsqlc.Connection) func(context.Context, secret.String) error {
-	return func(ctx context.Context, token secret.String) error {
+// rotator seals and stores rotated credentials (the token part) at once, in
+// its own transaction, before the sync goes on with what the rotation gave.
+func (s *Syncer) rotator(conn dbsqlc.Connection) func(context.Context, connector.Credentials) error {
+	return func(ctx context.Context, creds connector.Credentials) error {
 		return db.InOrg(ctx, s.Pool, conn.OrgID, func(tx pgx.Tx) error {
-			sealed, err := s.Vault.Seal(ctx, tx, conn.OrgID, conn.ID, vault.PurposeRefreshToken, []byte(token.Reveal()))
+			sealed, err := s.Vault.Seal(ctx, tx, conn.OrgID, conn.ID, vault.PurposeRefreshToken, []byte(creds.Token.Reveal()))
 			if err != nil {
 				return err
 			}
 			n, err := q.ConnectionSaveRefreshToken(ctx, tx, dbsqlc.ConnectionSaveRefreshTokenParams{ID: conn.ID, RefreshTokenSealed: sealed, Now: s.Clock.Now()})
 			if err != nil {
-				return err
+				return fmt.Errorf("syncer: save rotated credentials: %w", err)
 			}
 			if n == 0 {
-				return errors.New("the connection was revoked during the sync")
+				return errors.New("syncer: the connection was revoked during the sync")
 			}
 			return nil
 		})

@@ -1,8 +1,6 @@
 package syncer_test
 
 import (
-	"context"
-	"sync"
 	"testing"
 	"time"
 
@@ -219,58 +217,6 @@ func TestUnlicensedTenantGivesUnknownChecksAndAPartialRun(t *testing.T) {
 	}
 	require.Contains(t, check(t, out, entra.CheckInactive).Reason, "P1 or P2")
 	require.Equal(t, len(e.Tenant().Users()), currentRows(t, e, entra.KindUser))
-}
-
-func TestOneConnectionNeverSyncsTwiceAtOnce(t *testing.T) {
-	t.Parallel()
-	e := synctest.New(t, synctest.Options{})
-	conn := e.Connect(t)
-	// The first sync holds its lock while a policies request hangs; the
-	// second starts once that request has arrived.
-	reached := make(chan struct{}, 1)
-	e.Tenant().InjectFault(entrasim.Fault{Dataset: entrasim.DatasetPolicies, Delay: 3 * time.Second, Times: 1, Reached: reached})
-	var wg sync.WaitGroup
-	errs := make([]error, 2)
-	for i := range errs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if i == 1 {
-				<-reached
-			}
-			_, errs[i] = e.Sync(t, conn)
-		}()
-	}
-	wg.Wait()
-	require.NoError(t, errs[0])
-	require.ErrorIs(t, errs[1], syncer.ErrBusy)
-	require.Equal(t, 1, e.Count(t, `SELECT count(*) FROM connector_runs`))
-}
-
-func TestCancelledSyncRerunsToConsistentEvidence(t *testing.T) {
-	t.Parallel()
-	e := synctest.New(t, synctest.Options{})
-	conn := e.Connect(t)
-	// The users request hangs; the sync is cancelled once it is waiting on it.
-	reached := make(chan struct{}, 1)
-	e.Tenant().InjectFault(entrasim.Fault{Dataset: entrasim.DatasetUsers, Delay: time.Minute, Times: 1, Reached: reached})
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go func() {
-		<-reached
-		cancel()
-	}()
-	out, err := e.Syncer.Run(ctx, syncer.Request{OrgID: e.Org.ID, ConnectionID: conn, Trigger: "manual"})
-	require.Error(t, err)
-	require.Equal(t, syncer.StatusFailed, out.Status)
-	require.Zero(t, e.Count(t, `SELECT count(*) FROM evidence`), "a cancelled sync lands nothing")
-	require.Equal(t, 1, e.Count(t, `SELECT count(*) FROM connector_runs WHERE status = 'failed'`))
-
-	out, err = e.Sync(t, conn)
-	require.NoError(t, err)
-	require.Equal(t, syncer.StatusSucceeded, out.Status)
-	require.Equal(t, len(e.Tenant().Users()), currentRows(t, e, entra.KindUser))
-	require.Equal(t, e.Count(t, `SELECT count(*) FROM evidence`), e.Count(t, `SELECT count(*) FROM evidence_current`))
 }
 
 func TestRotatedRefreshTokenIsSavedAndUnauthorizedRefreshesOnce(t *testing.T) {

@@ -1,7 +1,8 @@
 // Package synctest builds a complete sync environment for tests and
 // benchmarks: a migrated database, the Entra ID simulator on a real HTTP
 // server, the connector, the vault and the syncer, and connections created
-// through the real OAuth flow against the simulator.
+// through the real OAuth flow against the simulator; optionally the fake
+// connector (connectortest) beside it, for tests of the platform itself.
 package synctest
 
 import (
@@ -26,6 +27,7 @@ import (
 	"github.com/attesthq/attest/internal/clock"
 	"github.com/attesthq/attest/internal/connection"
 	"github.com/attesthq/attest/internal/connector"
+	"github.com/attesthq/attest/internal/connector/connectortest"
 	"github.com/attesthq/attest/internal/connector/entra"
 	"github.com/attesthq/attest/internal/entrasim"
 	"github.com/attesthq/attest/internal/evidence"
@@ -56,6 +58,8 @@ type Options struct {
 	// KeyFile is the local master-key file (created if missing); empty means
 	// a new one in a temporary directory.
 	KeyFile string
+	// Fake, when set, is registered beside the Entra connector.
+	Fake *connectortest.Connector
 }
 
 // FastRetry retries quickly so tests of throttling and outages stay fast.
@@ -73,6 +77,7 @@ type Env struct {
 	Sim          *entrasim.Simulator
 	SimulatorURL string
 	Connector    *entra.Connector
+	Fake         *connectortest.Connector
 	Registry     *connector.Registry
 	Vault        *vault.Vault
 	Services     *connection.Service
@@ -122,10 +127,14 @@ func New(t testing.TB, opts Options) *Env {
 	}
 	wrapper, err := keyring.OpenLocalKeyFile(opts.KeyFile, true)
 	require.NoError(t, err)
-	registry := connector.NewRegistry(conn)
+	cs := []connector.Connector{conn}
+	if opts.Fake != nil {
+		cs = append(cs, opts.Fake)
+	}
+	registry := connector.NewRegistry(cs...)
 	v := &vault.Vault{Keyring: keyring.New(wrapper)}
 	e := &Env{
-		DB: opts.DB, Clock: clk, Sim: sim, SimulatorURL: simURL, Connector: conn, Registry: registry, Vault: v,
+		DB: opts.DB, Clock: clk, Sim: sim, SimulatorURL: simURL, Connector: conn, Fake: opts.Fake, Registry: registry, Vault: v,
 		Services: &connection.Service{Pool: opts.DB.Pool, Clock: clk, Vault: v, Registry: registry, CallbackURL: callback},
 		Syncer:   &syncer.Syncer{Pool: opts.DB.Pool, Clock: clk, Vault: v, Registry: registry, Evidence: &evidence.Store{Pool: opts.DB.Pool}},
 		Accounts: &account.Service{Pool: opts.DB.Pool, Clock: clk},
@@ -177,6 +186,18 @@ func (e *Env) Connect(t testing.TB) uuid.UUID {
 	return connID
 }
 
+// ConnectFake creates an active connection of the fake connector (a static
+// token: active as soon as its form is saved).
+func (e *Env) ConnectFake(t testing.TB, directory string) uuid.UUID {
+	t.Helper()
+	setup, errs := e.Fake.ParseForm(url.Values{"directory": {directory}, "token": {"fake-token"}})
+	require.Empty(t, errs)
+	target, connID, err := e.Services.Start(context.Background(), e.Org.ID, e.User(), connectortest.Key, setup)
+	require.NoError(t, err)
+	require.Empty(t, target, "a static token needs no browser round-trip")
+	return connID
+}
+
 // Consent accepts the simulator's consent page and returns the callback's
 // query parameters.
 func (e *Env) Consent(t testing.TB, authorizeURL string) url.Values {
@@ -203,7 +224,7 @@ func (e *Env) Consent(t testing.TB, authorizeURL string) url.Values {
 // Sync runs one sync of the connection.
 func (e *Env) Sync(t testing.TB, connID uuid.UUID) (syncer.Outcome, error) {
 	t.Helper()
-	return e.Syncer.Run(context.Background(), syncer.Request{OrgID: e.Org.ID, ConnectionID: connID, Trigger: "manual", Attempt: 1})
+	return e.Syncer.Run(context.Background(), syncer.Request{OrgID: e.Org.ID, ConnectionID: connID, Trigger: syncer.TriggerManual, Attempt: 1})
 }
 
 // Count runs a count query in the organization's scope.

@@ -2,70 +2,33 @@ package entra
 
 import (
 	"fmt"
-	"sort"
 	"time"
 
 	"github.com/attesthq/attest/internal/connector"
 )
 
-// evaluate runs every check on the state this sync built. A check whose
-// datasets were not all read is unknown: a read error is never a pass.
-// A failing subject's detail states dates, never a count of days, so it
-// changes only when the subject does: hourly syncs then leave the stored
-// list of failing subjects (and its digest) alone.
-func evaluate(st *state, results map[string]connector.DatasetResult, params map[string]int, now time.Time) []connector.CheckResult {
-	out := make([]connector.CheckResult, 0, len(checks))
-	for _, chk := range checks {
-		if r, ok := missingDataset(chk, results); ok {
-			out = append(out, connector.CheckResult{Key: chk.Key, Status: connector.CheckUnknown, Reason: unreadable(r)})
-			continue
-		}
-		var res connector.CheckResult
-		switch chk.Key {
-		case CheckMFAMembers:
-			res = checkMFAMembers(st)
-		case CheckMFAAdmins:
-			res = checkMFAAdmins(st)
-		case CheckCARequiresMFA:
-			res = checkCARequiresMFA(st)
-		case CheckInactive:
-			res = checkInactive(st, inactiveDays(params), now)
-		case CheckRiskyUsersStale:
-			res = checkRiskyUsers(st, now)
-		case CheckSignInMonitor:
-			res = checkSignInMonitor(st)
-		}
-		res.Key = chk.Key
-		sort.Slice(res.Failing, func(i, j int) bool { return res.Failing[i].Label < res.Failing[j].Label })
-		out = append(out, res)
+// Evaluate runs one check on the state this sync built (the platform calls
+// it only when the check's datasets were all read). A failing subject's
+// detail states dates, never a count of days, so it changes only when the
+// subject does: hourly syncs then leave the stored list of failing subjects
+// (and its digest) alone.
+func (s *session) Evaluate(chk connector.Check) connector.CheckResult {
+	st, now := s.st, s.req.Now
+	switch chk.Key {
+	case CheckMFAMembers:
+		return checkMFAMembers(st)
+	case CheckMFAAdmins:
+		return checkMFAAdmins(st)
+	case CheckCARequiresMFA:
+		return checkCARequiresMFA(st)
+	case CheckInactive:
+		return checkInactive(st, inactiveDays(s.req.Params), now)
+	case CheckRiskyUsersStale:
+		return checkRiskyUsers(st, now)
+	case CheckSignInMonitor:
+		return checkSignInMonitor(st)
 	}
-	return out
-}
-
-func missingDataset(chk connector.Check, results map[string]connector.DatasetResult) (connector.DatasetResult, bool) {
-	for _, d := range chk.Datasets {
-		if r := results[d]; r.Status != connector.DatasetOK {
-			r.Dataset = d
-			return r, true
-		}
-	}
-	return connector.DatasetResult{}, false
-}
-
-func unreadable(r connector.DatasetResult) string {
-	title := r.Dataset
-	for _, d := range datasets {
-		if d.Key == r.Dataset {
-			title = d.Title
-		}
-	}
-	switch r.ErrorClass {
-	case connector.ErrorLicence:
-		return title + " needs an Entra ID P1 or P2 licence, which this tenant lacks: " + r.Error
-	case connector.ErrorConfiguration:
-		return title + " could not be read (permission or configuration): " + r.Error
-	}
-	return title + " could not be read this sync: " + r.Error
+	return connector.CheckResult{Status: connector.CheckUnknown, Reason: "attest does not know this check."}
 }
 
 // verdict turns counted failures into a result.

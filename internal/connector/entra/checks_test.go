@@ -19,16 +19,15 @@ func TestFailingDetailsDoNotAgeWithTheClock(t *testing.T) {
 	st.users["u1"] = userFacts{label: "idle@contoso.com", enabled: true, member: true, created: now.AddDate(-2, 0, 0), lastSignIn: &lastSignIn}
 	st.users["u2"] = userFacts{label: "never@contoso.com", enabled: true, member: true, created: now.AddDate(-1, 0, 0)}
 	st.riskyUsers = []riskyFacts{{id: "u3", label: "risky@contoso.com", level: "high", state: "atRisk", updated: now.Add(-20*24*time.Hour + 3*time.Hour)}}
-	results := map[string]connector.DatasetResult{}
-	for _, d := range datasets {
-		results[d.Key] = connector.DatasetResult{Dataset: d.Key, Status: connector.DatasetOK}
-	}
 	details := func(at time.Time) map[string]string {
 		out := map[string]string{}
-		for _, c := range evaluate(st, results, nil, at) {
-			if c.Key != CheckInactive && c.Key != CheckRiskyUsersStale {
+		sess := &session{st: st, req: connector.SyncRequest{Now: at}}
+		for _, chk := range checks {
+			if chk.Key != CheckInactive && chk.Key != CheckRiskyUsersStale {
 				continue
 			}
+			c := sess.Evaluate(chk)
+			c.Key = chk.Key
 			if c.Status != connector.CheckFail {
 				t.Fatalf("%s: %s, want fail", c.Key, c.Status)
 			}

@@ -52,14 +52,14 @@ func (c *Connector) collectUsers(ctx context.Context, g *graph, w connector.Data
 
 func (c *Connector) listUsers(ctx context.Context, g *graph, w connector.DatasetWriter, stats *counters, st *state, req connector.SyncRequest, withActivity bool) (int, error) {
 	url := g.root + "/v1.0/users?$select=" + userSelect + ",signInActivity&$top=500"
-	pace := demandActivity
+	demand := demandActivity
 	if !withActivity {
 		url = g.root + "/v1.0/users?$select=" + userSelect + "&$top=999"
-		pace = demandDirectory
+		demand = demandDirectory
 	}
 	st.activityVisible = withActivity
 	fetched := 0
-	err := list(ctx, g, pace, url, stats, func(users []wireUser) error {
+	err := list(ctx, g, demand, url, stats, func(users []wireUser) error {
 		recs := make([]connector.Record, 0, len(users))
 		for _, u := range users {
 			if u.AccountEnabled == nil || u.CreatedDateTime == nil {
@@ -89,12 +89,8 @@ func (c *Connector) listUsers(ctx context.Context, g *graph, w connector.Dataset
 	return fetched, err
 }
 
-func inactiveDays(params map[string]int) int {
-	if d := params["inactive_days"]; d > 0 {
-		return d
-	}
-	return 90
-}
+// inactiveDays is the connection's inactivity threshold.
+func inactiveDays(params connector.Params) int { return params.Get(paramInactiveDays) }
 
 // inactiveSince reports whether a user has not signed in since threshold (a
 // user who never signed in counts once their account is older than it).

@@ -41,7 +41,7 @@ var checks = []connector.Check{
 		Datasets:    []string{DatasetPolicies},
 		Description: "At least one enabled (not report-only) conditional-access policy requires multi-factor authentication."},
 	{Key: CheckInactive, Title: "No enabled account is inactive", Criteria: []string{"CC6.2"},
-		Datasets:    []string{DatasetUsers},
+		Datasets: []string{DatasetUsers}, Params: []connector.Param{paramInactiveDays},
 		Description: "No enabled account has gone without signing in for longer than the connection's inactivity threshold (90 days unless changed)."},
 	{Key: CheckRiskyUsersStale, Title: "No high-risk user is left at risk", Criteria: []string{"CC7.1"},
 		Datasets:    []string{DatasetRiskyUsers},
@@ -50,6 +50,11 @@ var checks = []connector.Check{
 		Datasets:    []string{DatasetRiskySignIns},
 		Description: "attest can read at-risk sign-in events for the tenant, so they are monitored."},
 }
+
+// paramInactiveDays is how long an enabled account may go without signing
+// in: the inactivity check's threshold, also counted in the users summary.
+var paramInactiveDays = connector.Param{Key: "inactive_days", Label: "Accounts are inactive after (days)",
+	Hint: "An enabled account that has not signed in for longer fails the inactivity check.", Default: 90, Min: 7, Max: 730}
 
 // Datasets lists what a sync reads.
 func (c *Connector) Datasets() []connector.Dataset { return datasets }

@@ -39,14 +39,21 @@ var oidcScopes = []connector.Scope{
 
 // definition is the connector's description, the single source for pages and jobs.
 var definition = connector.Definition{
-	Key:        Key,
-	Name:       "Microsoft Entra ID",
-	Category:   "Identity",
-	Auth:       "OAuth 2.0",
-	Summary:    "OAuth 2.0 via the Microsoft identity platform v2.0. Pulls user inventory, MFA registration, conditional-access policy count, and risky sign-in events for SOC 2 access-control evidence.",
-	Cadence:    time.Hour,
-	StaleAfter: 6 * time.Hour,
-	Scopes:     append(append([]connector.Scope{}, graphScopes...), oidcScopes...),
+	Key:      Key,
+	Name:     "Microsoft Entra ID",
+	Category: "Identity",
+	Auth:     "OAuth 2.0",
+	AuthKind: connector.AuthOAuthCode,
+	// Admin consent is how a tenant's administrator grants the delegated
+	// permissions for everyone; re-authorization renews a revoked grant.
+	Capabilities: []connector.Capability{connector.CapabilityReauthorize, connector.CapabilityConsent},
+	Provider:     "Microsoft",
+	Account:      "tenant",
+	Limits:       documentedRateLimits(),
+	Summary:      "OAuth 2.0 via the Microsoft identity platform v2.0. Pulls user inventory, MFA registration, conditional-access policy count, and risky sign-in events for SOC 2 access-control evidence.",
+	Cadence:      time.Hour,
+	StaleAfter:   6 * time.Hour,
+	Scopes:       append(append([]connector.Scope{}, graphScopes...), oidcScopes...),
 	Evidence: []connector.EvidenceKind{
 		{Kind: KindUser, Fields: connector.JSONFields(User{}), Title: "Users", SchemaVersion: 1, Criteria: []string{"CC6.2"},
 			Description: "Every account with its state, type, creation date and last sign-in: enabled, disabled, guests and inactive accounts."},
@@ -69,6 +76,7 @@ var definition = connector.Definition{
 		{Kind: KindRiskySignInSummary, Fields: connector.JSONFields(RiskySignInSummary{}), Title: "Risky sign-in summary", SchemaVersion: 1, Criteria: []string{"CC7.1"},
 			Description: "At-risk sign-ins in the window, by risk level."},
 	},
+	ConnectIntro: "Register an app in the Entra (Azure AD) admin center with delegated read permissions on Microsoft Graph. attest redirects you there to authorize after you submit the form.",
 	Steps: []connector.Step{
 		{Title: "Register the app", ShowRedirectURI: true,
 			Body: "Entra admin center → App registrations → New registration. Single-tenant. Redirect URI (Web):"},

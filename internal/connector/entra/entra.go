@@ -51,6 +51,10 @@ func New(opts Options, client *http.Client) *Connector {
 	if opts.Limits != nil {
 		limits = *opts.Limits
 	}
+	if missing := int(familyCount) - len(limits.Windows); missing > 0 {
+		// A family without a window is not paced (the zero Limits: none is).
+		limits.Windows = append(append([]Window(nil), limits.Windows...), make([]Window, missing)...)
+	}
 	if opts.Retry != nil {
 		retry = *opts.Retry
 	}

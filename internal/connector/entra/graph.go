@@ -9,7 +9,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -18,27 +17,9 @@ import (
 	jsonv2 "github.com/go-json-experiment/json"
 
 	"github.com/attesthq/attest/internal/connector"
+	"github.com/attesthq/attest/internal/connector/pace"
 	"github.com/attesthq/attest/internal/pgtext"
 )
-
-// family is a Graph throttling family with its documented limit.
-type family int
-
-const (
-	familyDirectory      family = iota // users without signInActivity: resource units
-	familyReports                      // identity and access reports: 5 requests per 10 s per app per tenant
-	familySignInActivity               // GET signInActivity: 10 requests per minute
-	familyProtection                   // identity protection and conditional access: 1 request per second per tenant
-	familyCount
-)
-
-// familyNames label the families in metrics.
-var familyNames = [familyCount]string{
-	familyDirectory:      "directory",
-	familyReports:        "reports",
-	familySignInActivity: "sign_in_activity",
-	familyProtection:     "protection",
-}
 
 // GraphObserver learns of Graph traffic by endpoint family (metrics). A
 // request paced by several families counts under the most restrictive, the
@@ -76,7 +57,7 @@ var DefaultRetry = RetryPolicy{MaxRetries: 8, Budget: 3 * time.Minute, BaseDelay
 
 // graphError is a Graph request that failed for good.
 type graphError struct {
-	Class   string
+	Class   connector.ErrorClass
 	Status  int
 	Code    string
 	Message string
@@ -94,12 +75,12 @@ type graph struct {
 	http     *http.Client
 	root     string
 	token    *tokenSource
-	pacer    *pacer
+	pacer    *pace.Pacer
 	retry    RetryPolicy
 	observer GraphObserver
 }
 
-func newGraph(client *http.Client, root string, token *tokenSource, p *pacer, retry RetryPolicy, observer GraphObserver) *graph {
+func newGraph(client *http.Client, root string, token *tokenSource, p *pace.Pacer, retry RetryPolicy, observer GraphObserver) *graph {
 	return &graph{http: client, root: strings.TrimSuffix(root, "/"), token: token, pacer: p, retry: retry, observer: observer}
 }
 
@@ -112,11 +93,11 @@ type counters struct {
 // list reads a collection, following @odata.nextLink verbatim until it is
 // absent, and hands each page to fn. The next page is fetched and decoded
 // while fn processes the current one.
-func list[T any](ctx context.Context, g *graph, d demand, url string, stats *counters, fn func([]T) error) error {
+func list[T any](ctx context.Context, g *graph, d pace.Demand, url string, stats *counters, fn func([]T) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	pages := make(chan page[T], 1)
-	go prefetch(ctx, g, g.pacer.open(d), url, stats, pages)
+	go prefetch(ctx, g, g.pacer.Open(d), url, stats, pages)
 	for p := range pages {
 		if p.err != nil {
 			return p.err
@@ -138,9 +119,9 @@ type page[T any] struct {
 // prefetch fetches and decodes pages in order, one ahead of the consumer,
 // and closes pages (and the pacer's lane) after the last one or the first
 // error.
-func prefetch[T any](ctx context.Context, g *graph, l *lane, url string, stats *counters, pages chan<- page[T]) {
+func prefetch[T any](ctx context.Context, g *graph, l *pace.Lane, url string, stats *counters, pages chan<- page[T]) {
 	defer close(pages)
-	defer g.pacer.close(l)
+	defer g.pacer.Close(l)
 	for url != "" {
 		var p page[T]
 		p.err = g.get(ctx, l, url, stats, &p)
@@ -166,27 +147,27 @@ func prefetch[T any](ctx context.Context, g *graph, l *lane, url string, stats *
 // refreshing the token once on 401, and retrying 429, 503, 504 and other
 // server errors within the retry policy. A 429, or a 503 with Retry-After,
 // pauses the whole family, not only this request.
-func (g *graph) get(ctx context.Context, l *lane, url string, stats *counters, out any) error {
-	d := l.d
+func (g *graph) get(ctx context.Context, l *pace.Lane, url string, stats *counters, out any) error {
+	d := l.Demand()
 	refreshed := false
-	label := d.label()
+	label := demandLabel(d)
 	for attempt := 0; ; attempt++ {
 		token, err := g.token.access(ctx)
 		if err != nil {
 			return err
 		}
-		if _, err := g.pacer.wait(ctx, l); err != nil {
+		if _, err := g.pacer.Wait(ctx, l); err != nil {
 			return err
 		}
 		stats.requests.Add(1)
 		g.observer.GraphRequest(label)
 		status, header, err := g.do(ctx, url, token, out)
-		g.pacer.answered(l)
+		g.pacer.Answered(l)
 		var wait time.Duration
 		paused := false // the family's pause holds the retry back
 		switch {
 		case err == nil && status == http.StatusOK:
-			g.pacer.succeeded(d)
+			g.pacer.Succeeded(d)
 			return nil
 		case err != nil && status == 0:
 			if ctx.Err() != nil {
@@ -201,16 +182,16 @@ func (g *graph) get(ctx context.Context, l *lane, url string, stats *counters, o
 				return err
 			}
 			continue
-		case status == http.StatusTooManyRequests || (status == http.StatusServiceUnavailable && retryAfter(header) >= 0):
+		case status == http.StatusTooManyRequests || (status == http.StatusServiceUnavailable && pace.RetryAfter(header) >= 0):
 			stats.throttled.Add(1)
 			if status == http.StatusTooManyRequests {
 				g.observer.GraphThrottled(label)
 			}
-			at, until := g.pacer.throttled(d, retryAfter(header))
+			at, until := g.pacer.Throttled(d, pace.RetryAfter(header))
 			wait, paused = until.Sub(at), true
 		case status == http.StatusServiceUnavailable || status == http.StatusGatewayTimeout:
 			stats.throttled.Add(1)
-			if wait = retryAfter(header); wait < 0 {
+			if wait = pace.RetryAfter(header); wait < 0 {
 				wait = g.backoff(attempt)
 			}
 		case status >= 500:
@@ -231,7 +212,7 @@ func (g *graph) get(ctx context.Context, l *lane, url string, stats *counters, o
 		if paused {
 			continue
 		}
-		if err := sleep(ctx, wait); err != nil {
+		if err := pace.Sleep(ctx, wait); err != nil {
 			return err
 		}
 	}
@@ -315,33 +296,9 @@ func isLicenceCode(code, message string) bool {
 		(code == "Forbidden" && strings.Contains(strings.ToLower(message), "not licensed"))
 }
 
-// retryAfter reads Retry-After in (possibly fractional) seconds; -1 when absent.
-func retryAfter(h http.Header) time.Duration {
-	v := strings.TrimSpace(h.Get("Retry-After"))
-	if v == "" {
-		return -1
-	}
-	secs, err := strconv.ParseFloat(v, 64)
-	if err != nil || secs < 0 || secs > 3600 {
-		return -1
-	}
-	return time.Duration(secs * float64(time.Second))
-}
-
 // backoff is this request's exponential backoff with jitter.
 func (g *graph) backoff(attempt int) time.Duration {
-	return backoffDelay(g.retry, attempt, rand.N[time.Duration])
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return pace.Backoff{Base: g.retry.BaseDelay, Max: g.retry.MaxDelay}.Delay(attempt, rand.N[time.Duration])
 }
 
 // redactURLError drops the URL (which may carry a skiptoken) from a

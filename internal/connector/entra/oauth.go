@@ -57,9 +57,9 @@ func (c *Connector) AuthorizeURL(raw json.RawMessage, redirectURI, state, verifi
 	), nil
 }
 
-// AdminConsentURL is the tenant's admin-consent endpoint for the app's
-// configured permissions.
-func (c *Connector) AdminConsentURL(raw json.RawMessage, redirectURI, state string) (string, error) {
+// ConsentURL is the tenant's admin-consent endpoint for the app's
+// configured permissions (the consent capability).
+func (c *Connector) ConsentURL(raw json.RawMessage, redirectURI, state string) (string, error) {
 	s, err := ParseSettings(raw)
 	if err != nil {
 		return "", err
@@ -73,22 +73,27 @@ func (c *Connector) AdminConsentURL(raw json.RawMessage, redirectURI, state stri
 	return strings.TrimSuffix(s.LoginRoot, "/") + "/" + url.PathEscape(s.Tenant) + "/v2.0/adminconsent?" + q.Encode(), nil
 }
 
-// Exchange redeems the authorization code with the PKCE verifier.
-func (c *Connector) Exchange(ctx context.Context, raw json.RawMessage, clientSecret secret.String, redirectURI, code, verifier string) (connector.Grant, error) {
-	s, err := ParseSettings(raw)
+// Exchange redeems the callback's authorization code with the PKCE
+// verifier and the client secret.
+func (c *Connector) Exchange(ctx context.Context, req connector.ExchangeRequest) (connector.Grant, error) {
+	s, err := ParseSettings(req.Settings)
 	if err != nil {
 		return connector.Grant{}, err
 	}
+	code := req.Params.Get("code")
+	if code == "" {
+		return connector.Grant{}, errNoCode
+	}
 	ctx, cancel := context.WithTimeout(context.WithValue(ctx, oauth2.HTTPClient, c.http), tokenTimeout)
 	defer cancel()
-	tok, err := s.oauthConfig(clientSecret.Reveal(), redirectURI).Exchange(ctx, code, oauth2.VerifierOption(verifier))
+	tok, err := s.oauthConfig(req.Credentials.Secret.Reveal(), req.RedirectURI).Exchange(ctx, code, oauth2.VerifierOption(req.Verifier))
 	if err != nil {
 		return connector.Grant{}, fmt.Errorf("entra: redeem authorization code: %w", err)
 	}
 	if tok.RefreshToken == "" {
 		return connector.Grant{}, fmt.Errorf("entra: redeem authorization code: %w", errNoRefreshToken)
 	}
-	g := connector.Grant{RefreshToken: secret.New(tok.RefreshToken)}
+	g := connector.Grant{Token: secret.New(tok.RefreshToken)}
 	if scope, ok := tok.Extra("scope").(string); ok {
 		g.Scopes = strings.Fields(scope)
 	}

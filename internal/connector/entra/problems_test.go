@@ -24,19 +24,19 @@ func TestDescribeErrorMapsAADSTSCodes(t *testing.T) {
 	cases := []struct {
 		err   error
 		title string
-		class string
+		class connector.ErrorClass
 	}{
-		{tokenError("invalid_client", 7000215), "The client secret was not accepted", connector.ClassConfiguration},
-		{tokenError("invalid_client", 7000222), "The client secret has expired", connector.ClassConfiguration},
-		{tokenError("unauthorized_client", 700016), "The application was not found in this directory", connector.ClassConfiguration},
-		{tokenError("invalid_request", 90002), "The directory was not found", connector.ClassConfiguration},
-		{tokenError("invalid_request", 50011), "The redirect URI is not registered", connector.ClassConfiguration},
-		{tokenError("invalid_grant", 65001), "Admin consent is missing", connector.ClassConsent},
-		{tokenError("invalid_grant", 50173), "The authorization was revoked", connector.ClassNeedsReauth},
-		{tokenError("invalid_grant", 700082), "The authorization has expired", connector.ClassNeedsReauth},
-		{tokenError("invalid_grant", 9999999), "The authorization is no longer valid", connector.ClassNeedsReauth},
-		{tokenError("temporarily_unavailable", 9999998), "Microsoft's sign-in service is unavailable", connector.ClassTransient},
-		{fmt.Errorf("dial tcp: connection refused"), "Microsoft could not be reached", connector.ClassTransient},
+		{tokenError("invalid_client", 7000215), "The client secret was not accepted", connector.ErrorConfiguration},
+		{tokenError("invalid_client", 7000222), "The client secret has expired", connector.ErrorConfiguration},
+		{tokenError("unauthorized_client", 700016), "The application was not found in this directory", connector.ErrorConfiguration},
+		{tokenError("invalid_request", 90002), "The directory was not found", connector.ErrorConfiguration},
+		{tokenError("invalid_request", 50011), "The redirect URI is not registered", connector.ErrorConfiguration},
+		{tokenError("invalid_grant", 65001), "Admin consent is missing", connector.ErrorConsent},
+		{tokenError("invalid_grant", 50173), "The authorization was revoked", connector.ErrorNeedsReauth},
+		{tokenError("invalid_grant", 700082), "The authorization has expired", connector.ErrorNeedsReauth},
+		{tokenError("invalid_grant", 9999999), "The authorization is no longer valid", connector.ErrorNeedsReauth},
+		{tokenError("temporarily_unavailable", 9999998), "Microsoft's sign-in service is unavailable", connector.ErrorTransient},
+		{fmt.Errorf("dial tcp: connection refused"), "Microsoft could not be reached", connector.ErrorTransient},
 	}
 	for _, tc := range cases {
 		p := c.DescribeError(tc.err, redirect)
@@ -68,7 +68,7 @@ func TestCallbackProblem(t *testing.T) {
 		p := c.CallbackProblem(tc.params)
 		require.NotNil(t, p)
 		require.Equal(t, tc.title, p.Title, tc.params.Encode())
-		require.Equal(t, tc.admin, p.OfferAdminConsent, tc.params.Encode())
+		require.Equal(t, tc.admin, p.OfferConsent, tc.params.Encode())
 	}
 	cancel := c.CallbackProblem(url.Values{"error": {"access_denied"}, "error_subcode": {"cancel"}})
 	require.Contains(t, cancel.Message, "You cancelled")

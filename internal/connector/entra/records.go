@@ -175,7 +175,7 @@ func record(kind, subject, label string, observed time.Time, v any) (connector.R
 	if err != nil {
 		return connector.Record{}, err
 	}
-	return connector.Record{Kind: kind, SchemaVersion: 1, SubjectKey: pgtext.Clean(subject), SubjectLabel: pgtext.Clean(label),
+	return connector.Record{Kind: kind, SchemaVersion: schemaVersion(kind), SubjectKey: pgtext.Clean(subject), SubjectLabel: pgtext.Clean(label),
 		ObservedAt: observed, Payload: b}, nil
 }
 
@@ -231,3 +231,16 @@ func firstNonEmpty(vals ...string) string {
 	}
 	return ""
 }
+
+// schemaVersions are the schema version the definition declares for each
+// evidence kind: records carry it, so bumping a kind's version is one edit.
+var schemaVersions = func() map[string]int {
+	out := map[string]int{}
+	for _, k := range definition.Evidence {
+		out[k.Kind] = k.SchemaVersion
+	}
+	return out
+}()
+
+// schemaVersion is kind's declared schema version.
+func schemaVersion(kind string) int { return schemaVersions[kind] }

@@ -133,9 +133,10 @@ func (c *Connector) ParseForm(values url.Values) (connector.Setup, connector.Fie
 	}
 	settings, _ := json.Marshal(Settings{Cloud: cloud.Key, Tenant: tenant, ClientID: clientID, LoginRoot: cloud.LoginRoot, GraphRoot: cloud.GraphRoot})
 	return connector.Setup{
-		DisplayName: name,
-		IdentityKey: cloud.Key + "/" + tenant + "/" + clientID,
-		Settings:    settings,
-		Secret:      secret.New(strings.TrimSpace(clientSecret)),
+		DisplayName:   name,
+		IdentityKey:   cloud.Key + "/" + tenant + "/" + clientID,
+		IdentityField: FieldTenant,
+		Settings:      settings,
+		Secret:        secret.New(strings.TrimSpace(clientSecret)),
 	}, nil
 }

@@ -3,80 +3,59 @@ package entra
 import (
 	"context"
 	"errors"
-	"sync"
 
 	"github.com/attesthq/attest/internal/connector"
+	"github.com/attesthq/attest/internal/connector/pace"
 )
 
-// Sync authenticates, then reads every dataset concurrently (each paced by
-// its family's limiter) and evaluates the checks on what it read.
-func (c *Connector) Sync(ctx context.Context, req connector.SyncRequest) (connector.SyncResult, error) {
+// Open parses the settings and gets a first access token (refreshing, and
+// rotating the refresh token through req.Rotate), then returns the session
+// that reads the datasets, each paced by its family's limiter.
+func (c *Connector) Open(ctx context.Context, req connector.SyncRequest) (connector.Session, error) {
 	s, err := ParseSettings(req.Settings)
 	if err != nil {
-		return connector.SyncResult{}, &connector.SyncError{Class: connector.ErrorConfiguration, Err: err,
+		return nil, &connector.SyncError{Class: connector.ErrorConfiguration, Err: err,
 			Problem: connector.Problem{Title: "The connection's settings are incomplete"}}
 	}
-	ts := &tokenSource{http: c.http, settings: s, secret: req.ClientSecret, refreshT: req.RefreshToken, save: req.SaveRefreshToken, now: c.now}
+	ts := &tokenSource{http: c.http, settings: s, creds: req.Credentials, rotate: req.Rotate, now: c.now}
 	if _, err := ts.access(ctx); err != nil {
-		return connector.SyncResult{}, err
+		return nil, err
 	}
-	g := newGraph(c.http, s.GraphRoot, ts, newPacer(realClock{}, c.limits, c.retry), c.retry, c.observer)
-	st := newState()
-	results := make([]connector.DatasetResult, len(datasets))
-	var wg sync.WaitGroup
-	for i, d := range datasets {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			results[i] = c.collect(ctx, g, d, req, st)
-		}()
-	}
-	wg.Wait()
-	byKey := map[string]connector.DatasetResult{}
-	for _, r := range results {
-		byKey[r.Dataset] = r
-	}
-	return connector.SyncResult{Datasets: results, Checks: evaluate(st, byKey, req.Params, req.Now)}, nil
+	g := newGraph(c.http, s.GraphRoot, ts, pace.New(pace.RealClock{}, c.limits, pace.Backoff{Base: c.retry.BaseDelay, Max: c.retry.MaxDelay}), c.retry, c.observer)
+	return &session{c: c, g: g, st: newState(), req: req}, nil
 }
 
-// collect reads one dataset and reports how it went.
-func (c *Connector) collect(ctx context.Context, g *graph, d connector.Dataset, req connector.SyncRequest, st *state) connector.DatasetResult {
-	w := req.Writer(d.Key)
+// session is one sync: the Graph client and the state the checks read.
+type session struct {
+	c   *Connector
+	g   *graph
+	st  *state
+	req connector.SyncRequest
+}
+
+// Collect reads one dataset.
+func (s *session) Collect(ctx context.Context, d connector.Dataset, w connector.DatasetWriter) (connector.Collected, error) {
+	c, g, st, req := s.c, s.g, s.st, s.req
 	stats := &counters{}
-	var fetched int
-	var cursor string
+	var got connector.Collected
 	var err error
 	switch d.Key {
 	case DatasetUsers:
-		fetched, err = c.collectUsers(ctx, g, w, stats, st, req)
+		got.Fetched, err = c.collectUsers(ctx, g, w, stats, st, req)
 	case DatasetRegistrations:
-		fetched, err = c.collectRegistrations(ctx, g, w, stats, st, req)
+		got.Fetched, err = c.collectRegistrations(ctx, g, w, stats, st, req)
 	case DatasetPolicies:
-		fetched, err = c.collectPolicies(ctx, g, w, stats, st, req)
+		got.Fetched, err = c.collectPolicies(ctx, g, w, stats, st, req)
 	case DatasetRiskyUsers:
-		fetched, err = c.collectRiskyUsers(ctx, g, w, stats, st, req)
+		got.Fetched, err = c.collectRiskyUsers(ctx, g, w, stats, st, req)
 	case DatasetRiskySignIns:
-		fetched, cursor, err = c.collectRiskySignIns(ctx, g, w, stats, st, req)
+		got.Fetched, got.Cursor, err = c.collectRiskySignIns(ctx, g, w, stats, st, req)
 	}
-	if err == nil {
-		err = w.Finish(ctx)
-	}
-	r := connector.DatasetResult{Dataset: d.Key, Status: connector.DatasetOK, Fetched: fetched, Cursor: cursor,
-		Requests: int(stats.requests.Load()), Throttled: int(stats.throttled.Load()), Retries: int(stats.retries.Load())}
-	if err == nil {
-		return r
-	}
-	r.Status, r.ErrorClass, r.Error = connector.DatasetFailed, connector.ErrorTransient, err.Error()
+	got.Requests, got.Throttled, got.Retries = int(stats.requests.Load()), int(stats.throttled.Load()), int(stats.retries.Load())
 	var ge *graphError
-	var se *connector.SyncError
-	switch {
-	case errors.As(err, &ge):
-		r.ErrorClass = ge.Class
-		if ge.Status == 403 {
-			r.Status = connector.DatasetUnavailable
-		}
-	case errors.As(err, &se):
-		r.ErrorClass = se.Class
+	if errors.As(err, &ge) {
+		// A 403 is data the tenant refuses (licence or permission), not a failed read.
+		err = &connector.DatasetError{Class: ge.Class, Unavailable: ge.Status == 403, Err: err}
 	}
-	return r
+	return got, err
 }

@@ -23,9 +23,8 @@ type tokenSource struct {
 	mu       sync.Mutex
 	http     *http.Client
 	settings Settings
-	secret   secret.String
-	refreshT secret.String
-	save     func(context.Context, secret.String) error
+	creds    connector.Credentials // the client secret and the refresh token
+	rotate   func(context.Context, connector.Credentials) error
 	now      func() time.Time
 
 	accessT string
@@ -64,8 +63,8 @@ func (t *tokenSource) refreshLocked(ctx context.Context) error {
 	form := url.Values{
 		"grant_type":    {"refresh_token"},
 		"client_id":     {t.settings.ClientID},
-		"client_secret": {t.secret.Reveal()},
-		"refresh_token": {t.refreshT.Reveal()},
+		"client_secret": {t.creds.Secret.Reveal()},
+		"refresh_token": {t.creds.Token.Reveal()},
 		"scope":         {strings.Join(RequestedScopes(t.settings.GraphRoot), " ")},
 	}
 	endpoint := strings.TrimSuffix(t.settings.LoginRoot, "/") + "/" + url.PathEscape(t.settings.Tenant) + "/oauth2/v2.0/token"
@@ -106,13 +105,13 @@ func (t *tokenSource) refreshLocked(ctx context.Context) error {
 	case secs > maxTokenSeconds:
 		secs = maxTokenSeconds // checked before the multiplication, which would wrap around
 	}
-	if body.RefreshToken != "" && body.RefreshToken != t.refreshT.Reveal() {
-		rotated := secret.New(body.RefreshToken)
-		if err := t.save(ctx, rotated); err != nil {
+	if body.RefreshToken != "" && body.RefreshToken != t.creds.Token.Reveal() {
+		rotated := connector.Credentials{Secret: t.creds.Secret, Token: secret.New(body.RefreshToken)}
+		if err := t.rotate(ctx, rotated); err != nil {
 			return &connector.SyncError{Class: connector.ErrorTransient, Err: fmt.Errorf("entra: save rotated refresh token: %w", err),
 				Problem: connector.Problem{Title: "The rotated refresh token could not be saved"}}
 		}
-		t.refreshT = rotated
+		t.creds = rotated
 	}
 	t.accessT = body.AccessToken
 	t.expiry = t.now().Add(time.Duration(secs) * time.Second)
@@ -131,7 +130,7 @@ func refreshFailure(te *TokenError) error {
 	}
 	p := (&Connector{}).DescribeError(te, "")
 	if class == connector.ErrorNeedsReauth {
-		p.Class = connector.ClassNeedsReauth
+		p.Class = connector.ErrorNeedsReauth
 	}
 	return &connector.SyncError{Class: class, Problem: p, Err: fmt.Errorf("entra: refresh token: %w", te)}
 }

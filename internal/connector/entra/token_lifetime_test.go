@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/attesthq/attest/internal/connector"
 	"github.com/attesthq/attest/internal/secret"
 )
 
@@ -27,7 +28,7 @@ func TestAbsurdTokenLifetimeIsCappedNotWrapped(t *testing.T) {
 	t.Cleanup(srv.Close)
 	now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 	ts := &tokenSource{http: srv.Client(), settings: Settings{LoginRoot: srv.URL, GraphRoot: srv.URL, Tenant: "t", ClientID: "c"},
-		secret: secret.New("s"), refreshT: secret.New("r"), now: func() time.Time { return now }}
+		creds: connector.Credentials{Secret: secret.New("s"), Token: secret.New("r")}, now: func() time.Time { return now }}
 	for range 3 {
 		token, err := ts.access(context.Background())
 		require.NoError(t, err)

@@ -59,7 +59,7 @@ func ConnectionsPage(v ConnectionsList) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<div class=\"page-head\"><div><h1>Connections</h1><p class=\"muted\">Every connected tenant and the health of its evidence.</p></div></div><nav class=\"tabs\" aria-label=\"Filter by health\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<div class=\"page-head\"><div><h1>Connections</h1><p class=\"muted\">Every connection and the health of its evidence.</p></div></div><nav class=\"tabs\" aria-label=\"Filter by health\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

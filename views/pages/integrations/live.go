@@ -6,6 +6,8 @@ import "time"
 // runs: state, datasets, checks and the sync log. While a sync is queued or
 // running it polls itself.
 type LiveView struct {
+	// Provider names who a sync reads (the definition's Provider).
+	Provider    string
 	URL         string
 	SyncURL     string
 	Active      string

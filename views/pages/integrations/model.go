@@ -6,6 +6,7 @@ package integrations
 import (
 	"time"
 
+	"github.com/attesthq/attest/internal/connector"
 	"github.com/attesthq/attest/views/layout"
 )
 
@@ -21,6 +22,16 @@ type Card struct {
 	StatusChip  string
 	Connected   int
 	Attention   int
+	// Connections are the organization's live connections of the connector.
+	Connections []CardConnection
+}
+
+// CardConnection is one live connection named on a catalog card.
+type CardConnection struct {
+	Name     string
+	Account  string
+	URL      string
+	LastSync *time.Time
 }
 
 // Catalog is the integrations catalog page.
@@ -68,6 +79,11 @@ type Connector struct {
 	Steps       []Step
 	Scopes      []Scope
 	RedirectURI string
+	// Provider and Account word the pages (from the definition).
+	Provider string
+	Account  string
+	// Intro opens "How to connect".
+	Intro string
 }
 
 // ConnRow is one connection in a list.
@@ -78,15 +94,19 @@ type ConnRow struct {
 	Status       string
 	StatusLabel  string
 	StatusReason string
-	Cloud        string
-	Tenant       string
-	ConnectedAt  *time.Time
-	LastSync     *time.Time
-	NextSync     *time.Time
-	Freshness    string
-	FreshChip    string
-	Revoked      bool
-	RevokedAt    *time.Time
+	// Account is what the connection connects (its Display summary).
+	Account string
+	// Column is the connector's list column value.
+	Column string
+	// Settings are the connection's settings as its connector shows them.
+	Settings    []Fact
+	ConnectedAt *time.Time
+	LastSync    *time.Time
+	NextSync    *time.Time
+	Freshness   string
+	FreshChip   string
+	Revoked     bool
+	RevokedAt   *time.Time
 }
 
 // Integration is the page of one connector.
@@ -96,6 +116,12 @@ type Integration struct {
 	Connections []ConnRow
 	CanWrite    bool
 	ConnectURL  string
+	// KMS says data keys are wrapped by KMS (else by the local key file).
+	KMS bool
+	// ColumnLabel heads the connector's own column in the connections table.
+	ColumnLabel string
+	// Account names what one connection connects (from the definition).
+	Account string
 }
 
 // FormField is one input of the connect form, with its value and error.
@@ -137,19 +163,23 @@ type Outcome struct {
 	Code          string
 	ConnectionURL string
 	RetryURL      string
-	AdminConsent  string
+	// ConsentURL is the connector's consent capability, when the problem
+	// suggests it.
+	ConsentURL string
+	// Provider names who answered (from the definition).
+	Provider string
 }
 
 // StatusLabel describes a connection status in words.
 func StatusLabel(status string) string {
-	switch status {
-	case "pending":
+	switch connector.Status(status) {
+	case connector.StatusPending:
 		return "Pending authorization"
-	case "active":
+	case connector.StatusActive:
 		return "Active"
-	case "needs_reauth":
+	case connector.StatusNeedsReauth:
 		return "Needs re-authorization"
-	case "revoked":
+	case connector.StatusRevoked:
 		return "Revoked"
 	}
 	return status

@@ -15,18 +15,27 @@ type securityPoint struct {
 	Body  string
 }
 
-// securityModel is the same for every connector: the primitives are
-// architectural, not per-connector configuration.
-var securityModel = []securityPoint{
-	{"Credentials KMS-encrypted at rest", "Tokens and client secrets are encrypted under a per-organization data key wrapped by AWS KMS (or a local master key). The plaintext is never persisted, never logged, and never leaves the attest server process."},
-	{"Tenant-isolated by architecture", "Every connection, connector run and evidence row carries its organization's id, and PostgreSQL row-level security shows each request only its own organization. The scheduler never iterates without an organization scope."},
+// securityModel is the same for every connector (the primitives are
+// architectural, not per-connector configuration); kms says whether data
+// keys are wrapped by KMS or by the local master key file.
+func securityModel(kms bool) []securityPoint {
+	keys := securityPoint{"Credentials encrypted at rest", "Tokens and secrets are encrypted under a per-organization data key wrapped by this server's local master key file. The plaintext is never persisted, never logged, and never leaves the attest server process."}
+	if kms {
+		keys = securityPoint{"Credentials KMS-encrypted at rest", "Tokens and secrets are encrypted under a per-organization data key wrapped by AWS KMS. The plaintext is never persisted, never logged, and never leaves the attest server process."}
+	}
+	return append([]securityPoint{keys}, sharedSecurityModel...)
+}
+
+// sharedSecurityModel are the promises that do not depend on configuration.
+var sharedSecurityModel = []securityPoint{
+	{"Isolated per organization by architecture", "Every connection, connector run and evidence row carries its organization's id, and PostgreSQL row-level security shows each request only its own organization. The scheduler never iterates without an organization scope."},
 	{"Audit log on every action", "Connect, sync, sync failure, re-authorization and revoke each write a row to the append-only, hash-chained audit log, so the full lifecycle can be reconstructed for any examiner."},
 	{"Soft-delete on revoke", "Revoking a connection clears its encrypted credentials and marks it deleted, but its evidence and sync history stay queryable for the retention window."},
 	{"Stale-evidence degradation", "If a connection has not synced within its stale threshold, control coverage degrades and an alert fires. Auditors don't trust stale evidence, and neither do we."},
 	{"Least-privilege scopes only", "attest requests the minimum read-only scopes needed for the listed evidence: no write scopes, no admin scopes, nothing outside the documented set."},
 }
 
-func SecurityModel() templ.Component {
+func SecurityModel(kms bool) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -47,7 +56,7 @@ func SecurityModel() templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		for _, p := range securityModel {
+		for _, p := range securityModel(kms) {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "<div class=\"security-point\"><h3>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -55,7 +64,7 @@ func SecurityModel() templ.Component {
 			var templ_7745c5c3_Var2 string
 			templ_7745c5c3_Var2, templ_7745c5c3_Err = templ.JoinStringErrs(p.Title)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/pages/integrations/security.templ`, Line: 27, Col: 18}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/pages/integrations/security.templ`, Line: 36, Col: 18}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var2))
 			if templ_7745c5c3_Err != nil {
@@ -68,7 +77,7 @@ func SecurityModel() templ.Component {
 			var templ_7745c5c3_Var3 string
 			templ_7745c5c3_Var3, templ_7745c5c3_Err = templ.JoinStringErrs(p.Body)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/pages/integrations/security.templ`, Line: 28, Col: 36}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/pages/integrations/security.templ`, Line: 37, Col: 36}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var3))
 			if templ_7745c5c3_Err != nil {

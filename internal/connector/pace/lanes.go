@@ -1,14 +1,12 @@
-package entra
+package pace
 
 import "time"
 
 // A lane is one collector's requests of one demand, sent one after another
-// (the pages of one listing). The lane of a demand in several families
-// (users with signInActivity: reports and signInActivity) goes first where
-// it competes with lanes in fewer: its tighter family decides how long the
-// whole sync takes (signInActivity's 10 per minute, for a large tenant), so
-// every reports slot a registration page takes while the users lane could
-// have used it adds to the sync. Such a lane claims its turn in each family
+// (the pages of one listing). The lane of a demand in several families goes
+// first where it competes with lanes in fewer: its tighter family decides
+// how long the whole sync takes, so every slot of the shared family another
+// lane takes while it could have used it adds to the sync. Such a lane claims its turn in each family
 // from the instant its other families let its next request go, for as many
 // requests as those families then allow within the window; a request in
 // fewer families does not take a slot the claim needs.
@@ -22,19 +20,22 @@ const claimGrace = 20 * time.Millisecond
 // hold others back.
 const claimStale = 2 * time.Second
 
-// lane is one collector's sequence of requests of demand d. ready[f] is when
-// the lane's other families would let its next request go.
-type lane struct {
-	d     demand
-	ready [familyCount]time.Time
+// Lane is one collector's sequence of requests of one demand. ready[f] is
+// when the lane's other families would let its next request go.
+type Lane struct {
+	d     Demand
+	ready []time.Time
 	sent  []*send // the request in flight, counted in each of its families
 }
 
-// open starts a lane of d; close it when its last request is answered.
-func (p *pacer) open(d demand) *lane { return &lane{d: d} }
+// Demand is what each of the lane's requests takes.
+func (l *Lane) Demand() Demand { return l.d }
 
-// close ends l's claims.
-func (p *pacer) close(l *lane) {
+// Open starts a lane of d; Close it when its last request is answered.
+func (p *Pacer) Open(d Demand) *Lane { return &Lane{d: d, ready: make([]time.Time, len(p.families))} }
+
+// Close ends l's claims.
+func (p *Pacer) Close(l *Lane) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	delete(p.lanes, l)
@@ -42,13 +43,13 @@ func (p *pacer) close(l *lane) {
 
 // claim records l's turn in each family at now: the instant its other
 // families let it go. Only lanes in several families claim.
-func (p *pacer) claim(l *lane, next [familyCount]time.Time, now time.Time) {
-	if len(l.d.families) < 2 {
+func (p *Pacer) claim(l *Lane, next []time.Time, now time.Time) {
+	if len(l.d.Families) < 2 {
 		return
 	}
-	for _, f := range l.d.families {
+	for _, f := range l.d.Families {
 		ready := now
-		for _, g := range l.d.families {
+		for _, g := range l.d.Families {
 			if g != f && next[g].After(ready) {
 				ready = next[g]
 			}
@@ -62,13 +63,13 @@ func (p *pacer) claim(l *lane, next [familyCount]time.Time, now time.Time) {
 // it must wait for: a lane in more families that shares a family with it
 // and, from its claimed turn, could use the room this request would take in
 // that family's window.
-func (p *pacer) yieldTo(l *lane, now time.Time) time.Time {
+func (p *Pacer) yieldTo(l *Lane, now time.Time) time.Time {
 	at := now
 	for c := range p.lanes {
-		if c == l || len(c.d.families) <= len(l.d.families) {
+		if c == l || len(c.d.Families) <= len(l.d.Families) {
 			continue
 		}
-		for _, f := range l.d.families {
+		for _, f := range l.d.Families {
 			fp := &p.families[f]
 			if fp.window.N <= 0 {
 				continue
@@ -104,9 +105,9 @@ func (p *pacer) yieldTo(l *lane, now time.Time) time.Time {
 // allowance is how much of family f's window lane c's other families let
 // it use by end: for each, the room left once the sends that leave its
 // window before end have left.
-func (p *pacer) allowance(c *lane, f family, end time.Time) int {
+func (p *Pacer) allowance(c *Lane, f Family, end time.Time) int {
 	requests := p.families[f].window.N
-	for _, g := range c.d.families {
+	for _, g := range c.d.Families {
 		gp := &p.families[g]
 		if g == f || gp.window.N <= 0 {
 			continue

@@ -1,4 +1,4 @@
-package entra
+package pace
 
 import (
 	"context"
@@ -45,19 +45,47 @@ func (c *virtualClock) SleepUntil(ctx context.Context, t time.Time) error {
 	return ctx.Err()
 }
 
-func newTestPacer(limits Limits, seed uint64) (*pacer, *virtualClock) {
+// The test families have the shape of a real provider's documented limits
+// (Microsoft Graph's, which the pacer was first written for): a large
+// budget in units, a small request window, a tighter window a request
+// counts in together with the small one, and one request per second.
+const (
+	familyDirectory Family = iota
+	familyReports
+	familySignInActivity
+	familyProtection
+	familyCount
+)
+
+var DocumentedLimits = Limits{
+	Windows: []Window{
+		familyDirectory:      {N: 3500, W: 10 * time.Second},
+		familyReports:        {N: 5, W: 10 * time.Second},
+		familySignInActivity: {N: 10, W: time.Minute},
+		familyProtection:     {N: 1, W: time.Second},
+	},
+	Margin: 250 * time.Millisecond,
+}
+
+var (
+	demandReports    = Demand{Families: []Family{familyReports}}
+	demandActivity   = Demand{Families: []Family{familyReports, familySignInActivity}}
+	demandProtection = Demand{Families: []Family{familyProtection}}
+)
+
+func newTestPacer(limits Limits, seed uint64) (*Pacer, *virtualClock) {
 	c := &virtualClock{now: time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)}
-	p := newPacer(c, limits, RetryPolicy{BaseDelay: time.Second, MaxDelay: 30 * time.Second})
+	p := New(c, limits, Backoff{Base: time.Second, Max: 30 * time.Second})
 	rng := rand.New(rand.NewPCG(seed, 0x7ace))
 	p.jitter = func(d time.Duration) time.Duration { return time.Duration(rng.Int64N(int64(d))) } // called under the pacer's lock
 	return p, c
 }
 
 // sendNow waits for l's next request and has it answered at once.
-func sendNow(ctx context.Context, p *pacer, l *lane) (time.Time, error) {
-	at, err := p.wait(ctx, l)
+func sendNow(ctx context.Context, p *Pacer, l *Lane) (time.Time, error) {
+	at, err := p.Wait(ctx, l)
 	if err == nil {
-		p.answered(l)
+		p.Answered(l)
 	}
 	return at, err
 }
@@ -68,7 +96,7 @@ func TestPacerHoldsTheSixthReportsRequestUntilTheFirstLeavesTheWindowAndMargin(t
 	ctx := context.Background()
 	var sent []time.Time
 	for range 6 {
-		at, err := sendNow(ctx, p, p.open(demandReports))
+		at, err := sendNow(ctx, p, p.Open(demandReports))
 		require.NoError(t, err)
 		sent = append(sent, at)
 	}
@@ -81,9 +109,9 @@ func TestPacerMarginIsAtMostATwentiethOfAShortWindow(t *testing.T) {
 	t.Parallel()
 	p, _ := newTestPacer(DocumentedLimits, 1)
 	ctx := context.Background()
-	first, err := sendNow(ctx, p, p.open(demandProtection))
+	first, err := sendNow(ctx, p, p.Open(demandProtection))
 	require.NoError(t, err)
-	second, err := sendNow(ctx, p, p.open(demandProtection))
+	second, err := sendNow(ctx, p, p.Open(demandProtection))
 	require.NoError(t, err)
 	// One per second: the second request waits the second and 50 ms, not
 	// the full margin of the ten-second windows.
@@ -93,20 +121,19 @@ func TestPacerMarginIsAtMostATwentiethOfAShortWindow(t *testing.T) {
 
 func TestPacerReservesEveryFamilyOfARequestOrNone(t *testing.T) {
 	t.Parallel()
-	limits := DocumentedLimits
-	limits.Windows[familySignInActivity] = Window{N: 1, W: time.Minute}
+	limits := DocumentedLimits.With(familySignInActivity, Window{N: 1, W: time.Minute})
 	p, _ := newTestPacer(limits, 1)
 	ctx := context.Background()
-	first, err := sendNow(ctx, p, p.open(demandActivity))
+	first, err := sendNow(ctx, p, p.Open(demandActivity))
 	require.NoError(t, err)
 	// The second signInActivity request must wait a minute; while it waits
 	// it holds no reports slot, so four reports requests still go at once.
 	for range 4 {
-		at, err := sendNow(ctx, p, p.open(demandReports))
+		at, err := sendNow(ctx, p, p.Open(demandReports))
 		require.NoError(t, err)
 		require.Less(t, at.Sub(first), time.Millisecond)
 	}
-	second, err := sendNow(ctx, p, p.open(demandActivity))
+	second, err := sendNow(ctx, p, p.Open(demandActivity))
 	require.NoError(t, err)
 	require.GreaterOrEqual(t, second.Sub(first), time.Minute+limits.Margin)
 }
@@ -115,16 +142,16 @@ func TestPacerPausesTheWholeFamilyForRetryAfterAndBacksOffWithoutOne(t *testing.
 	t.Parallel()
 	p, _ := newTestPacer(DocumentedLimits, 1)
 	ctx := context.Background()
-	_, err := sendNow(ctx, p, p.open(demandReports))
+	_, err := sendNow(ctx, p, p.Open(demandReports))
 	require.NoError(t, err)
-	got, until := p.throttled(demandActivity, 5550*time.Millisecond)
+	got, until := p.Throttled(demandActivity, 5550*time.Millisecond)
 	require.Equal(t, got.Add(5550*time.Millisecond), until)
 	// Another collector of the reports family is held back too.
-	at, err := sendNow(ctx, p, p.open(demandReports))
+	at, err := sendNow(ctx, p, p.Open(demandReports))
 	require.NoError(t, err)
 	require.False(t, at.Before(until))
 	// Other families are not.
-	other, err := sendNow(ctx, p, p.open(demandProtection))
+	other, err := sendNow(ctx, p, p.Open(demandProtection))
 	require.NoError(t, err)
 	require.Less(t, other.Sub(at), time.Millisecond)
 
@@ -132,9 +159,9 @@ func TestPacerPausesTheWholeFamilyForRetryAfterAndBacksOffWithoutOne(t *testing.
 	// throttled, and starts over after a success.
 	var pauses []time.Duration
 	for range 4 {
-		got, until := p.throttled(demandProtection, -1)
+		got, until := p.Throttled(demandProtection, -1)
 		pauses = append(pauses, until.Sub(got))
-		_, err := sendNow(ctx, p, p.open(demandProtection))
+		_, err := sendNow(ctx, p, p.Open(demandProtection))
 		require.NoError(t, err)
 	}
 	for i, d := range pauses {
@@ -142,8 +169,8 @@ func TestPacerPausesTheWholeFamilyForRetryAfterAndBacksOffWithoutOne(t *testing.
 		require.GreaterOrEqual(t, d, step/2, "pause %d", i)
 		require.LessOrEqual(t, d, step, "pause %d", i)
 	}
-	p.succeeded(demandProtection)
-	got, until = p.throttled(demandProtection, -1)
+	p.Succeeded(demandProtection)
+	got, until = p.Throttled(demandProtection, -1)
 	require.LessOrEqual(t, until.Sub(got), time.Second)
 }
 
@@ -151,13 +178,13 @@ func TestPacerPausesTheWholeFamilyForRetryAfterAndBacksOffWithoutOne(t *testing.
 // sent at at, answered at answered.
 type pacedSend struct {
 	at, answered time.Time
-	d            demand
+	d            Demand
 }
 
 // pause is one throttling answer the property test gave and the pause the
 // pacer took for it.
 type pause struct {
-	d             demand
+	d             Demand
 	received, end time.Time
 	retryAfter    time.Duration // -1 for none
 }
@@ -170,11 +197,10 @@ type pause struct {
 // before its Retry-After (or backoff) has passed.
 func TestPacerPropertyNoWindowOverflowsAndNoRequestStartsInsideAPause(t *testing.T) {
 	t.Parallel()
-	limits := DocumentedLimits
-	limits.Windows[familyDirectory] = Window{N: 7, W: 2 * time.Second} // small enough to be reached
-	demands := []demand{
+	limits := DocumentedLimits.With(familyDirectory, Window{N: 7, W: 2 * time.Second}) // small enough to be reached
+	demands := []Demand{
 		demandReports, demandActivity, demandProtection,
-		{families: []family{familyDirectory}, units: 1}, {families: []family{familyDirectory}, units: 3},
+		{Families: []Family{familyDirectory}, Units: 1}, {Families: []Family{familyDirectory}, Units: 3},
 	}
 	for seed := range uint64(40) {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
@@ -192,10 +218,10 @@ func TestPacerPropertyNoWindowOverflowsAndNoRequestStartsInsideAPause(t *testing
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					l := p.open(d)
-					defer p.close(l)
+					l := p.Open(d)
+					defer p.Close(l)
 					for page := 0; page < pages; {
-						at, err := p.wait(context.Background(), l)
+						at, err := p.Wait(context.Background(), l)
 						if !assertNoError(t, err) {
 							return
 						}
@@ -204,17 +230,17 @@ func TestPacerPropertyNoWindowOverflowsAndNoRequestStartsInsideAPause(t *testing
 						mu.Lock()
 						sends = append(sends, pacedSend{at: at, answered: c.Now(), d: d})
 						mu.Unlock()
-						p.answered(l)
+						p.Answered(l)
 						if rng.IntN(6) > 0 {
-							p.succeeded(d)
+							p.Succeeded(d)
 							page++
 							continue
 						}
 						ra := time.Duration(-1)
-						if d.families[0] != familyProtection && rng.IntN(3) > 0 {
+						if d.Families[0] != familyProtection && rng.IntN(3) > 0 {
 							ra = time.Duration(rng.IntN(8000)) * time.Millisecond
 						}
-						got, end := p.throttled(d, ra)
+						got, end := p.Throttled(d, ra)
 						mu.Lock()
 						pauses = append(pauses, pause{d: d, received: got, end: end, retryAfter: ra})
 						mu.Unlock()
@@ -250,16 +276,16 @@ func checkWindows(t *testing.T, limits Limits, sends []pacedSend) {
 		w := limits.Windows[f]
 		span := limits.span(f)
 		for _, r := range sends {
-			if !slices.Contains(r.d.families, f) {
+			if !slices.Contains(r.d.Families, f) {
 				continue
 			}
 			used := 0
 			for _, s := range sends {
-				if slices.Contains(s.d.families, f) && !s.at.After(r.at) && s.answered.After(r.at.Add(-span)) {
+				if slices.Contains(s.d.Families, f) && !s.at.After(r.at) && s.answered.After(r.at.Add(-span)) {
 					used += s.d.cost(f)
 				}
 			}
-			require.LessOrEqual(t, used, w.N, "family %s: %d in the %s before %s", familyNames[f], used, span, r.at.Format(time.StampMilli))
+			require.LessOrEqual(t, used, w.N, "family %d: %d in the %s before %s", f, used, span, r.at.Format(time.StampMilli))
 		}
 	}
 }
@@ -276,10 +302,10 @@ func checkPauses(t *testing.T, sends []pacedSend, pauses []pause) {
 			require.True(t, p.end.After(p.received), "a 429 without Retry-After pauses too")
 		}
 		for _, s := range sends {
-			shared := slices.ContainsFunc(s.d.families, func(f family) bool { return slices.Contains(p.d.families, f) })
+			shared := slices.ContainsFunc(s.d.Families, func(f Family) bool { return slices.Contains(p.d.Families, f) })
 			if shared && s.at.After(p.received) && s.at.Before(p.end) {
 				t.Fatalf("a %s request started at %s, inside the pause from %s to %s",
-					s.d.label(), s.at.Format(time.StampMilli), p.received.Format(time.StampMilli), p.end.Format(time.StampMilli))
+					fmt.Sprint(s.d.Families), s.at.Format(time.StampMilli), p.received.Format(time.StampMilli), p.end.Format(time.StampMilli))
 			}
 		}
 	}
@@ -289,9 +315,9 @@ func TestPacerLetsTheUsersLaneGoFirstInTheReportsWindow(t *testing.T) {
 	t.Parallel()
 	p, c := newTestPacer(DocumentedLimits, 1)
 	ctx := context.Background()
-	users, regs := p.open(demandActivity), p.open(demandReports)
-	defer p.close(users)
-	defer p.close(regs)
+	users, regs := p.Open(demandActivity), p.Open(demandReports)
+	defer p.Close(users)
+	defer p.Close(regs)
 	mayGo := func() bool {
 		p.mu.Lock()
 		defer p.mu.Unlock()
@@ -330,18 +356,18 @@ func TestPacerLetsTheUsersLaneGoFirstInTheReportsWindow(t *testing.T) {
 func TestPacerKeepsALargeSyncWithinTenPercentOfTheWindowBound(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		p := newPacer(realClock{}, DocumentedLimits, DefaultRetry)
+		p := New(RealClock{}, DocumentedLimits, Backoff{Base: time.Second, Max: 30 * time.Second})
 		start := time.Now()
 		var wg sync.WaitGroup
-		collect := func(d demand, pages int, latency time.Duration) {
+		collect := func(d Demand, pages int, latency time.Duration) {
 			wg.Go(func() {
-				l := p.open(d)
-				defer p.close(l)
+				l := p.Open(d)
+				defer p.Close(l)
 				for range pages {
-					_, err := p.wait(context.Background(), l)
+					_, err := p.Wait(context.Background(), l)
 					assertNoError(t, err)
 					time.Sleep(latency) // the answer, on the bubble's clock
-					p.answered(l)
+					p.Answered(l)
 				}
 			})
 		}
