@@ -89,7 +89,7 @@ func (c *Connector) CallbackProblem(params url.Values) *connector.Problem {
 	if params.Get("installation_id") != "" {
 		return nil
 	}
-	p := connector.Problem{Title: "The App was not installed", Class: connector.ClassConfiguration,
+	p := connector.Problem{Title: "The App was not installed", Class: connector.ErrorConfiguration,
 		Message:  "GitHub sent you back without an installation.",
 		NextStep: "An organization owner must install the App on the organization (all repositories, for complete evidence)."}
 	if params.Get("setup_action") == "request" {
@@ -106,16 +106,34 @@ func (c *Connector) DescribeError(err error, _ string) connector.Problem {
 	case errors.As(err, &se):
 		return se.Problem
 	case errors.Is(err, ErrWrongAccount):
-		return connector.Problem{Title: "The App is installed on another account", Class: connector.ClassConfiguration,
+		return connector.Problem{Title: "The App is installed on another account", Class: connector.ErrorConfiguration,
 			Message: err.Error(), NextStep: "Install the App on the organization this connection names, or correct the organization."}
 	case errors.Is(err, ErrPrivateKey):
-		return connector.Problem{Title: "The private key is not usable", Class: connector.ClassConfiguration,
+		return connector.Problem{Title: "The private key is not usable", Class: connector.ErrorConfiguration,
 			Message: err.Error(), NextStep: "Generate a new private key on the App's settings page and paste the whole .pem file."}
 	}
-	return connector.Problem{Title: "GitHub refused the request", Class: connector.ClassTransient, Message: err.Error(),
+	return connector.Problem{Title: "GitHub refused the request", Class: connector.ErrorTransient, Message: err.Error(),
 		NextStep: "Try again; if it persists, check the API root and that GitHub is reachable."}
 }
 
 // LoginOrigins are the origins the browser is sent to: github.com's web
 // root. (A GitHub Enterprise connection's web root is per connection.)
 func (c *Connector) LoginOrigins() []string { return []string{DefaultWebRoot} }
+
+// Exchange completes the installation round-trip for the platform: the
+// verified installation becomes the connection's settings, its account the
+// grantor, its permissions the scopes.
+func (c *Connector) Exchange(ctx context.Context, req connector.ExchangeRequest) (connector.Grant, error) {
+	done, err := c.CompleteInstallation(ctx, req.Settings, req.Credentials.Secret, req.Params)
+	if err != nil {
+		return connector.Grant{}, err
+	}
+	return connector.Grant{Settings: done.Settings, ConsentedBy: done.Installation.AccountLogin,
+		Scopes: done.Installation.GrantedPermissions(), MissingScopes: done.Installation.MissingPermissions}, nil
+}
+
+// The connector implements what its definition declares.
+var (
+	_ connector.Connector  = (*Connector)(nil)
+	_ connector.Authorizer = (*Connector)(nil)
+)

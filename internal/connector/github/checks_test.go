@@ -15,7 +15,7 @@ func TestCheckTwoFactor(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
 		org    *OrgSettings
-		status string
+		status connector.CheckStatus
 	}{
 		{"not read", nil, connector.CheckUnknown},
 		{"not visible to the App", &OrgSettings{Login: "o"}, connector.CheckUnknown},
@@ -118,11 +118,11 @@ func TestCheckAlerts(t *testing.T) {
 
 func TestTheAlertCheckDeclaresItsParameter(t *testing.T) {
 	t.Parallel()
-	var found []Param
-	for _, c := range (&Connector{}).CheckSpecs() {
+	var found []connector.Param
+	for _, c := range (&Connector{}).Checks() {
 		found = append(found, c.Params...)
 	}
-	require.Equal(t, []Param{paramMaxOpenDays}, found)
-	require.Equal(t, 30, Params{}.Get(paramMaxOpenDays))
-	require.Equal(t, 7, Params{ParamMaxOpenDays: 7}.Get(paramMaxOpenDays))
+	require.Equal(t, []connector.Param{paramMaxOpenDays}, found)
+	require.Equal(t, 30, connector.Params{}.Get(paramMaxOpenDays))
+	require.Equal(t, 7, connector.Params{ParamMaxOpenDays: 7}.Get(paramMaxOpenDays))
 }

@@ -73,7 +73,7 @@ func TestADisabledRepositoryIsInventoriedButNotHeldToTheRules(t *testing.T) {
 func TestTheAlertLimitIsTheCheckParameter(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, githubsim.Options{})
-	s, err := e.open(t, Params{ParamMaxOpenDays: 42}, nil)
+	s, err := e.open(t, connector.Params{ParamMaxOpenDays: 42}, nil)
 	require.NoError(t, err)
 	r := e.run(t, s)
 	require.Equal(t, []string{"acme-sim/api"}, subjectKeys(result(t, r.checks, CheckAlertsResolved)), "the sandbox's 40-day alert is within 42 days")

@@ -61,40 +61,45 @@ const (
 const ParamMaxOpenDays = "max_open_days"
 
 // checks are the connector's checks with the parameters each declares.
-var checks = []CheckSpec{
-	{Check: connector.Check{Key: CheckOrgRequires2FA, Title: "The organization requires two-factor authentication", Criteria: []string{"CC6.1"},
+var checks = []connector.Check{
+	{Key: CheckOrgRequires2FA, Title: "The organization requires two-factor authentication", Criteria: []string{"CC6.1"},
 		Datasets:    []string{DatasetOrgSettings},
-		Description: "The organization's two_factor_requirement_enabled setting is on. Unknown when GitHub does not show it to the App."}},
-	{Check: connector.Check{Key: CheckNoOutsideAdmins, Title: "No outside collaborator has admin access", Criteria: []string{"CC6.3"},
+		Description: "The organization's two_factor_requirement_enabled setting is on. Unknown when GitHub does not show it to the App."},
+	{Key: CheckNoOutsideAdmins, Title: "No outside collaborator has admin access", Criteria: []string{"CC6.3"},
 		Datasets:    []string{DatasetOutsideCollaborators},
-		Description: "No one outside the organization holds the admin role on any of its repositories."}},
-	{Check: connector.Check{Key: CheckReviewRequired, Title: "Every active repository's default branch requires an approving review", Criteria: []string{"CC8.1"},
+		Description: "No one outside the organization holds the admin role on any of its repositories."},
+	{Key: CheckReviewRequired, Title: "Every active repository's default branch requires an approving review", Criteria: []string{"CC8.1"},
 		Datasets:    []string{DatasetRepositories, DatasetBranchRules},
-		Description: "Rulesets or classic branch protection require at least one approving review before a change reaches the default branch of each repository that is not archived."}},
-	{Check: connector.Check{Key: CheckNoForcePushDelete, Title: "Default branches refuse force pushes and deletion", Criteria: []string{"CC8.1"},
+		Description: "Rulesets or classic branch protection require at least one approving review before a change reaches the default branch of each repository that is not archived."},
+	{Key: CheckNoForcePushDelete, Title: "Default branches refuse force pushes and deletion", Criteria: []string{"CC8.1"},
 		Datasets:    []string{DatasetRepositories, DatasetBranchRules},
-		Description: "The default branch of each repository that is not archived can be neither force-pushed nor deleted."}},
-	{Check: connector.Check{Key: CheckAlertsResolved, Title: "No critical or high Dependabot alert stays open too long", Criteria: []string{"CC7.1"},
+		Description: "The default branch of each repository that is not archived can be neither force-pushed nor deleted."},
+	{Key: CheckAlertsResolved, Title: "No critical or high Dependabot alert stays open too long", Criteria: []string{"CC7.1"},
 		Datasets:    []string{DatasetDependabotAlerts},
-		Description: "No critical or high Dependabot alert has been open longer than the check's limit (30 days unless changed)."},
-		Params: []Param{paramMaxOpenDays}},
+		Description: "No critical or high Dependabot alert has been open longer than the check's limit (30 days unless changed).",
+		Params:      []connector.Param{paramMaxOpenDays}},
 }
 
 // paramMaxOpenDays is how many days a critical or high alert may stay
 // open: the alert check's limit, also counted in the alert summary.
-var paramMaxOpenDays = Param{Key: ParamMaxOpenDays, Label: "Critical and high alerts may stay open (days)",
+var paramMaxOpenDays = connector.Param{Key: ParamMaxOpenDays, Label: "Critical and high alerts may stay open (days)",
 	Hint: "A critical or high Dependabot alert open longer fails the check.", Default: 30, Min: 1, Max: 365}
 
 // definition is the connector's description, the single source for pages.
 var definition = connector.Definition{
-	Key:        Key,
-	Name:       "GitHub",
-	Category:   "Source control",
-	Auth:       "GitHub App",
-	Summary:    "Your own read-only GitHub App, installed on your organization. Pulls organization settings, members, outside collaborators, repositories, default-branch rules and Dependabot alerts for SOC 2 change-management and vulnerability evidence.",
-	Cadence:    time.Hour,
-	StaleAfter: 6 * time.Hour,
-	Scopes:     scopes(),
+	Key:          Key,
+	Name:         "GitHub",
+	Category:     "Source control",
+	Auth:         "GitHub App",
+	AuthKind:     connector.AuthAppInstallation,
+	Provider:     "GitHub",
+	Account:      "organization",
+	Limits:       RateLimits,
+	ConnectIntro: "Create a read-only GitHub App for your organization (attest prepares it), install it, and attest verifies the installation with the App's key.",
+	Summary:      "Your own read-only GitHub App, installed on your organization. Pulls organization settings, members, outside collaborators, repositories, default-branch rules and Dependabot alerts for SOC 2 change-management and vulnerability evidence.",
+	Cadence:      time.Hour,
+	StaleAfter:   6 * time.Hour,
+	Scopes:       scopes(),
 	Evidence: []connector.EvidenceKind{
 		{Kind: KindOrgSettings, Fields: connector.JSONFields(OrgSettings{}), Title: "Organization settings", SchemaVersion: 1, Criteria: []string{"CC6.1", "CC6.3"},
 			Description: "The 2FA requirement, the base repository permission and who may create repositories; a setting GitHub does not show the App is unknown, not false."},

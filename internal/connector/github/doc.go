@@ -46,5 +46,5 @@
 // repositories by full name and accounts by login, so exclusions (a
 // sandbox repository, a bot) work as for Entra.
 //
-// connector.go is the adaptation surface to the connector platform.
+// connector.go and authorize.go are its side of the platform's contract.
 package github

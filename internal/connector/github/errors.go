@@ -63,7 +63,7 @@ var ErrMalformed = errors.New("github: malformed answer")
 // installation need re-authorization (the App's key, installation or
 // suspension must be fixed by a person); a missing permission is
 // configuration; the Free plan's refusal is a licence limit.
-func Class(err error) string {
+func Class(err error) connector.ErrorClass {
 	var ae *APIError
 	var se *connector.SyncError
 	switch {
@@ -90,6 +90,6 @@ func Class(err error) string {
 // re-authorization, explained for people.
 func reauth(title, message string, err error) error {
 	return &connector.SyncError{Class: connector.ErrorNeedsReauth, Err: err, Problem: connector.Problem{
-		Title: title, Message: message, Class: connector.ClassNeedsReauth,
+		Title: title, Message: message, Class: connector.ErrorNeedsReauth,
 		NextStep: "Reconnect the GitHub App: check it is installed on the organization, not suspended, and that its private key is current."}}
 }

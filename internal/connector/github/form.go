@@ -97,7 +97,8 @@ func (c *Connector) ParseForm(values url.Values) (connector.Setup, connector.Fie
 	if u, err := url.Parse(s.APIRoot); err == nil {
 		host = u.Host
 	}
-	return connector.Setup{DisplayName: s.Org, IdentityKey: strings.ToLower(host + "/" + s.Org), Settings: raw, Secret: secret.New(key)}, nil
+	return connector.Setup{DisplayName: s.Org, IdentityKey: strings.ToLower(host + "/" + s.Org), IdentityField: FieldOrg,
+		Settings: raw, Secret: secret.New(key)}, nil
 }
 
 // WebRootFor is the web root of an API root as github.md section 12 lays
@@ -119,7 +120,7 @@ func WebRootFor(apiRoot string) string {
 
 // Display shows a connection's organization, GitHub instance, App and
 // installation.
-func (c *Connector) Display(settings json.RawMessage) Display {
+func (c *Connector) Display(settings json.RawMessage) connector.Display {
 	var s Settings
 	_ = json.Unmarshal(settings, &s)
 	app := s.ClientID
@@ -134,7 +135,7 @@ func (c *Connector) Display(settings json.RawMessage) Display {
 	if api == "" {
 		api = DefaultAPIRoot
 	}
-	return Display{Summary: s.Org, Column: Item{Label: "Organization", Value: s.Org},
-		Details: []Item{{Label: "Organization", Value: s.Org}, {Label: "API root", Value: api}, {Label: "App", Value: app},
+	return connector.Display{Summary: s.Org, Column: connector.Item{Label: "Organization", Value: s.Org},
+		Details: []connector.Item{{Label: "Organization", Value: s.Org}, {Label: "API root", Value: api}, {Label: "App", Value: app},
 			{Label: "Installation", Value: inst}}}
 }

@@ -75,11 +75,12 @@ func (e *env) connector() *Connector {
 }
 
 // open opens a sync session as the platform would.
-func (e *env) open(t testing.TB, params Params, cache Cache) (*Session, error) {
+func (e *env) open(t testing.TB, params connector.Params, cache Cache) (*Session, error) {
 	t.Helper()
 	raw, err := json.Marshal(e.settings)
 	require.NoError(t, err)
-	return e.connector().Open(t.Context(), OpenRequest{Settings: raw, PrivateKey: e.key, Params: params, Now: e.clock.Now(), Cache: cache})
+	return e.connector().open(t.Context(), connector.SyncRequest{Settings: raw, Credentials: connector.Credentials{Secret: e.key},
+		Params: params, Now: e.clock.Now()}, cache)
 }
 
 // session opens a session that must authenticate.
@@ -167,7 +168,7 @@ func (e *env) run(t testing.TB, s *Session) run {
 			}
 			r := connector.DatasetResult{Dataset: d.Key, Status: connector.DatasetOK, Fetched: got.Fetched,
 				Requests: got.Requests, Throttled: got.Throttled, Retries: got.Retries}
-			var de *DatasetError
+			var de *connector.DatasetError
 			var se *connector.SyncError
 			switch {
 			case err == nil:

@@ -21,7 +21,7 @@ type Session struct {
 	settings Settings
 	tokens   *tokenSource
 	api      *client
-	params   Params
+	params   connector.Params
 	now      time.Time
 
 	org   memo[OrgSettings]
@@ -86,11 +86,11 @@ var collectors = map[string]collector{
 
 // Collect reads dataset d into w (the platform finishes w when the read
 // succeeded). Its error is a *connector.SyncError when the App must be
-// re-authorized, else a *DatasetError with the class.
-func (s *Session) Collect(ctx context.Context, d connector.Dataset, w connector.DatasetWriter) (Collected, error) {
+// re-authorized, else a *connector.DatasetError with the class.
+func (s *Session) Collect(ctx context.Context, d connector.Dataset, w connector.DatasetWriter) (connector.Collected, error) {
 	collect, ok := collectors[d.Key]
 	if !ok {
-		return Collected{}, &DatasetError{Class: connector.ErrorConfiguration, Err: fmt.Errorf("github: unknown dataset %q", d.Key)}
+		return connector.Collected{}, &connector.DatasetError{Class: connector.ErrorConfiguration, Err: fmt.Errorf("github: unknown dataset %q", d.Key)}
 	}
 	stats := &Stats{}
 	recs, err := collect(withStats(ctx, stats), s)
@@ -99,7 +99,7 @@ func (s *Session) Collect(ctx context.Context, d connector.Dataset, w connector.
 			err = fmt.Errorf("github: write %s: %w", d.Key, err)
 		}
 	}
-	got := Collected{Requests: stats.Requests, Throttled: stats.Throttled, Retries: stats.Retries}
+	got := connector.Collected{Requests: stats.Requests, Throttled: stats.Throttled, Retries: stats.Retries}
 	if err != nil {
 		return got, datasetError(err)
 	}
@@ -114,7 +114,7 @@ func datasetError(err error) error {
 		return err
 	}
 	class := Class(err)
-	return &DatasetError{Class: class, Unavailable: class == connector.ErrorConfiguration || class == connector.ErrorLicence, Err: err}
+	return &connector.DatasetError{Class: class, Unavailable: class == connector.ErrorConfiguration || class == connector.ErrorLicence, Err: err}
 }
 
 // memo is a value read once per session, however many datasets ask.
