@@ -92,5 +92,7 @@
 // what GitHub is seen to answer, not its documentation. GET
 // /repos/{o}/{r}/collaborators (affiliation=outside, with permissions and
 // role_name) is from GitHub's REST reference, not github.md; the simulator
-// models outside collaborators only.
+// models outside collaborators only. Error answers carry no ETag (github.md
+// does not say they do), so a client asks an unprotected branch's 404 again
+// on every sync.
 package githubsim
