@@ -22,7 +22,8 @@ type Options struct {
 	// Org is the simulated organization; nil means DefaultOrg(now, Size{}).
 	Org *Org
 	// App is the pre-registered App, installed on Org with every
-	// repository; nil means DefaultApp().
+	// repository as DefaultInstallationID; nil means DefaultApp(). A nil
+	// Key is DemoKey().
 	App *AppSpec
 	// RateLimit overrides the documented primary limit per installation
 	// per hour (0: computed from the organization as documented).

@@ -63,6 +63,9 @@ func New(opts Options) *Simulator {
 	if spec == nil {
 		spec = DefaultApp()
 	}
+	if spec.Key == nil {
+		spec.Key = DemoKey()
+	}
 	s.apps[spec.ID] = newApp(*spec, s.org.Login)
 	s.installs[DefaultInstallationID] = &installation{id: DefaultInstallationID, appID: spec.ID, selection: "all",
 		permissions: s.apps[spec.ID].spec.Permissions, created: s.clock.Now()}
