@@ -59,9 +59,10 @@ func New(opts Options) *Simulator {
 	if s.org == nil {
 		s.org = DefaultOrg(s.clock.Now(), Size{})
 	}
-	spec := opts.App
-	if spec == nil {
-		spec = DefaultApp()
+	spec := DefaultApp()
+	if opts.App != nil {
+		own := *opts.App // the caller's spec is left as given
+		spec = &own
 	}
 	if spec.Key == nil {
 		spec.Key = DemoKey()
