@@ -1,0 +1,454 @@
+package github
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/attesthq/attest/internal/clock"
+)
+
+// The headers every request sends (github.md section 10).
+const (
+	apiVersion = "2022-11-28"
+	acceptJSON = "application/vnd.github+json"
+	// UserAgent names attest: GitHub refuses requests without one.
+	UserAgent = "attest-github-connector/1"
+)
+
+// maxBody caps an answer's size.
+const maxBody = 32 << 20
+
+// Clock is the connector's time: the current instant, and pauses that a
+// test's clock can skip.
+type Clock interface {
+	clock.Clock
+	// SleepUntil returns once the clock has reached t, or ctx is done.
+	SleepUntil(ctx context.Context, t time.Time) error
+}
+
+// RealClock is the wall clock, pausing on timers.
+type RealClock struct{ clock.Real }
+
+// SleepUntil waits on a timer until t.
+func (RealClock) SleepUntil(ctx context.Context, t time.Time) error {
+	d := time.Until(t)
+	if d <= 0 {
+		return ctx.Err()
+	}
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-timer.C:
+		return nil
+	}
+}
+
+// Retry is what the client does after a refusal (github.md section 8):
+// wait retry-after when sent, else until x-ratelimit-reset when the
+// remaining budget is 0, else at least MinWait, doubling each time; server
+// errors and broken connections wait ServerWait, doubling. A request is
+// tried at most Attempts times.
+type Retry struct {
+	Attempts   int
+	MinWait    time.Duration
+	ServerWait time.Duration
+}
+
+// DefaultRetry is the documented policy.
+var DefaultRetry = Retry{Attempts: 5, MinWait: time.Minute, ServerWait: time.Second}
+
+// rateBudget is the primary rate limit as the last answer's headers told it.
+type rateBudget struct {
+	Known     bool
+	Limit     int
+	Remaining int
+	Used      int
+	Reset     time.Time
+}
+
+// Stats counts one client's requests.
+type Stats struct {
+	Requests    int
+	NotModified int
+	Throttled   int
+	Retries     int
+	// Paused is the time spent waiting for a rate limit.
+	Paused time.Duration
+}
+
+// Cache keeps answers by URL so that a resync sends If-None-Match with the
+// stored ETag and GitHub's 304 (which costs no primary budget) reuses the
+// stored body.
+type Cache interface {
+	Get(url string) (etag string, body []byte, link string, ok bool)
+	Put(url, etag string, body []byte, link string)
+}
+
+// client talks to one API root, one request at a time (GitHub asks for
+// serial requests per installation).
+type client struct {
+	http  *http.Client
+	root  string
+	clock Clock
+	retry Retry
+	cache Cache
+	// auth returns the Authorization header's value.
+	auth func(ctx context.Context) (string, error)
+	// unauthorized drops a credential GitHub refused, so the next auth
+	// mints a new one; nil when there is nothing to renew.
+	unauthorized func()
+
+	mu     sync.Mutex
+	budget rateBudget
+	stats  Stats
+	// spent are each endpoint's points in its sliding window.
+	spent map[string]*endpointSpend
+}
+
+// response is a successful answer.
+type response struct {
+	status int
+	body   []byte
+	next   string // the Link header's rel="next"
+}
+
+// getJSON GETs target (a path under the root, or a Link URL) of route into
+// out and returns the next page's URL.
+func (c *client) getJSON(ctx context.Context, route, target string, out any) (string, error) {
+	r, err := c.do(ctx, route, http.MethodGet, target, nil)
+	if err != nil {
+		return "", err
+	}
+	if err := json.Unmarshal(r.body, out); err != nil {
+		return "", fmt.Errorf("%w: GET %s: %v", ErrMalformed, endpoint(target), err)
+	}
+	return r.next, nil
+}
+
+// retryAfter counts a retry and pauses d before it.
+func (c *client) retryAfter(ctx context.Context, d time.Duration) error {
+	c.count(ctx, func(s *Stats) { s.Retries++ })
+	return c.pause(ctx, d)
+}
+
+// statsKey carries a dataset's own counters in a context.
+type statsKey struct{}
+
+// withStats makes the requests sent with ctx count in st too.
+func withStats(ctx context.Context, st *Stats) context.Context {
+	return context.WithValue(ctx, statsKey{}, st)
+}
+
+// count updates the client's counters and those of ctx's dataset.
+func (c *client) count(ctx context.Context, f func(*Stats)) {
+	f(&c.stats)
+	if st, ok := ctx.Value(statsKey{}).(*Stats); ok {
+		f(st)
+	}
+}
+
+// do sends one request of route (the endpoint as GitHub documents it, such
+// as "GET /orgs/{org}/repos"), pacing it within the endpoint's secondary
+// limit, pausing for the primary budget and retrying throttled, failed and
+// once unauthorized requests as Retry says.
+func (c *client) do(ctx context.Context, route, method, target string, body []byte) (response, error) {
+	u, err := c.resolve(target)
+	if err != nil {
+		return response{}, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	guidanceless, renewed := 0, false
+	for attempt := 1; ; attempt++ {
+		if err := c.waitForBudget(ctx); err != nil {
+			return response{}, err
+		}
+		if err := c.paceEndpoint(ctx, route, points(method)); err != nil {
+			return response{}, err
+		}
+		// A credential GitHub refuses is final: not retried like a
+		// network failure.
+		auth, err := c.auth(ctx)
+		if err != nil {
+			return response{}, err
+		}
+		resp, err := c.send(ctx, method, u, body, auth)
+		if err != nil {
+			if ctx.Err() != nil || attempt >= c.retry.Attempts {
+				return response{}, err
+			}
+			if err := c.retryAfter(ctx, c.retry.ServerWait<<(attempt-1)); err != nil {
+				return response{}, err
+			}
+			continue
+		}
+		switch {
+		case resp.throttled():
+			c.count(ctx, func(s *Stats) { s.Throttled++ })
+			if attempt >= c.retry.Attempts {
+				return response{}, fmt.Errorf("%w: %w", ErrThrottled, resp.apiError(method, u))
+			}
+			wait := c.throttleWait(resp.header, guidanceless)
+			if resp.header.Get("Retry-After") == "" && resp.header.Get("X-Ratelimit-Remaining") != "0" {
+				guidanceless++
+			}
+			if err := c.retryAfter(ctx, wait); err != nil {
+				return response{}, err
+			}
+		case resp.status >= http.StatusInternalServerError && attempt < c.retry.Attempts:
+			if err := c.retryAfter(ctx, c.retry.ServerWait<<(attempt-1)); err != nil {
+				return response{}, err
+			}
+		case resp.status == http.StatusUnauthorized && c.unauthorized != nil && !renewed:
+			renewed = true
+			c.count(ctx, func(s *Stats) { s.Retries++ })
+			c.unauthorized()
+		case resp.status == http.StatusNotModified:
+			return resp.cached, nil
+		case resp.status >= http.StatusBadRequest:
+			return response{}, resp.apiError(method, u)
+		default:
+			return response{status: resp.status, body: resp.body, next: nextLink(resp.header.Get("Link"))}, nil
+		}
+	}
+}
+
+// answer is one answer as received.
+type answer struct {
+	status int
+	header http.Header
+	body   []byte
+	cached response
+}
+
+// throttled reports a rate-limit refusal: any 429, and a 403 that says so
+// (remaining 0, a retry-after, or the message).
+func (a answer) throttled() bool {
+	if a.status == http.StatusTooManyRequests {
+		return true
+	}
+	return a.status == http.StatusForbidden && (a.header.Get("X-Ratelimit-Remaining") == "0" || a.header.Get("Retry-After") != "" ||
+		bytes.Contains(bytes.ToLower(a.body), []byte("rate limit")))
+}
+
+func (a answer) apiError(method string, u *url.URL) *APIError {
+	var body struct {
+		Message string `json:"message"`
+	}
+	_ = json.Unmarshal(a.body, &body)
+	return &APIError{Method: method, Endpoint: u.Path, Status: a.status, Message: body.Message,
+		AcceptedPermissions: a.header.Get("X-Accepted-Github-Permissions")}
+}
+
+// send makes one HTTP exchange with the required headers, auth as the
+// Authorization (none when empty) and, for a GET with a cached answer,
+// If-None-Match.
+func (c *client) send(ctx context.Context, method string, u *url.URL, body []byte, auth string) (answer, error) {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), rd)
+	if err != nil {
+		return answer{}, fmt.Errorf("github: request: %w", err)
+	}
+	h := req.Header
+	h.Set("Accept", acceptJSON)
+	h.Set("X-GitHub-Api-Version", apiVersion)
+	h.Set("User-Agent", UserAgent)
+	if auth != "" {
+		h.Set("Authorization", auth)
+	}
+	if body != nil {
+		h.Set("Content-Type", "application/json")
+	}
+	var cached response
+	var etag string
+	if method == http.MethodGet && c.cache != nil {
+		var ok bool
+		var cbody []byte
+		var link string
+		if etag, cbody, link, ok = c.cache.Get(u.String()); ok {
+			h.Set("If-None-Match", etag)
+			cached = response{status: http.StatusOK, body: cbody, next: nextLink(link)}
+		}
+	}
+	c.count(ctx, func(s *Stats) { s.Requests++ })
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return answer{}, fmt.Errorf("github: %s %s: %w", method, u.Path, redact(err))
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if err != nil {
+		return answer{}, fmt.Errorf("github: %s %s: read answer: %w", method, u.Path, err)
+	}
+	c.readBudget(resp.Header)
+	a := answer{status: resp.StatusCode, header: resp.Header, body: raw, cached: cached}
+	switch {
+	case resp.StatusCode == http.StatusNotModified && etag != "":
+		c.count(ctx, func(s *Stats) { s.NotModified++ })
+	case resp.StatusCode == http.StatusNotModified:
+		a.status = http.StatusBadGateway // a 304 to a request that sent no ETag
+	case resp.StatusCode == http.StatusOK && method == http.MethodGet && c.cache != nil && resp.Header.Get("ETag") != "":
+		c.cache.Put(u.String(), resp.Header.Get("ETag"), raw, resp.Header.Get("Link"))
+	}
+	return a, nil
+}
+
+// redact drops the URL from a transport error: it is ours anyway, and keeps
+// the message short.
+func redact(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+// The documented secondary limit per REST endpoint (github.md section 8):
+// 900 points a minute, a GET costing 1 point and a POST 5. The window is
+// counted a second longer than GitHub's, so that clock skew cannot fit a
+// 901st point into one of GitHub's minutes.
+const (
+	endpointPoints = 900
+	endpointWindow = time.Minute + time.Second
+)
+
+// points is what a request of method costs in its endpoint's window.
+func points(method string) int {
+	if method == http.MethodGet {
+		return 1
+	}
+	return 5
+}
+
+// endpointSpend is one endpoint's sliding window: what was sent when.
+type endpointSpend struct {
+	sent  []spend
+	total int
+}
+
+type spend struct {
+	at     time.Time
+	points int
+}
+
+// paceEndpoint waits until route's window has room for p points, then
+// counts them: the client never meets the secondary limit it can know.
+func (c *client) paceEndpoint(ctx context.Context, route string, p int) error {
+	if c.spent == nil {
+		c.spent = map[string]*endpointSpend{}
+	}
+	e := c.spent[route]
+	if e == nil {
+		e = &endpointSpend{}
+		c.spent[route] = e
+	}
+	for {
+		now := c.clock.Now()
+		drop := 0
+		for drop < len(e.sent) && !now.Before(e.sent[drop].at.Add(endpointWindow)) {
+			e.total -= e.sent[drop].points
+			drop++
+		}
+		e.sent = e.sent[drop:]
+		if e.total+p <= endpointPoints {
+			e.sent = append(e.sent, spend{at: now, points: p})
+			e.total += p
+			return nil
+		}
+		if err := c.pause(ctx, e.sent[0].at.Add(endpointWindow).Sub(now)); err != nil {
+			return err
+		}
+	}
+}
+
+// readBudget records the primary limit's headers of an answer.
+func (c *client) readBudget(h http.Header) {
+	remaining, err := strconv.Atoi(h.Get("X-Ratelimit-Remaining"))
+	if err != nil {
+		return
+	}
+	b := rateBudget{Known: true, Remaining: remaining}
+	b.Limit, _ = strconv.Atoi(h.Get("X-Ratelimit-Limit"))
+	b.Used, _ = strconv.Atoi(h.Get("X-Ratelimit-Used"))
+	if reset, err := strconv.ParseInt(h.Get("X-Ratelimit-Reset"), 10, 64); err == nil {
+		b.Reset = time.Unix(reset, 0)
+	}
+	c.budget = b
+}
+
+// waitForBudget pauses until the reset when the last answer left no budget.
+func (c *client) waitForBudget(ctx context.Context) error {
+	b := c.budget
+	if !b.Known || b.Remaining > 0 || !c.clock.Now().Before(b.Reset) {
+		return nil
+	}
+	c.budget.Known = false
+	return c.pause(ctx, b.Reset.Sub(c.clock.Now()))
+}
+
+// throttleWait is how long to wait after a throttling answer: retry-after,
+// else until x-ratelimit-reset when nothing remains, else at least MinWait
+// doubled for each earlier answer without guidance.
+func (c *client) throttleWait(h http.Header, guidanceless int) time.Duration {
+	if secs, err := strconv.Atoi(h.Get("Retry-After")); err == nil && secs >= 0 {
+		return time.Duration(secs) * time.Second
+	}
+	if h.Get("X-Ratelimit-Remaining") == "0" {
+		if reset, err := strconv.ParseInt(h.Get("X-Ratelimit-Reset"), 10, 64); err == nil {
+			return max(time.Unix(reset, 0).Sub(c.clock.Now()), 0)
+		}
+	}
+	return c.retry.MinWait << min(guidanceless, 6)
+}
+
+// pause waits d on the clock.
+func (c *client) pause(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return nil
+	}
+	c.count(ctx, func(s *Stats) { s.Paused += d })
+	return c.clock.SleepUntil(ctx, c.clock.Now().Add(d))
+}
+
+// resolve turns a path into a URL under the root, and checks a Link URL is
+// under it: the token is never sent anywhere else.
+func (c *client) resolve(target string) (*url.URL, error) {
+	if strings.HasPrefix(target, "/") {
+		target = c.root + target
+	} else if !strings.HasPrefix(target, c.root+"/") {
+		return nil, fmt.Errorf("%w: a link outside the API root: %q", ErrMalformed, target)
+	}
+	u, err := url.Parse(target)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %q: %v", ErrMalformed, target, err)
+	}
+	return u, nil
+}
+
+// endpoint is target's path, for messages.
+func endpoint(target string) string {
+	path, _, _ := strings.Cut(target, "?")
+	return path
+}
+
+// Stats returns the client's counters.
+func (c *client) Stats() Stats {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.stats
+}
