@@ -107,8 +107,10 @@ func TestReplicasBehindPgBouncer(t *testing.T) {
 	<-worker.exited
 	replacement := startReplica(t, "jobs-2", merge(env, map[string]string{"ATTEST_ROLE": "jobs", "ATTEST_ADDR": "127.0.0.1:0"}))
 	// River records a completion asynchronously: wait for the job itself.
-	waitFor(t, 90*time.Second, "the rescued sync", func() bool {
-		return count(`SELECT count(*) FROM river_job WHERE kind = 'sync_connection' AND state = 'completed' AND attempt = 2`) == 1
+	// On a loaded machine the rescued attempt may run out of its time and
+	// be retried once more; what matters is that it completes.
+	waitFor(t, 120*time.Second, "the rescued sync", func() bool {
+		return count(`SELECT count(*) FROM river_job WHERE kind = 'sync_connection' AND state = 'completed' AND attempt >= 2`) == 1
 	}, dump, replacement)
 	require.Equal(t, 2, count(`SELECT count(*) FROM connector_runs WHERE status = 'succeeded'`))
 	require.Equal(t, 1, count(`SELECT count(*) FROM connector_runs WHERE status = 'failed' AND error_message LIKE 'interrupted%'`),
