@@ -113,7 +113,9 @@ func connectionAttention(c echo.Context, conn dbsqlc.ConnectionHealthListRow, no
 }
 
 // failingChecks is one item per failing check on a live connection that
-// supports a control in scope, most failing subjects first.
+// supports a control in scope, most failing subjects first. A result from a
+// stale connection is left out, as coverage leaves it out: the connection's
+// own item comes first.
 func failingChecks(c echo.Context, report coverage.Report) []rankedItem {
 	type key struct {
 		conn  uuid.UUID
@@ -126,7 +128,7 @@ func failingChecks(c echo.Context, report coverage.Report) []rankedItem {
 			continue
 		}
 		for _, chk := range ctl.Checks {
-			if chk.Status != connector.CheckFail {
+			if chk.Status != connector.CheckFail || !chk.Fresh {
 				continue
 			}
 			k := key{chk.ConnectionID, chk.CheckKey}

@@ -67,11 +67,13 @@ func TestDashboardNeedsAttentionListsWhatToFixMostImpactFirst(t *testing.T) {
 	due := b.addDocumentDue(t, c, "Incident response plan", start.AddDate(0, 0, 40))
 	sound := b.addDocumentDue(t, c, "Information security policy", start.AddDate(0, 6, 0))
 
-	// A month later: the connection's credentials were refused, the first
-	// document lapsed, the second is due in ten days, and the third's
-	// stored bytes changed (an alert about something nothing else lists).
+	// A month later: the connection's credentials were refused after a last
+	// good sync, the first document lapsed, the second is due in ten days,
+	// and the third's stored bytes changed (an alert about something nothing
+	// else lists).
 	b.clock.Advance(30 * 24 * time.Hour)
 	c.Login(ownerEmail, ownerPassword)
+	b.sync(t, connID)
 	setStatus(t, b, connID, "needs_reauth")
 	reconcile(t, b)
 	tamper(t, b)
@@ -113,6 +115,17 @@ func TestDashboardNeedsAttentionListsWhatToFixMostImpactFirst(t *testing.T) {
 	}
 	for _, it := range items {
 		require.Equal(t, http.StatusOK, c.Get(it.href).StatusCode, it.href)
+	}
+
+	// Once the evidence is stale, its failing checks give way to the stale
+	// connection, as they do in coverage.
+	setStatus(t, b, connID, "active")
+	b.clock.Advance(7 * time.Hour)
+	c.Login(ownerEmail, ownerPassword)
+	items = attentionItems(c.Get("/o/acme/").Doc(t))
+	require.Equal(t, attentionItem{"stale", "Evidence from Contoso (simulated) is stale", connPath}, items[0])
+	for _, it := range items {
+		require.NotEqual(t, "failing_check", it.kind, it.title)
 	}
 }
 

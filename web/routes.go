@@ -118,6 +118,8 @@ func (s *Server) routes() {
 	org.GET("/documents/:document/revisions/:revision/download", s.documentDownload)
 	org.POST("/documents/:document/criteria", s.documentLink)
 	org.POST("/documents/:document/criteria/:criterion/remove", s.documentUnlink)
+	// p3: a check's failing subjects as CSV.
+	org.GET("/connections/:id/checks/:check/failing.csv", s.checkFailingExport, s.limitExports)
 	// Uploads stream their body: the org group's guards without checkCSRF,
 	// which would read the whole form; readUpload checks the token in order
 	// and bounds the body by the document size limit instead of 2 MB.
