@@ -100,8 +100,9 @@ func auditDetails(raw []byte) []auditpage.Field {
 	return out
 }
 
-// detailValue shows one detail: text as it is (a moment in the one display
-// format), yes or no, numbers, lists joined; anything else as compact JSON.
+// detailValue shows one detail: text as it is (moments and days in the
+// display formats), yes or no, numbers, lists joined, nothing as a dash;
+// anything else as compact JSON.
 func detailValue(raw json.RawMessage) string {
 	var v any
 	d := json.NewDecoder(bytes.NewReader(raw))
@@ -116,6 +117,9 @@ func detailValue(raw json.RawMessage) string {
 		if t, err := time.Parse(time.RFC3339Nano, x); err == nil {
 			return components.Absolute(t)
 		}
+		if t, err := time.Parse(time.DateOnly, x); err == nil {
+			return components.Day(t)
+		}
 		return x
 	case bool:
 		if x {
@@ -125,6 +129,9 @@ func detailValue(raw json.RawMessage) string {
 	case json.Number:
 		return x.String()
 	case []any:
+		if len(x) == 0 {
+			return "—"
+		}
 		parts := make([]string, len(x))
 		for i, e := range x {
 			b, _ := json.Marshal(e)

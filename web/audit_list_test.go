@@ -105,3 +105,21 @@ func TestAuditLogReadsAsWordsWithNamedTargetsAndLabelledDetails(t *testing.T) {
 	require.Equal(t, "Signed in", login.Find(`[data-testid="audit-action"]`).Text())
 	require.Contains(t, login.Find(`[data-testid="entry-target"]`).Text(), ownerEmail)
 }
+
+func TestAuditDetailsShowTimesAndDaysInTheDisplayFormats(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	c := b.owner(t)
+	ctx := context.Background()
+	require.NoError(t, db.InOrg(ctx, b.tdb.Pool, b.org.ID, func(tx pgx.Tx) error {
+		return audit.Record(ctx, tx, b.org.ID, b.clock.Now(), audit.SystemActor("test"), audit.Event{Action: "check.exclude",
+			Details: map[string]any{"expires_at": "2027-01-01T23:59:59Z", "period_start": "2026-11-02", "categories": []string{}, "excluded": true}})
+	}))
+	row := c.Get("/o/acme/audit?action=check.").Doc(t).Find(`[data-testid="audit-row"]`).First()
+	got := map[string]string{}
+	row.Find(`[data-testid="audit-details"] div`).Each(func(_ int, s *goquery.Selection) {
+		got[s.Find("dt").Text()] = s.Find("dd").Text()
+	})
+	require.Equal(t, map[string]string{"Expires at": "1 Jan 2027, 23:59 UTC", "Period start": "2 Nov 2026", "Categories": "—", "Excluded": "yes"}, got)
+	require.Equal(t, "Subject excluded from a check", row.Find(`[data-testid="audit-action"]`).Text())
+}

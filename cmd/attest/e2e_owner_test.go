@@ -42,6 +42,7 @@ func ownerFlow(t *testing.T, chrome context.Context, axe string) {
 	before := tb.text(`[data-testid="coverage-value"]`)
 	require.Equal(t, "failing", tb.attr(`[data-control="CC7.1"]`, "data-status"))
 	tb.mainPage("dashboard")
+	tb.fixesFromTheDashboard()
 
 	tb.excludeTheRiskyUser(connPath)
 	tb.follow(`nav a[href="/o/acme/"]`)
