@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/attesthq/attest/db/dbsqlc"
+	"github.com/attesthq/attest/internal/account"
 	"github.com/attesthq/attest/internal/coverage"
 	"github.com/attesthq/attest/views/components"
 	"github.com/attesthq/attest/views/pages/dashboard"
@@ -59,7 +60,7 @@ func (s *Server) dashboardShow(c echo.Context) error {
 		NotApplicable: report.Counts[coverage.NotApplicable],
 		ConnectURL:    orgPath(c, "/integrations"), AlertsURL: orgPath(c, "/alerts"), RefreshURL: view.url(c),
 		Attention: needsAttention(c, attentionInput{report: report, conns: conns, documents: docs, alerts: open, now: now}),
-		Filters:   view.filters(c, report), Sorts: view.sorts(c), OpenAlerts: len(open),
+		Filters:   view.filters(c, report), Sorts: view.sorts(c), OpenAlerts: len(open), CanWrite: account.CanWrite(currentRole(c)),
 	}
 	for _, st := range coverage.Statuses {
 		d.Counts = append(d.Counts, dashboard.StateCount{Status: st, Count: report.Counts[st], URL: orgPath(c, "/controls?status="+st)})

@@ -147,6 +147,15 @@ func TestDashboardTilesFilterByStateAndSortWithoutJavaScript(t *testing.T) {
 	failing := count(home, "count-failing")
 	require.NotEqual(t, "0", failing)
 
+	// An auditor reads the same "needs attention" list, without the buttons
+	// to fix things.
+	require.Positive(t, home.Find(`[data-testid="attention-action"]`).Length())
+	a := b.client(t)
+	a.Login(auditorEmail, auditPassword)
+	seen := a.Get("/o/acme/").Doc(t)
+	require.Equal(t, attentionItems(home), attentionItems(seen))
+	require.Zero(t, seen.Find(`[data-testid="attention-action"]`).Length())
+
 	// Filtering is a plain link, and keeps only that state.
 	link := home.Find(`[data-testid="tile-filter"] a[data-value="failing"]`)
 	require.Equal(t, failing, link.Find(".muted").Text())
