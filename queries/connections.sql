@@ -22,8 +22,9 @@ WHERE connector = sqlc.arg(connector)
 ORDER BY deleted_at IS NOT NULL, created_at DESC;
 
 -- name: ConnectionHealthList :many
--- What the dashboard's health panel needs of each live connection.
-SELECT status, connected_at, last_success_at, consecutive_failures, stale_after_seconds
+-- What the dashboard's health panel and "needs attention" list need of each
+-- live connection.
+SELECT id, display_name, status, connected_at, last_success_at, consecutive_failures, stale_after_seconds
 FROM connections WHERE deleted_at IS NULL;
 
 -- name: ConnectionListAll :many

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -123,7 +124,7 @@ func (s *Server) assessmentShow(c echo.Context) error {
 		d.Pager.PrevURL, d.Pager.Summary = base, "Older records"
 	}
 	if account.CanWrite(currentRole(c)) {
-		d.Actions = assessmentActions(a, base, d.Records)
+		d.Actions = assessmentActions(a, base, d.Records, failingControls(today))
 	}
 	switch assessment.StatusOf(a) {
 	case assessment.StatusReview:
@@ -134,8 +135,35 @@ func (s *Server) assessmentShow(c echo.Context) error {
 	return s.render(c, http.StatusOK, assessments.DetailPage(d))
 }
 
-// assessmentActions are the workflow steps the assessment's status allows.
-func assessmentActions(a dbsqlc.Assessment, base string, records int) []assessments.Action {
+// failingControls are the ids of the report's failing controls.
+func failingControls(r coverage.Report) []string {
+	var out []string
+	for _, ctl := range r.Controls {
+		if ctl.Status == coverage.Failing {
+			out = append(out, ctl.ID)
+		}
+	}
+	return out
+}
+
+// approveConfirm is the approval's confirmation: what it freezes, and the
+// controls failing today, by name, since approval records them as failing.
+func approveConfirm(records int, failing []string) string {
+	msg := "Approve and freeze " + components.Count(int64(records), "record", "records") + "?"
+	switch len(failing) {
+	case 0:
+	case 1:
+		msg += " " + failing[0] + " is failing and will be recorded as failing."
+	default:
+		msg += " " + components.Count(int64(len(failing)), "control is", "controls are") + " failing and will be recorded as failing: " +
+			strings.Join(failing, ", ") + "."
+	}
+	return msg + " Nobody can change or remove the evidence afterwards."
+}
+
+// assessmentActions are the workflow steps the assessment's status allows;
+// failing names the controls failing today.
+func assessmentActions(a dbsqlc.Assessment, base string, records int, failing []string) []assessments.Action {
 	switch assessment.StatusOf(a) {
 	case assessment.StatusDraft:
 		return []assessments.Action{
@@ -147,7 +175,7 @@ func assessmentActions(a dbsqlc.Assessment, base string, records int) []assessme
 	case assessment.StatusReview:
 		return []assessments.Action{
 			{Label: "Approve and freeze", URL: base + "/approve", Class: "btn btn-primary", TestID: "approve",
-				Confirm: "Approve and freeze " + components.Count(int64(records), "record", "records") + "? Nobody can change or remove them afterwards."},
+				Confirm: approveConfirm(records, failing)},
 			{Label: "Return to draft", URL: base + "/reopen", Class: "btn btn-secondary", TestID: "reopen"},
 		}
 	}

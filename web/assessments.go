@@ -22,27 +22,36 @@ import (
 )
 
 // assessmentsList lists the organization's assessments with the form that
-// starts a new one.
+// starts a new one, its period defaulting to the evidence that exists.
 func (s *Server) assessmentsList(c echo.Context) error {
-	today := s.Clock.Now().UTC()
-	form := assessments.NewForm{
-		PeriodStart: components.ISODate(today.AddDate(-1, 0, 1)), PeriodEnd: components.ISODate(today),
-	}
-	return s.renderAssessments(c, http.StatusOK, form, account.ParseSettings(currentOrg(c).Settings).Categories)
+	return s.renderAssessments(c, http.StatusOK, assessments.NewForm{}, account.ParseSettings(currentOrg(c).Settings).Categories)
 }
 
+// renderAssessments renders the list and the form; a form without a period
+// gets the default one: from the first evidence (at most a year back) to
+// today.
 func (s *Server) renderAssessments(c echo.Context, status int, form assessments.NewForm, checked []string) error {
 	ctx := c.Request().Context()
 	var rows []dbsqlc.AssessmentListRow
+	var first *time.Time
 	err := db.InOrg(ctx, s.Pool, currentOrg(c).ID, func(tx pgx.Tx) error {
 		var err error
-		rows, err = q.AssessmentList(ctx, tx)
+		if rows, err = q.AssessmentList(ctx, tx); err != nil {
+			return err
+		}
+		first, err = firstEvidence(ctx, tx)
 		return err
 	})
 	if err != nil {
 		return err
 	}
 	form.Action = orgPath(c, "/assessments")
+	if form.PeriodStart == "" && form.PeriodEnd == "" {
+		form.PeriodStart, form.PeriodEnd = defaultPeriod(s.Clock.Now(), first)
+	}
+	if first != nil {
+		form.FirstEvidence = components.Day(*first)
+	}
 	for _, cat := range coverage.Categories {
 		if cat.Optional {
 			form.Categories = append(form.Categories, assessments.Category{Key: cat.Key, Name: cat.Name, Checked: slices.Contains(checked, cat.Key)})
@@ -78,6 +87,13 @@ func (s *Server) assessmentCreate(c echo.Context) error {
 		return err
 	}
 	flash(c, layout.FlashSuccess, "Draft created with "+countRecords(attached)+" from its period. Review them, then submit it for review.")
+	warning, err := s.periodWarning(c, draft.PeriodStart)
+	if err != nil {
+		return err
+	}
+	if warning != "" {
+		flash(c, layout.FlashInfo, warning)
+	}
 	return seeOther(c, orgPath(c, "/assessments/"+a.ID.String()))
 }
 

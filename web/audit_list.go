@@ -62,6 +62,7 @@ func (s *Server) auditList(c echo.Context) error {
 	after, _ := strconv.ParseInt(c.QueryParam("after"), 10, 64)
 	ctx := c.Request().Context()
 	var rows []dbsqlc.AuditLog
+	var names map[string]string
 	var total int64
 	err := db.InOrg(ctx, s.Pool, org.ID, func(tx pgx.Tx) error {
 		head, err := q.AuditHeadGet(ctx, tx, org.ID)
@@ -72,10 +73,14 @@ func (s *Server) auditList(c echo.Context) error {
 		if after > 0 {
 			rows, err = q.AuditListNewer(ctx, tx, dbsqlc.AuditListNewerParams{OrgID: org.ID, AfterSeq: after, ActionPrefix: action,
 				TargetType: targetType, TargetID: targetID, MaxRows: auditPageSize + 1})
+			if err != nil {
+				return err
+			}
 			reverse(rows)
 			if len(rows) > auditPageSize {
 				rows = rows[1:]
 			}
+			names, err = auditTargetNames(ctx, tx, rows)
 			return err
 		}
 		var beforeSeq *int64
@@ -84,6 +89,10 @@ func (s *Server) auditList(c echo.Context) error {
 		}
 		rows, err = q.AuditList(ctx, tx, dbsqlc.AuditListParams{OrgID: org.ID, BeforeSeq: beforeSeq, ActionPrefix: action,
 			TargetType: targetType, TargetID: targetID, MaxRows: auditPageSize + 1})
+		if err != nil {
+			return err
+		}
+		names, err = auditTargetNames(ctx, tx, rows)
 		return err
 	})
 	if err != nil {
@@ -98,7 +107,7 @@ func (s *Server) auditList(c echo.Context) error {
 		view.Target, view.TargetLabel = targetType+":"+targetID, auditTargets[targetType]
 	}
 	for _, r := range rows {
-		view.Entries = append(view.Entries, auditEntry(r))
+		view.Entries = append(view.Entries, auditEntry(c, r, names))
 	}
 	if len(rows) > 0 {
 		base := org.Slug
@@ -130,21 +139,6 @@ func knownFilter(v string) bool {
 		}
 	}
 	return false
-}
-
-func auditEntry(r dbsqlc.AuditLog) auditpage.Entry {
-	target := r.TargetType
-	if r.TargetID != "" {
-		target = strings.TrimSpace(target + " " + r.TargetID)
-	}
-	details := string(r.Details)
-	if details == "{}" {
-		details = ""
-	}
-	return auditpage.Entry{
-		Seq: r.Seq, OccurredAt: r.OccurredAt, Actor: r.ActorLabel, ActorType: r.ActorType, Action: r.Action,
-		Target: target, Details: details, IP: r.IP, RequestID: r.RequestID,
-	}
 }
 
 func reverse[T any](s []T) {

@@ -1,9 +1,12 @@
 package web
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -36,10 +39,12 @@ func (s *Server) checkDef(c echo.Context, conn dbsqlc.Connection) (connector.Che
 // checkShow is a check's page: its latest result, failing subjects and
 // exclusions.
 func (s *Server) checkShow(c echo.Context) error {
-	return s.renderCheck(c, http.StatusOK, "", "")
+	return s.renderCheck(c, http.StatusOK, "", exclusionForm{})
 }
 
-func (s *Server) renderCheck(c echo.Context, status int, formError, formSubject string) error {
+// renderCheck renders the check page; a refused exclusion form comes back
+// with its problem and what it had.
+func (s *Server) renderCheck(c echo.Context, status int, formError string, form exclusionForm) error {
 	conn, err := s.loadConnection(c)
 	if err != nil {
 		return err
@@ -60,6 +65,7 @@ func (s *Server) renderCheck(c echo.Context, status int, formError, formSubject 
 	ctx := c.Request().Context()
 	var latest *dbsqlc.CheckCurrent
 	var rows []dbsqlc.CheckFailuresListRow
+	records := map[string]int64{}
 	err = db.InOrg(ctx, s.Pool, conn.OrgID, func(tx pgx.Tx) error {
 		r, err := q.CheckCurrentGet(ctx, tx, dbsqlc.CheckCurrentGetParams{ConnectionID: conn.ID, CheckKey: chk.Key})
 		if err == nil {
@@ -69,6 +75,10 @@ func (s *Server) renderCheck(c echo.Context, status int, formError, formSubject 
 		}
 		rows, err = q.CheckFailuresList(ctx, tx, dbsqlc.CheckFailuresListParams{ConnectionID: conn.ID, CheckKey: chk.Key, Now: now,
 			MaxRows: subjectsPerPage + 1, Skip: int32((page - 1) * subjectsPerPage), BySince: sortBy == checks.SortBySince})
+		if err != nil {
+			return err
+		}
+		records, err = s.subjectRecords(ctx, tx, conn, chk, rows)
 		return err
 	})
 	if err != nil {
@@ -80,8 +90,11 @@ func (s *Server) renderCheck(c echo.Context, status int, formError, formSubject 
 		Key: chk.Key, Title: chk.Title, Description: chk.Description, Criteria: chk.Criteria,
 		CanWrite: account.CanWrite(currentRole(c)), ExcludeURL: base + "/checks/" + chk.Key + "/exclusions",
 		DefaultExpiry: components.ISODate(now.AddDate(0, 3, 0)), MinExpiry: components.ISODate(now.AddDate(0, 0, 1)),
-		MaxExpiry: components.ISODate(now.Add(exclusion.MaxDuration)), FormError: formError, FormSubject: formSubject,
-		SortedBy: sortBy,
+		MaxExpiry: components.ISODate(now.Add(exclusion.MaxDuration)), FormError: formError, FormSubjects: form.subjects,
+		FormReason: form.reason, SortedBy: sortBy, CSVURL: base + "/checks/" + chk.Key + "/failing.csv",
+	}
+	if f := chk.Fix; f.Sentence != "" {
+		v.Guidance = &checks.Guidance{Sentence: f.Sentence, LinkLabel: f.LinkLabel, URL: f.URL}
 	}
 	v.Pager.Earlier, v.Pager.Later = "Previous", "Next"
 	pageURL := func(page int) string { return "?sort=" + sortBy + "&page=" + strconv.Itoa(page) }
@@ -102,13 +115,45 @@ func (s *Server) renderCheck(c echo.Context, status int, formError, formSubject 
 		v.Pager.Summary = "Subjects " + components.Int(int64(first)) + " to " + components.Int(int64(first+len(rows)-1))
 	}
 	for _, r := range rows {
-		v.Subjects = append(v.Subjects, checks.Subject{Key: r.SubjectKey, Label: r.SubjectLabel, Detail: r.Detail, Since: r.Since,
-			Excluded: r.ExclusionID != "", ExclusionReason: r.ExclusionReason, ExclusionEnds: r.ExclusionExpiresAt})
+		sub := checks.Subject{Key: r.SubjectKey, Label: r.SubjectLabel, Detail: r.Detail, Since: r.Since,
+			Excluded: r.ExclusionID != "", ExclusionReason: r.ExclusionReason, ExclusionEnds: r.ExclusionExpiresAt}
+		if id, ok := records[r.SubjectKey]; ok {
+			sub.EvidenceURL = orgPath(c, "/evidence/"+strconv.FormatInt(id, 10))
+		}
+		v.Subjects = append(v.Subjects, sub)
 	}
 	return s.render(c, status, checks.Page(v))
 }
 
-// exclusionCreate excuses a failing subject from the check.
+// subjectRecords finds the current evidence record of each listed subject
+// among the kinds of the check's datasets. A check lists its datasets from
+// the inventory to the one it judges, so the last dataset's record wins
+// (a user's MFA registration over the user).
+func (s *Server) subjectRecords(ctx context.Context, tx pgx.Tx, conn dbsqlc.Connection, chk connector.Check, rows []dbsqlc.CheckFailuresListRow) (map[string]int64, error) {
+	datasets := s.Connectors.Get(conn.Connector).Datasets()
+	var kinds []string
+	for _, key := range slices.Backward(chk.Datasets) {
+		if i := slices.IndexFunc(datasets, func(ds connector.Dataset) bool { return ds.Key == key }); i >= 0 {
+			kinds = append(kinds, datasets[i].Kinds...)
+		}
+	}
+	keys := make([]string, len(rows))
+	for i, r := range rows {
+		keys[i] = r.SubjectKey
+	}
+	found, err := q.CheckSubjectEvidence(ctx, tx, dbsqlc.CheckSubjectEvidenceParams{ConnectionID: conn.ID, SubjectKeys: keys, Kinds: kinds})
+	if err != nil {
+		return nil, fmt.Errorf("web: subject records: %w", err)
+	}
+	out := make(map[string]int64, len(found))
+	for _, f := range found {
+		out[f.SubjectKey] = f.EvidenceID
+	}
+	return out, nil
+}
+
+// exclusionCreate excuses the selected failing subjects from the check, with
+// one reason and end date.
 func (s *Server) exclusionCreate(c echo.Context) error {
 	conn, err := s.loadConnection(c)
 	if err != nil {
@@ -124,34 +169,40 @@ func (s *Server) exclusionCreate(c echo.Context) error {
 	}
 	ex, problem := parseExclusionForm(form)
 	if problem != "" {
-		return s.renderCheck(c, http.StatusUnprocessableEntity, problem, ex.subject)
+		return s.renderCheck(c, http.StatusUnprocessableEntity, problem, ex)
 	}
 	u := currentUser(c)
 	err = s.Exclusions.Create(c.Request().Context(), conn.OrgID, conn.ID, audit.UserActor(u.UserID, u.Email), u.UserID,
-		chk.Key, ex.subject, ex.reason, ex.ends)
+		chk.Key, ex.subjects, ex.reason, ex.ends)
 	switch {
 	case errors.Is(err, exclusion.ErrReason), errors.Is(err, exclusion.ErrExpiry), errors.Is(err, exclusion.ErrNotFailing):
 		msg := err.Error()
-		return s.renderCheck(c, http.StatusUnprocessableEntity, "Not excluded: "+msg+".", ex.subject)
+		return s.renderCheck(c, http.StatusUnprocessableEntity, "Not excluded: "+msg+".", ex)
 	case err != nil:
 		return err
 	}
-	flash(c, layout.FlashSuccess, "Excluded. The check and your coverage reflect it now; the exclusion is visible to auditors and in exports.")
+	flash(c, layout.FlashSuccess, "Excluded "+components.Count(int64(len(ex.subjects)), "subject", "subjects")+
+		". The check and your coverage reflect it now; each exclusion is visible to auditors and in exports.")
 	return seeOther(c, orgPath(c, "/connections/"+conn.ID.String()+"/checks/"+url.PathEscape(chk.Key)))
 }
 
 // exclusionForm is a parsed exclusion form.
 type exclusionForm struct {
-	subject, reason string
+	subjects []string
+	reason   string
 	// ends is the last second of the day the form names.
 	ends time.Time
 }
 
 // parseExclusionForm reads the exclusion form; problem is the form's
-// message when the end date is not a date. The reason, the subject and the
-// date's range are checked by the exclusion service.
+// message when no subject is selected or the end date is not a date. The
+// reason, the subjects and the date's range are checked by the exclusion
+// service.
 func parseExclusionForm(form url.Values) (ex exclusionForm, problem string) {
-	ex = exclusionForm{subject: form.Get("subject"), reason: form.Get("reason")}
+	ex = exclusionForm{subjects: form["subject"], reason: form.Get("reason")}
+	if len(ex.subjects) == 0 {
+		return ex, "Select the subjects to exclude."
+	}
 	day, err := time.Parse(time.DateOnly, form.Get("expires"))
 	if err != nil {
 		return ex, "Choose the date the exclusion ends."

@@ -1,12 +1,9 @@
 package web
 
 import (
-	"encoding/json"
 	"errors"
-	"maps"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/google/uuid"
@@ -134,53 +131,20 @@ func dash(s string) string {
 	return s
 }
 
-// historyDetail words an audit row's details as a sentence ("Stale after
-// hours: 6; previous stale after hours: 12."), keys in order.
+// historyDetail words an audit row's details as one sentence ("Stale after
+// hours: 6; previous stale after hours: 12."), with the audit log's labels
+// and values.
 func historyDetail(raw []byte) string {
-	var details map[string]any
-	if json.Unmarshal(raw, &details) != nil || len(details) == 0 {
+	fields := auditDetails(raw)
+	if len(fields) == 0 {
 		return ""
 	}
-	keys := slices.Sorted(maps.Keys(details))
-	parts := make([]string, 0, len(keys))
-	for _, k := range keys {
-		parts = append(parts, strings.ReplaceAll(k, "_", " ")+": "+detailValue(details[k]))
+	parts := make([]string, len(fields))
+	for i, f := range fields {
+		parts[i] = f.Label + ": " + f.Value
+		if i > 0 {
+			parts[i] = strings.ToLower(parts[i][:1]) + parts[i][1:]
+		}
 	}
-	s := strings.Join(parts, "; ")
-	return strings.ToUpper(s[:1]) + s[1:] + "."
-}
-
-// detailValue words one detail value.
-func detailValue(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return "none"
-	case string:
-		return x
-	case bool:
-		if x {
-			return "yes"
-		}
-		return "no"
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64)
-	case []any:
-		items := make([]string, 0, len(x))
-		for _, it := range x {
-			items = append(items, detailValue(it))
-		}
-		if len(items) == 0 {
-			return "none"
-		}
-		return strings.Join(items, ", ")
-	case map[string]any:
-		keys := slices.Sorted(maps.Keys(x))
-		items := make([]string, 0, len(keys))
-		for _, k := range keys {
-			items = append(items, strings.ReplaceAll(k, "_", " ")+" "+detailValue(x[k]))
-		}
-		return "(" + strings.Join(items, ", ") + ")"
-	}
-	raw, _ := json.Marshal(v)
-	return string(raw)
+	return strings.Join(parts, "; ") + "."
 }

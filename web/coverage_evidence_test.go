@@ -44,7 +44,7 @@ func TestPassingControlSaysItsEvidenceIsAutomated(t *testing.T) {
 	owner := audit.UserActor(ownerID, ownerEmail)
 	svc := &exclusion.Service{Pool: b.tdb.Pool, Clock: b.clock}
 	for _, f := range failures {
-		require.NoError(t, svc.Create(ctx, b.org.ID, connID, owner, ownerID, f.Check, f.Subject, "Accepted for this test", b.clock.Now().Add(30*24*time.Hour)))
+		require.NoError(t, svc.Create(ctx, b.org.ID, connID, owner, ownerID, f.Check, []string{f.Subject}, "Accepted for this test", b.clock.Now().Add(30*24*time.Hour)))
 	}
 
 	dash := c.Get("/o/acme/").Doc(t)

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -10,28 +12,42 @@ import (
 	"github.com/attesthq/attest/db/dbsqlc"
 	"github.com/attesthq/attest/internal/connection"
 	"github.com/attesthq/attest/internal/connector"
+	"github.com/attesthq/attest/internal/account"
 	"github.com/attesthq/attest/internal/coverage"
 	"github.com/attesthq/attest/views/components"
 	"github.com/attesthq/attest/views/pages/dashboard"
 )
 
-// chartDays is how far back the coverage chart looks.
-const chartDays = 90
+const (
+	// chartDays is how far back the coverage chart looks.
+	chartDays = 90
+	// dashboardAlerts is how many open alerts the alerts card lists.
+	dashboardAlerts = 5
+	// maxAttentionAlerts bounds the open alerts the dashboard reads.
+	maxAttentionAlerts = 200
+)
 
-// dashboardShow is the organization's landing page: coverage, controls by
-// state and category, connection health, open alerts and the trend.
+// dashboardShow is the organization's landing page: what needs attention,
+// coverage, controls by state and category, connection health, open alerts
+// and the trend. ?state= narrows the control tiles to one state and
+// ?sort=state puts those needing work first.
 func (s *Server) dashboardShow(c echo.Context) error {
 	now := s.Clock.Now()
 	ctx := c.Request().Context()
+	view := tileViewOf(c)
 	var conns []dbsqlc.ConnectionHealthListRow
 	var open []dbsqlc.AlertsListRow
+	var docs []dbsqlc.DocumentListRow
 	var trend []dbsqlc.CoverageTrendSinceRow
 	report, err := s.loadCoverage(c, nil, func(tx pgx.Tx) error {
 		var err error
 		if conns, err = q.ConnectionHealthList(ctx, tx); err != nil {
 			return err
 		}
-		if open, err = q.AlertsList(ctx, tx, dbsqlc.AlertsListParams{ResolvedSince: now, MaxRows: 5}); err != nil {
+		if open, err = q.AlertsList(ctx, tx, dbsqlc.AlertsListParams{ResolvedSince: now, MaxRows: maxAttentionAlerts}); err != nil {
+			return err
+		}
+		if docs, err = q.DocumentList(ctx, tx, nil); err != nil {
 			return err
 		}
 		trend, err = q.CoverageTrendSince(ctx, tx, now.AddDate(0, 0, -chartDays))
@@ -44,7 +60,9 @@ func (s *Server) dashboardShow(c echo.Context) error {
 		Page: s.page(c, "Dashboard", "dashboard"), Coverage: components.Percent(report.Coverage),
 		CoverageURL: orgPath(c, "/controls"), Passing: report.Counts[coverage.Passing], InScope: report.InScope,
 		NotApplicable: report.Counts[coverage.NotApplicable],
-		ConnectURL:    orgPath(c, "/integrations"), AlertsURL: orgPath(c, "/alerts"), RefreshURL: orgPath(c, "/"),
+		ConnectURL:    orgPath(c, "/integrations"), AlertsURL: orgPath(c, "/alerts"), RefreshURL: view.url(c),
+		Attention: needsAttention(c, attentionInput{report: report, conns: conns, documents: docs, alerts: open, now: now}),
+		Filters:   view.filters(c, report), Sorts: view.sorts(c), OpenAlerts: len(open), CanWrite: account.CanWrite(currentRole(c)),
 	}
 	for _, st := range coverage.Statuses {
 		d.Counts = append(d.Counts, dashboard.StateCount{Status: st, Count: report.Counts[st], URL: orgPath(c, "/controls?status="+st)})
@@ -61,11 +79,11 @@ func (s *Server) dashboardShow(c echo.Context) error {
 	for _, h := range connection.Healths {
 		d.Health = append(d.Health, dashboard.HealthCount{State: string(h), Label: h.Label(), Count: health[h], URL: orgPath(c, "/connections?health="+string(h))})
 	}
-	for _, a := range open {
+	for _, a := range open[:min(len(open), dashboardAlerts)] {
 		d.Alerts = append(d.Alerts, dashboard.AlertRow{Kind: a.Kind, Title: a.Title, Message: a.Message, OpenedAt: a.OpenedAt, URL: orgPath(c, "/alerts")})
 	}
 	d.Chart = coverageChart(trend, report, now)
-	d.Categories = categoryGroups(c, report)
+	d.Categories = categoryGroups(c, report, view)
 	if fragmentRequest(c) {
 		return s.render(c, http.StatusOK, dashboard.Panels(d))
 	}
@@ -86,8 +104,10 @@ func coverageChart(trend []dbsqlc.CoverageTrendSinceRow, report coverage.Report,
 	return ch
 }
 
-// categoryGroups arranges the controls by category and series.
-func categoryGroups(c echo.Context, report coverage.Report) []dashboard.CategoryGroup {
+// categoryGroups arranges the controls by category and series, keeping only
+// those the view shows; ordered by state, a category's tiles are one list,
+// those needing work first.
+func categoryGroups(c echo.Context, report coverage.Report, view tileView) []dashboard.CategoryGroup {
 	var out []dashboard.CategoryGroup
 	for _, cat := range coverage.Categories {
 		g := dashboard.CategoryGroup{Key: cat.Key, Name: cat.Name}
@@ -101,12 +121,26 @@ func categoryGroups(c echo.Context, report coverage.Report) []dashboard.Category
 			if ctl.Status == coverage.Passing {
 				g.Passing++
 			}
-			if len(g.Series) == 0 || g.Series[len(g.Series)-1].Key != ctl.Series {
-				g.Series = append(g.Series, dashboard.SeriesGroup{Key: ctl.Series, Name: ctl.Series + " · " + coverage.Series[ctl.Series]})
+			if view.state != "" && ctl.Status != view.state {
+				continue
+			}
+			series := dashboard.SeriesGroup{Key: ctl.Series, Name: ctl.Series + " · " + coverage.Series[ctl.Series]}
+			if view.byState {
+				series = dashboard.SeriesGroup{Key: cat.Key}
+			}
+			if len(g.Series) == 0 || g.Series[len(g.Series)-1].Key != series.Key {
+				g.Series = append(g.Series, series)
 			}
 			sg := &g.Series[len(g.Series)-1]
 			sg.Controls = append(sg.Controls, dashboard.ControlTile{ID: ctl.ID, Summary: ctl.Summary, Status: ctl.Status,
 				Evidence: ctl.Evidence, Justification: justification(ctl), URL: orgPath(c, "/controls/"+ctl.ID), Newest: ctl.NewestEvidence})
+		}
+		if view.byState {
+			for i := range g.Series {
+				slices.SortStableFunc(g.Series[i].Controls, func(a, b dashboard.ControlTile) int {
+					return cmp.Compare(slices.Index(needsWorkFirst, a.Status), slices.Index(needsWorkFirst, b.Status))
+				})
+			}
 		}
 		if len(g.Series) > 0 {
 			out = append(out, g)

@@ -136,6 +136,9 @@ func (s *Server) evidenceList(c echo.Context) error {
 	for _, conn := range s.Connectors.All() {
 		for _, k := range conn.Definition().Evidence {
 			view.Kinds = append(view.Kinds, evidence.Option{Value: k.Kind, Label: k.Title})
+			one := f.exportQuery()
+			one.Set("kind", k.Kind)
+			view.KindExports = append(view.KindExports, evidence.Option{Value: orgPath(c, withQuery("/evidence/export", one)), Label: k.Title})
 		}
 	}
 	for _, cn := range conns {

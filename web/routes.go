@@ -75,6 +75,7 @@ func (s *Server) routes() {
 	member.GET("/connections/:id/live", s.connectionLive)
 	member.POST("/connections/:id/sync", s.connectionSync)
 	member.GET("/connections/:id/checks/:check", s.checkShow)
+	member.GET("/connections/:id/checks/:check/failing.csv", s.checkFailingExport, s.limitExports)
 	member.POST("/connections/:id/checks/:check/exclusions", s.exclusionCreate)
 	member.POST("/connections/:id/exclusions/:exclusion/revoke", s.exclusionRevoke)
 	member.POST("/connections/:id/settings", s.connectionSettings)

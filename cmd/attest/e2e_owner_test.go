@@ -42,6 +42,7 @@ func ownerFlow(t *testing.T, chrome context.Context, axe string) {
 	before := tb.text(`[data-testid="coverage-value"]`)
 	require.Equal(t, "failing", tb.attr(`[data-control="CC7.1"]`, "data-status"))
 	tb.mainPage("dashboard")
+	tb.fixesFromTheDashboard()
 
 	tb.excludeTheRiskyUser(connPath, true)
 	tb.follow(`nav a[href="/o/acme/"]`)
@@ -124,15 +125,19 @@ func (tb *tab) excludeTheRiskyUser(connPath string, record bool) {
 		tb.mainPage("check")
 	}
 
+	// The subject links to its evidence record; the check says what to do.
+	require.NotEmpty(tb.t, tb.attr(`[data-testid="subject-evidence"]`, "href"))
+	require.NotEmpty(tb.t, tb.text(`[data-testid="check-guidance"]`))
+
 	// Without a reason the browser refuses to send the form, and says why.
-	tb.do(chromedp.Click(chromedp.CSS(`details.exclude summary`), chromedp.NodeVisible))
-	form := `[data-testid="exclude-form"]`
-	tb.do(chromedp.Click(chromedp.CSS(form+` button[type=submit]`), chromedp.NodeVisible))
-	require.True(tb.t, value(tb, chromedp.Evaluate[bool](`document.querySelector('#reason-0').validity.valueMissing`)))
+	tb.do(chromedp.Click(chromedp.CSS(`[data-testid="subject-select"]`), chromedp.NodeVisible))
+	submit := `[data-testid="exclude-submit"]`
+	tb.do(chromedp.Click(chromedp.CSS(submit), chromedp.NodeVisible))
+	require.True(tb.t, value(tb, chromedp.Evaluate[bool](`document.querySelector('#exclude-reason').validity.valueMissing`)))
 	require.Equal(tb.t, "false", tb.attr(`[data-testid="subject-row"]`, "data-excluded"))
 
-	tb.fill("#reason-0", "Break-glass account, monitored by the SOC")
-	tb.follow(form + ` button[type=submit]`)
+	tb.fill("#exclude-reason", "Break-glass account, monitored by the SOC")
+	tb.follow(submit)
 	require.NotEmpty(tb.t, tb.text("#flashes"), "a flash confirms the exclusion")
 	require.Equal(tb.t, "true", tb.attr(`[data-testid="subject-row"]`, "data-excluded"))
 	require.Equal(tb.t, "0", tb.text(`[data-testid="failing-count"]`))

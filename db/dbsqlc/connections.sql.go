@@ -221,11 +221,13 @@ func (q *Queries) ConnectionGetForUpdate(ctx context.Context, db DBTX, id uuid.U
 }
 
 const connectionHealthList = `-- name: ConnectionHealthList :many
-SELECT status, connected_at, last_success_at, consecutive_failures, stale_after_seconds
+SELECT id, display_name, status, connected_at, last_success_at, consecutive_failures, stale_after_seconds
 FROM connections WHERE deleted_at IS NULL
 `
 
 type ConnectionHealthListRow struct {
+	ID                  uuid.UUID
+	DisplayName         string
 	Status              string
 	ConnectedAt         *time.Time
 	LastSuccessAt       *time.Time
@@ -233,7 +235,8 @@ type ConnectionHealthListRow struct {
 	StaleAfterSeconds   int32
 }
 
-// What the dashboard's health panel needs of each live connection.
+// What the dashboard's health panel and "needs attention" list need of each
+// live connection.
 func (q *Queries) ConnectionHealthList(ctx context.Context, db DBTX) ([]ConnectionHealthListRow, error) {
 	rows, err := db.Query(ctx, connectionHealthList)
 	if err != nil {
@@ -244,6 +247,8 @@ func (q *Queries) ConnectionHealthList(ctx context.Context, db DBTX) ([]Connecti
 	for rows.Next() {
 		var i ConnectionHealthListRow
 		if err := rows.Scan(
+			&i.ID,
+			&i.DisplayName,
 			&i.Status,
 			&i.ConnectedAt,
 			&i.LastSuccessAt,

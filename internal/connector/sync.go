@@ -78,6 +78,16 @@ type Check struct {
 	Datasets []string
 	// Params are the numbers a connection may change for this check.
 	Params []Param
+	// Fix says what a person does about a failure, and where.
+	Fix Fix
+}
+
+// Fix is what to do about a failing check: one sentence, and the
+// provider's admin page where it is done.
+type Fix struct {
+	Sentence  string
+	LinkLabel string
+	URL       string
 }
 
 // Subject is one thing a check fails on.

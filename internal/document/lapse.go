@@ -36,17 +36,30 @@ func Current(nextReviewOn, now time.Time) bool {
 	return coverage.DocumentCurrent(nextReviewOn, now)
 }
 
+// ReviewState is where a document due for review on nextReviewOn stands at
+// now: KindLapsed past its review date, KindReviewDue within ReminderBefore
+// of it, empty otherwise. The lapse alerts and the dashboard both read it.
+func ReviewState(nextReviewOn, now time.Time) string {
+	switch {
+	case !Current(nextReviewOn, now):
+		return KindLapsed
+	case !day(now).Before(day(nextReviewOn).Add(-ReminderBefore)):
+		return KindReviewDue
+	}
+	return ""
+}
+
 // desired is which lapse alerts the document calls for at now, with texts.
 func desired(doc dbsqlc.Document, owner string, now time.Time) map[string][2]string {
 	out := map[string][2]string{}
 	due := doc.NextReviewOn.Format(time.DateOnly)
-	switch {
-	case !Current(doc.NextReviewOn, now):
+	switch ReviewState(doc.NextReviewOn, now) {
+	case KindLapsed:
 		out[KindLapsed] = [2]string{
 			doc.Title + " has lapsed",
 			"Its review was due on " + due + ". The criteria it supports count as stale until a new revision is uploaded. Owner: " + owner + ".",
 		}
-	case !day(now).Before(day(doc.NextReviewOn).Add(-ReminderBefore)):
+	case KindReviewDue:
 		out[KindReviewDue] = [2]string{
 			doc.Title + " is due for review on " + due,
 			"Upload a new revision by " + due + ", or the criteria it supports become stale. Owner: " + owner + ".",

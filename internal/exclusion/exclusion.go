@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -40,8 +41,10 @@ type Service struct {
 	Clock clock.Clock
 }
 
-// Create excuses subject from check on the connection until expires.
-func (s *Service) Create(ctx context.Context, orgID, connID uuid.UUID, actor audit.Actor, userID uuid.UUID, check, subject, reason string, expires time.Time) error {
+// Create excuses subjects from check on the connection with one
+// reason and expiry, all or none: each is audited as a single exclusion is,
+// and the check's result is re-applied once.
+func (s *Service) Create(ctx context.Context, orgID, connID uuid.UUID, actor audit.Actor, userID uuid.UUID, check string, subjects []string, reason string, expires time.Time) error {
 	reason = strings.TrimSpace(reason)
 	now := s.Clock.Now()
 	if len(reason) < 3 || len(reason) > 500 {
@@ -50,29 +53,40 @@ func (s *Service) Create(ctx context.Context, orgID, connID uuid.UUID, actor aud
 	if !expires.After(now) || expires.Sub(now) > MaxDuration {
 		return ErrExpiry
 	}
+	subjects = slices.Compact(slices.Sorted(slices.Values(subjects)))
+	if len(subjects) == 0 {
+		return ErrNotFailing
+	}
 	return db.InOrg(ctx, s.Pool, orgID, func(tx pgx.Tx) error {
-		f, err := q.CheckFailureGet(ctx, tx, dbsqlc.CheckFailureGetParams{ConnectionID: connID, CheckKey: check, SubjectKey: subject})
-		if errors.Is(err, pgx.ErrNoRows) {
-			return ErrNotFailing
-		}
-		if err != nil {
-			return fmt.Errorf("exclusion: find subject: %w", err)
-		}
-		x, err := q.CheckExclusionCreate(ctx, tx, dbsqlc.CheckExclusionCreateParams{
-			OrgID: orgID, ConnectionID: connID, CheckKey: check, SubjectKey: subject, SubjectLabel: f.SubjectLabel,
-			Reason: reason, ExpiresAt: expires, CreatedBy: userID, CreatedAt: now,
-		})
-		if err != nil {
-			return fmt.Errorf("exclusion: create: %w", err)
-		}
-		if err := audit.Record(ctx, tx, orgID, now, actor, audit.Event{
-			Action: "check.exclude", TargetType: "connection", TargetID: connID.String(),
-			Details: map[string]any{"exclusion_id": x.ID.String(), "check": check, "subject": f.SubjectLabel, "subject_key": subject,
-				"reason": reason, "expires_at": expires.UTC().Format(time.RFC3339)},
-		}); err != nil {
-			return err
+		for _, subject := range subjects {
+			if err := exclude(ctx, tx, orgID, connID, actor, userID, check, subject, reason, expires, now); err != nil {
+				return err
+			}
 		}
 		return reapply(ctx, tx, orgID, connID, check, now)
+	})
+}
+
+// exclude records and audits one exclusion in tx.
+func exclude(ctx context.Context, tx pgx.Tx, orgID, connID uuid.UUID, actor audit.Actor, userID uuid.UUID, check, subject, reason string, expires, now time.Time) error {
+	f, err := q.CheckFailureGet(ctx, tx, dbsqlc.CheckFailureGetParams{ConnectionID: connID, CheckKey: check, SubjectKey: subject})
+	if errors.Is(err, pgx.ErrNoRows) {
+		return ErrNotFailing
+	}
+	if err != nil {
+		return fmt.Errorf("exclusion: find subject: %w", err)
+	}
+	x, err := q.CheckExclusionCreate(ctx, tx, dbsqlc.CheckExclusionCreateParams{
+		OrgID: orgID, ConnectionID: connID, CheckKey: check, SubjectKey: subject, SubjectLabel: f.SubjectLabel,
+		Reason: reason, ExpiresAt: expires, CreatedBy: userID, CreatedAt: now,
+	})
+	if err != nil {
+		return fmt.Errorf("exclusion: create: %w", err)
+	}
+	return audit.Record(ctx, tx, orgID, now, actor, audit.Event{
+		Action: "check.exclude", TargetType: "connection", TargetID: connID.String(),
+		Details: map[string]any{"exclusion_id": x.ID.String(), "check": check, "subject": f.SubjectLabel, "subject_key": subject,
+			"reason": reason, "expires_at": expires.UTC().Format(time.RFC3339)},
 	})
 }
 

@@ -35,6 +35,8 @@ type NewForm struct {
 	PeriodEnd   string
 	Categories  []Category
 	Error       string
+	// FirstEvidence is the day of the first evidence, if any.
+	FirstEvidence string
 }
 
 // List is the assessments page.
