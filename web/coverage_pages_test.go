@@ -49,6 +49,7 @@ func TestDashboardBeforeAnyConnectionShowsNoEvidence(t *testing.T) {
 	require.Equal(t, http.StatusOK, r.StatusCode)
 	doc := r.Doc(t)
 	require.Equal(t, 1, doc.Find(`[data-testid="dashboard-empty"]`).Length())
+	require.Contains(t, doc.Find(`[data-testid="dashboard-empty"]`).Text(), "Microsoft Entra ID (CC6.1, CC6.2, CC7.1)", "the offer comes from the registered connectors")
 	require.Equal(t, "0%", doc.Find(`[data-testid="coverage-value"]`).Text())
 	all := tiles(t, doc)
 	require.Len(t, all, 33, "Security alone is in scope by default")

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"strings"
+
 	"cmp"
 	"net/http"
 	"slices"
@@ -10,9 +12,9 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/attesthq/attest/db/dbsqlc"
+	"github.com/attesthq/attest/internal/account"
 	"github.com/attesthq/attest/internal/connection"
 	"github.com/attesthq/attest/internal/connector"
-	"github.com/attesthq/attest/internal/account"
 	"github.com/attesthq/attest/internal/coverage"
 	"github.com/attesthq/attest/views/components"
 	"github.com/attesthq/attest/views/pages/dashboard"
@@ -60,7 +62,7 @@ func (s *Server) dashboardShow(c echo.Context) error {
 		Page: s.page(c, "Dashboard", "dashboard"), Coverage: components.Percent(report.Coverage),
 		CoverageURL: orgPath(c, "/controls"), Passing: report.Counts[coverage.Passing], InScope: report.InScope,
 		NotApplicable: report.Counts[coverage.NotApplicable],
-		ConnectURL:    orgPath(c, "/integrations"), AlertsURL: orgPath(c, "/alerts"), RefreshURL: view.url(c),
+		ConnectURL:    orgPath(c, "/integrations"), Offer: s.connectorOffer(), AlertsURL: orgPath(c, "/alerts"), RefreshURL: view.url(c),
 		Attention: needsAttention(c, attentionInput{report: report, conns: conns, documents: docs, alerts: open, now: now}),
 		Filters:   view.filters(c, report), Sorts: view.sorts(c), OpenAlerts: len(open), CanWrite: account.CanWrite(currentRole(c)),
 	}
@@ -145,6 +147,19 @@ func categoryGroups(c echo.Context, report coverage.Report, view tileView) []das
 		if len(g.Series) > 0 {
 			out = append(out, g)
 		}
+	}
+	return out
+}
+
+// connectorOffer names each connector with the criteria its evidence
+// supports, for an organization with nothing connected yet.
+func (s *Server) connectorOffer() []string {
+	var out []string
+	for _, cn := range s.Connectors.All() {
+		d := cn.Definition()
+		criteria := d.Criteria()
+		slices.Sort(criteria)
+		out = append(out, d.Name+" ("+strings.Join(criteria, ", ")+")")
 	}
 	return out
 }

@@ -359,7 +359,7 @@ func ListPage(l List) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if len(l.Rows) == 0 {
-				templ_7745c5c3_Err = components.Empty("No evidence matches", "Evidence appears after a connection's first sync. Connect a tenant from Integrations, or widen the filters.").Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.Empty("No evidence matches", "Evidence appears after a connection's first sync. Connect an integration, or widen the filters.").Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
