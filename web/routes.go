@@ -43,8 +43,8 @@ func (s *Server) routes() {
 	anyone.GET("/healthz", s.healthz)
 	anyone.GET("/readyz", s.readyz)
 	anyone.GET(static.Prefix+"*", echo.WrapHandler(static.Handler()))
-	if s.Simulator != nil {
-		anyone.Any("/_entrasim/*", echo.WrapHandler(s.Simulator))
+	for prefix, sim := range s.Simulators {
+		anyone.Any(prefix+"/*", echo.WrapHandler(sim))
 	}
 
 	app := s.group("", GuardAnyone, s.loadCookie, s.checkCSRF)

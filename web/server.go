@@ -40,8 +40,9 @@ type Deps struct {
 	// Connectors are the integrations offered; Connections runs their lifecycle.
 	Connectors  *connector.Registry
 	Connections *connection.Service
-	// Simulator, when set, is the Entra ID simulator served under /_entrasim/.
-	Simulator http.Handler
+	// Simulators are the providers' simulators served in development, by
+	// path prefix (such as "/_entrasim").
+	Simulators map[string]http.Handler
 	// Jobs queues syncs ("Sync now").
 	Jobs SyncQueue
 	// Exclusions excuses subjects from checks.

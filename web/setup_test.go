@@ -127,7 +127,7 @@ func setupWith(t *testing.T, extraEnv map[string]string) *bundle {
 	runner.Hooks = alert.SyncHook{Notify: queue, Now: clk.Now}
 	connections := &connection.Service{Pool: tdb.Pool, Clock: clk, Vault: v, Registry: registry, CallbackURL: callback, Syncs: queue, Alerts: queue}
 	app, err := web.New(web.Deps{Config: cfg, Pool: tdb.Pool, Clock: clk, Log: log, Auth: authSvc,
-		Connectors: registry, Connections: connections, Simulator: sim, Jobs: queue,
+		Connectors: registry, Connections: connections, Simulators: map[string]http.Handler{"/_entrasim": sim}, Jobs: queue,
 		Exclusions: &exclusion.Service{Pool: tdb.Pool, Clock: clk}, Assessments: &assessment.Service{Pool: tdb.Pool, Clock: clk, Registry: registry},
 		Documents: &document.Service{Pool: tdb.Pool, Clock: clk, MaxBytes: cfg.DocumentMaxBytes, TempDir: t.TempDir(), Notify: queue},
 		Accounts:  &account.Service{Pool: tdb.Pool, Clock: clk}, Alerts: &alert.Service{Pool: tdb.Pool, Clock: clk},

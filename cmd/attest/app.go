@@ -115,7 +115,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opts appOp
 		}
 	}
 	entraOpts.Now = opts.Clock.Now
-	entraOpts.Observer = a.metrics
+	entraOpts.Observer = a.metrics.Provider(entra.Key)
 	a.connectors = connector.NewRegistry(entra.New(entraOpts, opts.HTTPClient))
 	v := &vault.Vault{Keyring: keys}
 	runner := &syncer.Syncer{Pool: pool, Clock: opts.Clock, Vault: v, Registry: a.connectors, Evidence: &evidence.Store{Pool: pool}, Log: log, Metrics: a.metrics}
@@ -159,7 +159,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opts appOp
 		Documents: documents, Accounts: &account.Service{Pool: pool, Clock: opts.Clock}, Alerts: &alert.Service{Pool: pool, Clock: opts.Clock},
 		Scopes: &scope.Service{Pool: pool, Clock: opts.Clock, Registry: a.connectors}}
 	if a.simulator != nil {
-		deps.Simulator = a.simulator
+		deps.Simulators = map[string]http.Handler{simulatorPath: a.simulator}
 	}
 	deps.Metrics, deps.JobsUI = a.metrics, a.jobsUI
 	if a.web, err = web.New(deps); err != nil {

@@ -274,20 +274,21 @@ func TestMetricsAfterASync(t *testing.T) {
 	require.Equal(t, 2.0, m.value(t, "attest_sync_duration_seconds_count", entraOK))
 	require.Greater(t, m.value(t, "attest_sync_duration_seconds_sum", entraOK), 0.0)
 
-	// Graph traffic by endpoint family: the one 429 and its retry.
+	// The provider's traffic by connector and rate-limit family: the one 429
+	// and its retry.
 	families := []string{"directory", "reports", "sign_in_activity", "protection"}
-	for _, series := range []string{"attest_graph_requests_total", "attest_graph_throttled_total", "attest_graph_retries_total"} {
+	for _, series := range []string{"attest_provider_requests_total", "attest_provider_throttled_total", "attest_provider_retries_total"} {
 		for _, f := range m.labelValues(series, "family") {
 			require.Contains(t, families, f, series)
 		}
 	}
 	for _, f := range []string{"reports", "sign_in_activity", "protection"} {
-		require.Greater(t, m.value(t, "attest_graph_requests_total", map[string]string{"family": f}), 0.0, f)
+		require.Greater(t, m.value(t, "attest_provider_requests_total", map[string]string{"connector": "entra", "family": f}), 0.0, f)
 	}
-	require.Equal(t, 1.0, m.value(t, "attest_graph_throttled_total", nil))
-	throttled := m.labelValues("attest_graph_throttled_total", "family")
+	require.Equal(t, 1.0, m.value(t, "attest_provider_throttled_total", nil))
+	throttled := m.labelValues("attest_provider_throttled_total", "family")
 	require.Len(t, throttled, 1)
-	require.Equal(t, 1.0, m.value(t, "attest_graph_retries_total", map[string]string{"family": throttled[0]}))
+	require.Equal(t, 1.0, m.value(t, "attest_provider_retries_total", map[string]string{"connector": "entra", "family": throttled[0]}))
 
 	// Evidence: every stored row counted once, the second sync's records
 	// deduplicated.

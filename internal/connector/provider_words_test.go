@@ -15,14 +15,12 @@ import (
 // simulator and the connector's definition.
 var providerWords = regexp.MustCompile(`Microsoft|Entra|AADSTS|Graph|[Tt]enant`)
 
-// genericSources are the platform's files: whole directories, and the web
-// handlers of the connect, callback, integration and connection pages.
+// genericSources are the platform's files: its packages, the web handlers
+// and every page template.
 var genericSources = []string{
-	".", "../connection", "../syncer", "../alert", "../../views/pages/integrations",
-	"../../web/connect_new.go", "../../web/connect_create.go", "../../web/oauth_callback.go",
-	"../../web/integration_show.go", "../../web/integrations_list.go", "../../web/integrations_view.go",
-	"../../web/connection_show.go", "../../web/connection_actions.go", "../../web/connection_live.go",
-	"../../web/connections_list.go",
+	".", "pace", "../connection", "../syncer", "../alert", "../coverage", "../evidence",
+	"../metrics", "../../web", "../../views/components", "../../views/layout",
+	"../../views/pages/alerts", "../../views/pages/assessments", "../../views/pages/audit", "../../views/pages/auditors", "../../views/pages/auth", "../../views/pages/checks", "../../views/pages/controls", "../../views/pages/dashboard", "../../views/pages/documents", "../../views/pages/errors", "../../views/pages/evidence", "../../views/pages/integrations", "../../views/pages/members", "../../views/pages/ops", "../../views/pages/settings",
 }
 
 // TestGenericCodeNamesNoProvider: no Microsoft wording in the generic

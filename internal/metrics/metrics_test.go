@@ -17,9 +17,9 @@ func TestNilSetDoesNothing(t *testing.T) {
 	s.ObserveHTTP("GET", "/login", 200, time.Millisecond)
 	s.ObserveSync("entra", "succeeded", time.Second)
 	s.ObserveEvidence("entra", "users", 3, 1)
-	s.GraphRequest("reports")
-	s.GraphThrottled("reports")
-	s.GraphRetry("reports")
+	s.Provider("entra").Request("reports")
+	s.Provider("entra").Throttled("reports")
+	s.Provider("entra").Retry("reports")
 	s.WatchJobs(nil)
 }
 

@@ -65,26 +65,35 @@ func (s *Set) ObserveEvidence(connector, dataset string, received, stored int) {
 	s.evidenceDeduplicated.WithLabelValues(connector, dataset).Add(float64(max(received-stored, 0)))
 }
 
-// GraphRequest counts a Microsoft Graph request sent to an endpoint family.
-func (s *Set) GraphRequest(family string) {
-	if s == nil {
-		return
-	}
-	s.graphRequests.WithLabelValues(family).Inc()
+// Provider counts one connector's traffic to its provider: it is the
+// connector's request observer (pace.Observer).
+func (s *Set) Provider(connector string) ProviderCounter {
+	return ProviderCounter{set: s, connector: connector}
 }
 
-// GraphThrottled counts a 429 answer from an endpoint family.
-func (s *Set) GraphThrottled(family string) {
-	if s == nil {
-		return
-	}
-	s.graphThrottled.WithLabelValues(family).Inc()
+// ProviderCounter counts one connector's requests by rate-limit family.
+type ProviderCounter struct {
+	set       *Set
+	connector string
 }
 
-// GraphRetry counts a request to an endpoint family about to be retried.
-func (s *Set) GraphRetry(family string) {
-	if s == nil {
-		return
+// Request counts a request sent to a rate-limit family.
+func (p ProviderCounter) Request(family string) {
+	if p.set != nil {
+		p.set.providerRequests.WithLabelValues(p.connector, family).Inc()
 	}
-	s.graphRetries.WithLabelValues(family).Inc()
+}
+
+// Throttled counts a throttling answer from a rate-limit family.
+func (p ProviderCounter) Throttled(family string) {
+	if p.set != nil {
+		p.set.providerThrottled.WithLabelValues(p.connector, family).Inc()
+	}
+}
+
+// Retry counts a request to a rate-limit family about to be retried.
+func (p ProviderCounter) Retry(family string) {
+	if p.set != nil {
+		p.set.providerRetries.WithLabelValues(p.connector, family).Inc()
+	}
 }

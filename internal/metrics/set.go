@@ -37,9 +37,9 @@ type Set struct {
 	syncs        *prometheus.CounterVec
 	syncDuration *prometheus.HistogramVec
 
-	graphRequests  *prometheus.CounterVec
-	graphThrottled *prometheus.CounterVec
-	graphRetries   *prometheus.CounterVec
+	providerRequests  *prometheus.CounterVec
+	providerThrottled *prometheus.CounterVec
+	providerRetries   *prometheus.CounterVec
 
 	evidenceIngested     *prometheus.CounterVec
 	evidenceDeduplicated *prometheus.CounterVec
@@ -68,15 +68,15 @@ func New(o Options) *Set {
 			Name: "attest_sync_duration_seconds", Help: "Time one sync took, by connector and outcome.",
 			Buckets: []float64{1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800},
 		}, []string{"connector", "outcome"}),
-		graphRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "attest_graph_requests_total", Help: "Microsoft Graph requests sent, by endpoint family.",
-		}, []string{"family"}),
-		graphThrottled: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "attest_graph_throttled_total", Help: "Microsoft Graph 429 Too Many Requests answers, by endpoint family.",
-		}, []string{"family"}),
-		graphRetries: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "attest_graph_retries_total", Help: "Microsoft Graph requests retried after a throttle, a server error or a network failure, by endpoint family.",
-		}, []string{"family"}),
+		providerRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "attest_provider_requests_total", Help: "Requests sent to a connector's provider, by connector and rate-limit family.",
+		}, []string{"connector", "family"}),
+		providerThrottled: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "attest_provider_throttled_total", Help: "Throttling answers (429, or a rate-limit 403) from a connector's provider, by connector and rate-limit family.",
+		}, []string{"connector", "family"}),
+		providerRetries: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "attest_provider_retries_total", Help: "Provider requests retried after a throttle, a server error or a network failure, by connector and rate-limit family.",
+		}, []string{"connector", "family"}),
 		evidenceIngested: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "attest_evidence_ingested_total", Help: "Evidence rows stored (new fingerprints), by connector and dataset.",
 		}, []string{"connector", "dataset"}),
@@ -94,7 +94,7 @@ func New(o Options) *Set {
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		s.httpRequests, s.httpDuration, s.syncs, s.syncDuration,
-		s.graphRequests, s.graphThrottled, s.graphRetries,
+		s.providerRequests, s.providerThrottled, s.providerRetries,
 		s.evidenceIngested, s.evidenceDeduplicated, s.jobOutcomes, s.orgJobFailures,
 	)
 	if o.Pool != nil {

@@ -3,6 +3,8 @@ package entra
 import (
 	"net/url"
 	"time"
+
+	"github.com/attesthq/attest/internal/connector/pace"
 )
 
 // Cloud is a Microsoft identity platform + Graph deployment. Roots are host
@@ -56,7 +58,7 @@ type Options struct {
 	Now func() time.Time
 	// Observer, when set, learns of every Graph request, 429 and retry
 	// (metrics).
-	Observer GraphObserver
+	Observer pace.Observer
 }
 
 // SimulatorRegistration is the simulator's demo app registration.

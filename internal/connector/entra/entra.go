@@ -1,6 +1,8 @@
 package entra
 
 import (
+	"github.com/attesthq/attest/internal/connector/pace"
+
 	"net/http"
 	"time"
 
@@ -15,7 +17,7 @@ type Connector struct {
 	limits   Limits
 	retry    RetryPolicy
 	now      func() time.Time
-	observer GraphObserver
+	observer pace.Observer
 }
 
 // idleConnsPerHost keeps connections to Graph and the identity platform
@@ -63,7 +65,7 @@ func New(opts Options, client *http.Client) *Connector {
 	}
 	observer := opts.Observer
 	if observer == nil {
-		observer = noObserver{}
+		observer = pace.NoObserver{}
 	}
 	return &Connector{clouds: clouds, opts: opts, http: client, limits: limits, retry: retry, now: now, observer: observer}
 }

@@ -19,21 +19,6 @@ import (
 	"github.com/attesthq/attest/internal/pgtext"
 )
 
-// GraphObserver learns of Graph traffic by endpoint family (metrics). A
-// request paced by several families counts under the most restrictive, the
-// last it waits for.
-type GraphObserver interface {
-	GraphRequest(family string)
-	GraphThrottled(family string)
-	GraphRetry(family string)
-}
-
-type noObserver struct{}
-
-func (noObserver) GraphRequest(string)   {}
-func (noObserver) GraphThrottled(string) {}
-func (noObserver) GraphRetry(string)     {}
-
 // RetryPolicy bounds retries of throttled and failing requests.
 type RetryPolicy struct {
 	// MaxRetries per request.
@@ -75,10 +60,10 @@ type graph struct {
 	token    *tokenSource
 	pacer    *pace.Pacer
 	retry    RetryPolicy
-	observer GraphObserver
+	observer pace.Observer
 }
 
-func newGraph(client *http.Client, root string, token *tokenSource, p *pace.Pacer, retry RetryPolicy, observer GraphObserver) *graph {
+func newGraph(client *http.Client, root string, token *tokenSource, p *pace.Pacer, retry RetryPolicy, observer pace.Observer) *graph {
 	return &graph{http: client, root: strings.TrimSuffix(root, "/"), token: token, pacer: p, retry: retry, observer: observer}
 }
 
@@ -144,13 +129,13 @@ func (g *graph) get(ctx context.Context, l *pace.Lane, url string, stats *pace.S
 	refreshed := false
 	status := 0
 	err := g.pacer.Do(ctx, l, pace.Policy{MaxRetries: g.retry.MaxRetries, Budget: g.retry.Budget}, stats,
-		func() { g.observer.GraphRetry(label) },
+		func() { g.observer.Retry(label) },
 		func(ctx context.Context) pace.Answer {
 			token, err := g.token.access(ctx)
 			if err != nil {
 				return pace.Answer{Verdict: pace.Done, Err: err}
 			}
-			g.observer.GraphRequest(label)
+			g.observer.Request(label)
 			var header http.Header
 			status, header, err = g.do(ctx, url, token, out)
 			retryAfter := pace.RetryAfter(header)
@@ -169,7 +154,7 @@ func (g *graph) get(ctx context.Context, l *pace.Lane, url string, stats *pace.S
 				return pace.Answer{Verdict: pace.Again}
 			case status == http.StatusTooManyRequests || (status == http.StatusServiceUnavailable && retryAfter >= 0):
 				if status == http.StatusTooManyRequests {
-					g.observer.GraphThrottled(label)
+					g.observer.Throttled(label)
 				}
 				return pace.Answer{Verdict: pace.Throttle, RetryAfter: retryAfter, Err: err}
 			case status == http.StatusServiceUnavailable || status == http.StatusGatewayTimeout:

@@ -308,3 +308,24 @@ func Sleep(ctx context.Context, d time.Duration) error {
 		return nil
 	}
 }
+
+// Observer learns of a connector's traffic by rate-limit family (metrics). A
+// request paced by several families counts under the most restrictive, the
+// last it waits for.
+type Observer interface {
+	Request(family string)
+	Throttled(family string)
+	Retry(family string)
+}
+
+// NoObserver observes nothing.
+type NoObserver struct{}
+
+// Request does nothing.
+func (NoObserver) Request(string) {}
+
+// Throttled does nothing.
+func (NoObserver) Throttled(string) {}
+
+// Retry does nothing.
+func (NoObserver) Retry(string) {}
