@@ -45,6 +45,7 @@ var routeGuards = map[string]web.Guard{
 	"GET /o/:org/connections/:id/live":                               web.GuardMember,
 	"POST /o/:org/connections/:id/sync":                              web.GuardMember,
 	"GET /o/:org/connections/:id/checks/:check":                      web.GuardMember,
+	"GET /o/:org/connections/:id/checks/:check/failing.csv":          web.GuardMember,
 	"POST /o/:org/connections/:id/checks/:check/exclusions":          web.GuardMember,
 	"POST /o/:org/connections/:id/exclusions/:exclusion/revoke":      web.GuardMember,
 	"POST /o/:org/connections/:id/settings":                          web.GuardMember,
