@@ -101,7 +101,7 @@ func TestADocumentIsRemindedThenLapsesAndANewRevisionResolvesIt(t *testing.T) {
 	e.Clock.Advance(24 * time.Hour) // 14 days before: the owner is reminded, once
 	require.Equal(t, 1, reconcile())
 	require.Zero(t, reconcile())
-	require.Equal(t, []string{document.KindReviewDue}, openDocumentAlerts(t, e))
+	require.Equal(t, []string{string(document.KindReviewDue)}, openDocumentAlerts(t, e))
 	require.True(t, documentCurrent(t, e))
 	reminder := reminderPayload(t, e)
 	require.Equal(t, &alert.PayloadPerson{Email: "policy-owner@acme.test", Name: "Pat Policy"}, reminder.Alert.Assignee,
@@ -113,7 +113,7 @@ func TestADocumentIsRemindedThenLapsesAndANewRevisionResolvesIt(t *testing.T) {
 
 	e.Clock.Advance(24 * time.Hour) // the day after: lapsed, the reminder gives way
 	require.Equal(t, 1, reconcile())
-	require.Equal(t, []string{document.KindLapsed}, openDocumentAlerts(t, e))
+	require.Equal(t, []string{string(document.KindLapsed)}, openDocumentAlerts(t, e))
 	require.False(t, documentCurrent(t, e), "a lapsed document makes its criteria stale")
 
 	_, err = svc.Revise(ctx, e.Org.ID, actor, doc.ID, document.Content{FileName: "conduct.md", Body: strings.NewReader("# Code of conduct, reviewed\n")})

@@ -162,10 +162,10 @@ func documentAttention(c echo.Context, doc dbsqlc.DocumentListRow, now time.Time
 	var rank int
 	switch document.ReviewState(doc.NextReviewOn, now) {
 	case document.KindLapsed:
-		rank, it.Kind, it.Tone, it.Label = rankLapsed, "document_lapsed", coverage.StaleState, "Lapsed"
+		rank, it.Kind, it.Tone, it.Label = rankLapsed, string(document.KindLapsed), coverage.StaleState, "Lapsed"
 		it.Title, it.Detail = doc.Title+" has lapsed", "Its review was due on "+due+"; the criteria it supports count as stale."
 	case document.KindReviewDue:
-		rank, it.Kind, it.Tone, it.Label = rankReviewDue, "document_review_due", "awaiting", "Review due"
+		rank, it.Kind, it.Tone, it.Label = rankReviewDue, string(document.KindReviewDue), "awaiting", "Review due"
 		it.Title, it.Detail = doc.Title+" is due for review on "+due, "Owner: "+doc.OwnerEmail+"."
 	default:
 		return rankedItem{}, false

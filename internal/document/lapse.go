@@ -19,11 +19,11 @@ import (
 const (
 	// KindLapsed: past its review date, the document no longer counts as
 	// current and the criteria it supports are stale.
-	KindLapsed = "document_lapsed"
+	KindLapsed alert.Kind = "document_lapsed"
 	// KindReviewDue: the review date is at most ReminderBefore away.
-	KindReviewDue = "document_review_due"
+	KindReviewDue alert.Kind = "document_review_due"
 	// KindTampered: stored bytes no longer match their hash.
-	KindTampered = "document_tampered"
+	KindTampered alert.Kind = "document_tampered"
 )
 
 // ReminderBefore is how long before its review date a document's owner is
@@ -39,7 +39,7 @@ func Current(nextReviewOn, now time.Time) bool {
 // ReviewState is where a document due for review on nextReviewOn stands at
 // now: KindLapsed past its review date, KindReviewDue within ReminderBefore
 // of it, empty otherwise. The lapse alerts and the dashboard both read it.
-func ReviewState(nextReviewOn, now time.Time) string {
+func ReviewState(nextReviewOn, now time.Time) alert.Kind {
 	switch {
 	case !Current(nextReviewOn, now):
 		return KindLapsed
@@ -50,8 +50,8 @@ func ReviewState(nextReviewOn, now time.Time) string {
 }
 
 // desired is which lapse alerts the document calls for at now, with texts.
-func desired(doc dbsqlc.Document, owner string, now time.Time) map[string][2]string {
-	out := map[string][2]string{}
+func desired(doc dbsqlc.Document, owner string, now time.Time) map[alert.Kind][2]string {
+	out := map[alert.Kind][2]string{}
 	due := doc.NextReviewOn.Format(time.DateOnly)
 	switch ReviewState(doc.NextReviewOn, now) {
 	case KindLapsed:
@@ -78,10 +78,10 @@ func Reconcile(ctx context.Context, tx pgx.Tx, doc dbsqlc.Document, owner string
 	if err != nil {
 		return 0, 0, fmt.Errorf("document: read open alerts: %w", err)
 	}
-	isOpen := map[string]bool{}
+	isOpen := map[alert.Kind]bool{}
 	for _, a := range open {
-		isOpen[a.Kind] = true
-		if _, still := want[a.Kind]; still || a.Kind == KindTampered {
+		isOpen[alert.Kind(a.Kind)] = true
+		if _, still := want[alert.Kind(a.Kind)]; still || alert.Kind(a.Kind) == KindTampered {
 			continue
 		}
 		if _, err := q.AlertResolve(ctx, tx, dbsqlc.AlertResolveParams{ID: a.ID, Now: now}); err != nil {
@@ -92,7 +92,7 @@ func Reconcile(ctx context.Context, tx pgx.Tx, doc dbsqlc.Document, owner string
 		}
 		resolved++
 	}
-	for _, kind := range []string{KindLapsed, KindReviewDue} {
+	for _, kind := range []alert.Kind{KindLapsed, KindReviewDue} {
 		text, ok := want[kind]
 		if !ok || isOpen[kind] {
 			continue
@@ -110,8 +110,8 @@ func Reconcile(ctx context.Context, tx pgx.Tx, doc dbsqlc.Document, owner string
 
 // openAlert opens an alert of kind about doc unless one is open; nil means
 // one already was.
-func openAlert(ctx context.Context, tx pgx.Tx, doc dbsqlc.Document, kind string, text [2]string, now time.Time, notify alert.Notifier) (*dbsqlc.Alert, error) {
-	a, err := q.DocumentAlertOpen(ctx, tx, dbsqlc.DocumentAlertOpenParams{OrgID: doc.OrgID, DocumentID: &doc.ID, Kind: kind,
+func openAlert(ctx context.Context, tx pgx.Tx, doc dbsqlc.Document, kind alert.Kind, text [2]string, now time.Time, notify alert.Notifier) (*dbsqlc.Alert, error) {
+	a, err := q.DocumentAlertOpen(ctx, tx, dbsqlc.DocumentAlertOpenParams{OrgID: doc.OrgID, DocumentID: &doc.ID, Kind: string(kind),
 		Title: text[0], Message: text[1], OpenedAt: now, AssigneeID: &doc.OwnerUserID})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil // opened concurrently
