@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -37,7 +38,8 @@ func (s *Server) renderWizard(c echo.Context, status int, conn connector.Connect
 			field.Value = values.Get(f.Name)
 		}
 		for _, o := range f.Options {
-			field.Options = append(field.Options, integrations.Option{Value: o.Value, Label: o.Label, Hint: o.Hint})
+			field.Options = append(field.Options, integrations.Option{Value: o.Value, Label: o.Label, Hint: o.Hint,
+				Hides: strings.Join(o.Hides, " "), Submit: o.Submit})
 		}
 		view.Fields = append(view.Fields, field)
 	}

@@ -357,3 +357,25 @@ func TestConnectionPageSpeaksInSentences(t *testing.T) {
 	require.NotContains(t, row, "{", "details as a sentence, not JSON")
 	require.Contains(t, row, "purpose: connect")
 }
+
+// TestWizardOffersTheSimulatedTenantFirst: where the simulator runs, the
+// simulated tenant is the first and chosen cloud, it hides the fields it
+// fills in itself, and the button says where it goes.
+func TestWizardOffersTheSimulatedTenantFirst(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	c := b.client(t)
+	c.Login(ownerEmail, ownerPassword)
+	doc := c.Get("/o/acme/integrations/entra/connect").Doc(t)
+	first := doc.Find(`input[name="cloud"]`).First()
+	require.Equal(t, entra.CloudSimulated, first.AttrOr("value", ""))
+	require.True(t, first.Is("[checked]"), "chosen from the start")
+	require.Equal(t, "tenant client_id client_secret", first.AttrOr("data-hides", ""))
+	require.Equal(t, "Continue to the simulated tenant", first.AttrOr("data-submit", ""))
+	for _, name := range []string{"tenant", "client_id", "client_secret", "name"} {
+		require.Equal(t, 1, doc.Find(`[data-field="`+name+`"]`).Length(), name)
+	}
+	global := doc.Find(`input[name="cloud"][value="global"]`)
+	require.Empty(t, global.AttrOr("data-hides", ""), "a real cloud needs every field")
+	require.Equal(t, "Continue to Microsoft", doc.Find(`[data-testid="connect-submit"]`).AttrOr("data-default-label", ""))
+}

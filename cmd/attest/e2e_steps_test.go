@@ -33,6 +33,14 @@ func (tb *tab) connectEntra(record bool) string {
 	tb.open("/o/" + e2eOrg + "/integrations/entra")
 	tb.follow(`[data-testid="connect-button"]`)
 	require.Equal(tb.t, "Connect Microsoft Entra ID", tb.text("main h1"))
+	// In development the simulated tenant comes first and chosen; it hides
+	// the fields it fills in itself, and the button says where it goes.
+	require.True(tb.t, value(tb, chromedp.Evaluate[bool](`document.querySelector('input[name="cloud"]').value === "simulated" && document.querySelector('input[name="cloud"]').checked`)))
+	require.True(tb.t, value(tb, chromedp.Evaluate[bool](`document.querySelector('[data-field="tenant"]').hidden && document.querySelector('[data-field="client_secret"]').hidden`)))
+	require.Equal(tb.t, "Continue to the simulated tenant", tb.text(`[data-testid="connect-submit"]`))
+	tb.do(chromedp.Click(chromedp.CSS("#cloud-global"), chromedp.NodeVisible))
+	require.False(tb.t, value(tb, chromedp.Evaluate[bool](`document.querySelector('[data-field="tenant"]').hidden`)), "a real cloud needs its fields")
+	require.Equal(tb.t, "Continue to Microsoft", tb.text(`[data-testid="connect-submit"]`))
 	tb.do(chromedp.Click(chromedp.CSS("#cloud-simulated"), chromedp.NodeVisible))
 	check("connect-wizard")
 

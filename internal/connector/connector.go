@@ -144,6 +144,12 @@ type Option struct {
 	Value string
 	Label string
 	Hint  string
+	// Hides names the fields this choice makes unnecessary: the wizard hides
+	// them while it is chosen (all stay shown without a script).
+	Hides []string
+	// Submit, when set, is the submit button's label while this choice is
+	// chosen, saying where the button goes.
+	Submit string
 }
 
 // FieldErrors maps a field name to what is wrong with it.

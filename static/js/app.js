@@ -51,6 +51,24 @@
     sel.addRange(range);
   }
 
+  // Connect wizard: a choice may make fields unnecessary (data-hides="a b")
+  // and say where the submit button goes (data-submit="..."). Without this
+  // script every field shows and the button keeps its default label.
+  function applyChoice(form) {
+    var chosen = form.querySelector("input[type=radio]:checked[data-hides], input[type=radio]:checked[data-submit]");
+    var hides = chosen ? (chosen.getAttribute("data-hides") || "").split(" ") : [];
+    form.querySelectorAll("[data-field]").forEach(function (f) {
+      f.hidden = hides.indexOf(f.getAttribute("data-field")) >= 0;
+    });
+    var button = form.querySelector("[data-default-label]");
+    if (button) button.textContent = (chosen && chosen.getAttribute("data-submit")) || button.getAttribute("data-default-label");
+  }
+  document.querySelectorAll("[data-testid=connect-form]").forEach(applyChoice);
+  document.addEventListener("change", function (event) {
+    var form = event.target.closest && event.target.closest("[data-testid=connect-form]");
+    if (form && event.target.type === "radio") applyChoice(form);
+  });
+
   // Confirmation before destructive actions: <form data-confirm="...">.
   document.addEventListener("submit", function (event) {
     var form = event.target;

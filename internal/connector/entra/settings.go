@@ -49,7 +49,15 @@ var domainPattern = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a
 func (c *Connector) Form() []connector.Field {
 	var clouds []connector.Option
 	for _, cl := range c.clouds {
-		clouds = append(clouds, connector.Option{Value: cl.Key, Label: cl.Label, Hint: cl.Hint})
+		o := connector.Option{Value: cl.Key, Label: cl.Label, Hint: cl.Hint}
+		if cl.Key == CloudSimulated {
+			// The simulator's registration fills these in, so the
+			// simulated tenant is offered first and needs none of them.
+			o.Hides, o.Submit = []string{FieldTenant, FieldClientID, FieldSecret}, "Continue to the simulated tenant"
+			clouds = append([]connector.Option{o}, clouds...)
+			continue
+		}
+		clouds = append(clouds, o)
 	}
 	return []connector.Field{
 		{Name: FieldCloud, Label: "Cloud", Type: "select", Required: true, Options: clouds,
@@ -66,8 +74,12 @@ func (c *Connector) Form() []connector.Field {
 	}
 }
 
-// FormDefaults are the values the form starts with.
+// FormDefaults are the values the form starts with: the simulated tenant
+// where it is offered (development), the global cloud otherwise.
 func (c *Connector) FormDefaults() url.Values {
+	if c.opts.SimulatorBase != "" {
+		return url.Values{FieldCloud: {CloudSimulated}}
+	}
 	return url.Values{FieldCloud: {CloudGlobal}}
 }
 
@@ -76,7 +88,7 @@ func (c *Connector) FormNotice() string {
 	if c.opts.SimulatorBase == "" {
 		return ""
 	}
-	return "Trying attest without a tenant? Choose \"Simulated tenant\" and leave the other fields empty: attest fills in the built-in simulator's demo app registration (directory " +
+	return "Trying attest without a tenant? The simulated tenant, chosen below, needs nothing more: attest fills in the built-in simulator's demo app registration (directory " +
 		c.opts.SimulatorDefaults.TenantID + ", application " + c.opts.SimulatorDefaults.ClientID + "). The simulator is not Microsoft; its tenant data is generated."
 }
 

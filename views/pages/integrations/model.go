@@ -143,6 +143,10 @@ type Option struct {
 	Value string
 	Label string
 	Hint  string
+	// Hides are the fields this choice makes unnecessary (space-separated
+	// names, for the script); Submit is the button's label while chosen.
+	Hides  string
+	Submit string
 }
 
 // Wizard is the connect wizard.
