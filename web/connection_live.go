@@ -125,6 +125,9 @@ func (s *Server) connectionLive(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// Only the page's poll asks for this region, and it polls while a sync
+	// runs: the answer that finds it over ends the poll and the flash.
+	v.ClearFlashes = v.Active == ""
 	return s.render(c, http.StatusOK, integrations.Live(v))
 }
 

@@ -40,6 +40,9 @@ func TestConnectionPageShowsChecksDatasetsAndSyncLog(t *testing.T) {
 	live := c.Get(path).Doc(t).Find(`[data-testid="live"]`)
 	require.Equal(t, "queued", live.AttrOr("data-active", ""))
 	require.Equal(t, "every 2s", live.AttrOr("hx-trigger", ""))
+	require.Equal(t, "after this one", strings.TrimSpace(live.Find(`[data-testid="next-sync"]`).Text()))
+	polled := c.Do(htmxGet(t, c, path+"/live")).Doc(t)
+	require.Zero(t, polled.Find(`#flashes[hx-swap-oob]`).Length(), "the flash stays while the sync runs")
 
 	b.sync(t, uuid.MustParse(strings.TrimPrefix(path, "/o/acme/connections/")))
 	clearJobs(t, b)
@@ -54,6 +57,9 @@ func TestConnectionPageShowsChecksDatasetsAndSyncLog(t *testing.T) {
 	frag := c.Do(htmxGet(t, c, path+"/live"))
 	require.Equal(t, http.StatusOK, frag.StatusCode)
 	require.True(t, strings.HasPrefix(strings.TrimSpace(frag.Text()), `<div id="live"`), frag.Text()[:80])
+	// The poll that finds the sync over also empties the page's flashes
+	// ("The first sync has started" is out of date by then).
+	require.Equal(t, 1, frag.Doc(t).Find(`#flashes[hx-swap-oob="true"]`).Length())
 }
 
 func TestSyncNowQueuesOnce(t *testing.T) {

@@ -62,5 +62,6 @@ func (tb *tab) connectEntra(record bool) string {
 	require.True(tb.t, value(tb, chromedp.Evaluate[bool](`window.e2eNoReload === true`)), "the page reloaded")
 	require.Equal(tb.t, "Fresh", tb.text(`[data-testid="freshness"]`))
 	require.Equal(tb.t, "succeeded", tb.attr(`[data-testid="run-row"]`, "data-status"))
+	require.Zero(tb.t, tb.count("#flashes .flash"), "the flash announcing the first sync goes when it ends")
 	return path
 }

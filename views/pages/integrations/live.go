@@ -7,20 +7,23 @@ import "time"
 // running it polls itself.
 type LiveView struct {
 	// Provider names who a sync reads (the definition's Provider).
-	Provider    string
-	URL         string
-	SyncURL     string
-	Active      string
-	LastSync    *time.Time
-	LastSuccess *time.Time
-	NextSync    *time.Time
-	Freshness   string
-	StaleAfter  string
-	CanSync     bool
-	Message     string
-	Datasets    []DatasetRow
-	Checks      []CheckRow
-	Runs        []RunRow
+	Provider string
+	URL      string
+	SyncURL  string
+	Active   string
+	// ClearFlashes empties the page's flashes when a poll finds the sync
+	// over (the "first sync has started" message is out of date by then).
+	ClearFlashes bool
+	LastSync     *time.Time
+	LastSuccess  *time.Time
+	NextSync     *time.Time
+	Freshness    string
+	StaleAfter   string
+	CanSync      bool
+	Message      string
+	Datasets     []DatasetRow
+	Checks       []CheckRow
+	Runs         []RunRow
 }
 
 // DatasetRow is one dataset's last outcome.

@@ -31,7 +31,7 @@ var sharedSecurityModel = []securityPoint{
 	{"Isolated per organization by architecture", "Every connection, connector run and evidence row carries its organization's id, and PostgreSQL row-level security shows each request only its own organization. The scheduler never iterates without an organization scope."},
 	{"Audit log on every action", "Connect, sync, sync failure, re-authorization and revoke each write a row to the append-only, hash-chained audit log, so the full lifecycle can be reconstructed for any examiner."},
 	{"Soft-delete on revoke", "Revoking a connection clears its encrypted credentials and marks it deleted, but its evidence and sync history stay queryable for the retention window."},
-	{"Stale-evidence degradation", "If a connection has not synced within its stale threshold, control coverage degrades and an alert fires. Auditors don't trust stale evidence, and neither do we."},
+	{"Stale-evidence degradation", "If a connection has not synced within its stale threshold, control coverage degrades and an alert fires. Stale evidence never counts as passing."},
 	{"Least-privilege scopes only", "attest requests the minimum read-only scopes needed for the listed evidence: no write scopes, no admin scopes, nothing outside the documented set."},
 }
 
