@@ -46,6 +46,9 @@ func (s *Server) routes() {
 	if s.Simulator != nil {
 		anyone.Any("/_entrasim/*", echo.WrapHandler(s.Simulator))
 	}
+	for prefix, h := range s.Simulators {
+		anyone.Any(prefix+"/*", echo.WrapHandler(h))
+	}
 
 	app := s.group("", GuardAnyone, s.loadCookie, s.checkCSRF)
 	app.GET("/login", s.loginPage)

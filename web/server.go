@@ -42,6 +42,9 @@ type Deps struct {
 	Connections *connection.Service
 	// Simulator, when set, is the Entra ID simulator served under /_entrasim/.
 	Simulator http.Handler
+	// Simulators are further providers' simulators (development), each
+	// served under its path prefix (such as "/_sim"), which it keeps.
+	Simulators map[string]http.Handler
 	// Jobs queues syncs ("Sync now").
 	Jobs SyncQueue
 	// Exclusions excuses subjects from checks.

@@ -116,7 +116,8 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opts appOp
 	}
 	entraOpts.Now = opts.Clock.Now
 	entraOpts.Observer = a.metrics
-	a.connectors = connector.NewRegistry(entra.New(entraOpts, opts.HTTPClient))
+	gh, ghSim := newGitHub(cfg, log, opts.HTTPClient)
+	a.connectors = connector.NewRegistry(entra.New(entraOpts, opts.HTTPClient), gh)
 	v := &vault.Vault{Keyring: keys}
 	runner := &syncer.Syncer{Pool: pool, Clock: opts.Clock, Vault: v, Registry: a.connectors, Evidence: &evidence.Store{Pool: pool}, Log: log, Metrics: a.metrics}
 	jobCfg := opts.Jobs
@@ -160,6 +161,9 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opts appOp
 		Scopes: &scope.Service{Pool: pool, Clock: opts.Clock, Registry: a.connectors}}
 	if a.simulator != nil {
 		deps.Simulator = a.simulator
+	}
+	if ghSim != nil {
+		deps.Simulators = map[string]http.Handler{githubSimulatorPath: ghSim}
 	}
 	deps.Metrics, deps.JobsUI = a.metrics, a.jobsUI
 	if a.web, err = web.New(deps); err != nil {

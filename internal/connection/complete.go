@@ -47,6 +47,9 @@ type Outcome struct {
 	Problem *connector.Problem
 	// MissingScopes lists requested permissions the grant lacks.
 	MissingScopes []string
+	// Next, when not the zero Target, is the authorization's next browser
+	// step (the connector's grant asked to continue).
+	Next Target
 }
 
 // flowContext is what the callback needs from a taken flow.
@@ -102,8 +105,32 @@ func (s *Service) Complete(ctx context.Context, key string, user User, params ur
 	}
 	out.MissingScopes = grant.MissingScopes
 	return out, db.InOrg(ctx, s.Pool, fc.conn.OrgID, func(tx pgx.Tx) error {
+		if grant.Continue {
+			out.Next, err = s.continueFlow(ctx, tx, a, fc.conn, user, purpose, grant)
+			return err
+		}
 		return s.activate(ctx, tx, fc.conn, user, purpose, grant)
 	})
+}
+
+// continueFlow stores what a step of a several-step authorization yielded
+// (sealed) and starts the next step's flow, the connection's status
+// unchanged.
+func (s *Service) continueFlow(ctx context.Context, tx pgx.Tx, a connector.Authorizer, conn dbsqlc.Connection, user User, purpose Purpose, g connector.Grant) (Target, error) {
+	if err := s.replaceSetup(ctx, tx, conn, g); err != nil {
+		return Target{}, err
+	}
+	if g.Settings != nil {
+		conn.Settings = g.Settings
+	}
+	now := s.Clock.Now()
+	if err := audit.Record(ctx, tx, conn.OrgID, now, user.actor(), audit.Event{
+		Action: auditAction(purpose) + "_continued", TargetType: "connection", TargetID: conn.ID.String(),
+		Details: map[string]any{"purpose": purpose, "new_secret": g.Secret.Reveal() != ""},
+	}); err != nil {
+		return Target{}, err
+	}
+	return s.newFlow(ctx, tx, a, conn, user, purpose, now)
 }
 
 // auditAction names a flow's audit action.

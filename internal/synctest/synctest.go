@@ -179,7 +179,7 @@ func (e *Env) Connect(t testing.TB) uuid.UUID {
 	require.Empty(t, errs)
 	authorize, connID, err := e.Services.Start(ctx, e.Org.ID, e.User(), entra.Key, setup)
 	require.NoError(t, err)
-	params := e.Consent(t, authorize)
+	params := e.Consent(t, authorize.URL)
 	out, err := e.Services.Complete(ctx, entra.Key, e.User(), params)
 	require.NoError(t, err)
 	require.Nil(t, out.Problem)

@@ -35,6 +35,19 @@ type Connector struct {
 	// Caches, when set, returns the ETag cache of a connection (by its
 	// settings) for conditional requests; nil sends none.
 	Caches func(settings json.RawMessage) Cache
+	// Simulated, when set, offers the built-in simulator as a "Simulated
+	// organization" on the connect form.
+	Simulated *Simulated
+}
+
+// Simulated is the built-in GitHub simulator as the connect form offers
+// it (development only).
+type Simulated struct {
+	// APIRoot and WebRoot are the simulator's roots.
+	APIRoot string
+	WebRoot string
+	// Org is the simulated organization's login.
+	Org string
 }
 
 // New returns the connector on the wall clock with the documented retry

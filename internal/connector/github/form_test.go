@@ -11,7 +11,7 @@ import (
 )
 
 func manualForm(key string) url.Values {
-	return url.Values{FieldOrg: {"acme-sim"}, FieldAppID: {"98765"}, FieldPrivateKey: {key}, FieldInstallationID: {"12345678"}}
+	return url.Values{FieldMethod: {MethodManual}, FieldOrg: {"acme-sim"}, FieldAppID: {"98765"}, FieldPrivateKey: {key}, FieldInstallationID: {"12345678"}}
 }
 
 func TestTheManualFormYieldsSettingsAndTheSealedKey(t *testing.T) {
@@ -40,7 +40,7 @@ func TestTheManualFormYieldsSettingsAndTheSealedKey(t *testing.T) {
 
 func TestTheManualFormRefusesWhatCannotWork(t *testing.T) {
 	t.Parallel()
-	bad := url.Values{FieldOrg: {"-acme"}, FieldAppID: {"abc"}, FieldPrivateKey: {"not a key"}, FieldInstallationID: {"x"},
+	bad := url.Values{FieldMethod: {MethodManual}, FieldOrg: {"-acme"}, FieldAppID: {"abc"}, FieldPrivateKey: {"not a key"}, FieldInstallationID: {"x"},
 		FieldAPIRoot: {"http://github.example.com/api/v3"}}
 	_, errs := (&Connector{}).ParseForm(bad)
 	require.Len(t, errs, 5)
