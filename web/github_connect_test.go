@@ -110,11 +110,10 @@ func TestGitHubManifestFlowCreatesInstallsAndVerifiesTheApp(t *testing.T) {
 	require.Equal(t, "succeeded", string(out.Status), "%+v", out)
 }
 
-func TestGitHubManualPathVerifiesThePastedInstallation(t *testing.T) {
-	t.Parallel()
-	b := setupGitHub(t)
-	c := b.client(t)
-	c.Login(ownerEmail, ownerPassword)
+// connectGitHub connects the simulated organization by the manual path
+// (the demo App and its installation) and returns the connection's id.
+func (b *bundle) connectGitHub(t *testing.T, c *webtest.Client) uuid.UUID {
+	t.Helper()
 	c.Get("/o/acme/integrations/github/connect")
 	r := c.Post("/o/acme/integrations/github/connect", url.Values{
 		github.FieldMethod: {github.MethodManual}, github.FieldOrg: {githubsim.DefaultOrgLogin},
@@ -125,7 +124,15 @@ func TestGitHubManualPathVerifiesThePastedInstallation(t *testing.T) {
 	require.True(t, strings.HasPrefix(r.Location(), "/api/integrations/github/callback?"), r.Location())
 	done := c.Get(r.Location())
 	require.Equal(t, http.StatusSeeOther, done.StatusCode, done.Text())
-	conn, s := b.githubConnection(t, connIDOf(t, done.Location()))
+	return connIDOf(t, done.Location())
+}
+
+func TestGitHubManualPathVerifiesThePastedInstallation(t *testing.T) {
+	t.Parallel()
+	b := setupGitHub(t)
+	c := b.client(t)
+	c.Login(ownerEmail, ownerPassword)
+	conn, s := b.githubConnection(t, b.connectGitHub(t, c))
 	require.Equal(t, "active", conn.Status)
 	require.Equal(t, int64(githubsim.DefaultInstallationID), s.InstallationID)
 	require.Equal(t, int64(githubsim.DefaultOrgID), s.AccountID)

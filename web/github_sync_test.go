@@ -1,0 +1,49 @@
+package web_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/attesthq/attest/internal/connector"
+	"github.com/attesthq/attest/internal/githubsim"
+	"github.com/attesthq/attest/internal/syncer"
+)
+
+func TestGitHubUnchangedResyncIsAnsweredFromStoredETags(t *testing.T) {
+	t.Parallel()
+	b := setupGitHub(t)
+	c := b.client(t)
+	c.Login(ownerEmail, ownerPassword)
+	connID := b.connectGitHub(t, c)
+
+	first := b.sync(t, connID)
+	require.Equal(t, "succeeded", string(first.Status), "%+v", first)
+	_, usedFirst, _ := b.github.RateLimit(githubsim.DefaultInstallationID)
+	second := b.sync(t, connID)
+	require.Equal(t, "succeeded", string(second.Status), "%+v", second)
+	_, usedBoth, _ := b.github.RateLimit(githubsim.DefaultInstallationID)
+	// GitHub sends no ETag with a 404: the demo organization's four active
+	// repositories without classic protection are asked again; every other
+	// answer is a 304, which costs no budget.
+	require.Equal(t, 4, usedBoth-usedFirst, "first sync used %d", usedFirst)
+	require.Zero(t, second.NewRows, "the stored answers are the same evidence")
+}
+
+func TestGitHubUninstalledAppNeedsReauthorizationWithAnAlert(t *testing.T) {
+	t.Parallel()
+	b := setupGitHub(t)
+	c := b.client(t)
+	c.Login(ownerEmail, ownerPassword)
+	connID := b.connectGitHub(t, c)
+	require.Equal(t, "succeeded", string(b.sync(t, connID).Status))
+
+	b.github.Uninstall(githubsim.DefaultInstallationID)
+	_, err := b.syncer.Run(context.Background(), syncer.Request{OrgID: b.org.ID, ConnectionID: connID, Trigger: "schedule", Attempt: 1})
+	require.True(t, connector.IsNeedsReauth(err), "%v", err)
+	conn, _ := b.githubConnection(t, connID)
+	require.Equal(t, "needs_reauth", conn.Status)
+	page := c.Get("/o/acme/alerts").Doc(t)
+	require.Equal(t, 1, page.Find(`[data-testid="alert-row"][data-kind="needs_reauth"]`).Length())
+}
