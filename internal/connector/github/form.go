@@ -191,5 +191,17 @@ func (c *Connector) Display(settings json.RawMessage) connector.Display {
 	}
 	return connector.Display{Summary: s.Org, Column: connector.Item{Label: "Organization", Value: s.Org},
 		Details: []connector.Item{{Label: "Organization", Value: s.Org}, {Label: "API root", Value: api}, {Label: "App", Value: app},
-			{Label: "Installation", Value: inst}}}
+			{Label: "Installation", Value: inst}, {Label: "Repositories", Value: selectionText(s.RepositorySelection)}}}
+}
+
+// selectionText explains an installation's repository selection: "selected"
+// is partial coverage.
+func selectionText(selection string) string {
+	switch selection {
+	case "all":
+		return "All repositories"
+	case "selected":
+		return "Selected repositories only: partial coverage, the evidence covers only the repositories the owner chose"
+	}
+	return "Not known until the installation is verified"
 }

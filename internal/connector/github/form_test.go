@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/attesthq/attest/internal/connector"
 	"github.com/attesthq/attest/internal/githubsim"
 )
 
@@ -97,4 +98,18 @@ func TestCompleteInstallationVerifiesTheRedirectsInstallation(t *testing.T) {
 	require.Contains(t, done.Installation.GrantedPermissions(), "members: read")
 	require.Nil(t, c.CallbackProblem(url.Values{"installation_id": {"1"}}))
 	require.Contains(t, c.CallbackProblem(url.Values{"setup_action": {"request"}}).Message, "owner must approve")
+}
+
+func TestTheConnectionShowsASelectedInstallationAsPartialCoverage(t *testing.T) {
+	t.Parallel()
+	raw, _ := json.Marshal(Settings{Org: "acme", AppID: 1, InstallationID: 42, RepositorySelection: "selected"})
+	d := (&Connector{}).Display(raw)
+	require.Contains(t, d.Details, connector.Item{Label: "Installation", Value: "42"})
+	var repos string
+	for _, it := range d.Details {
+		if it.Label == "Repositories" {
+			repos = it.Value
+		}
+	}
+	require.Contains(t, repos, "partial coverage")
 }
