@@ -116,7 +116,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opts appOp
 	}
 	entraOpts.Now = opts.Clock.Now
 	entraOpts.Observer = a.metrics
-	gh, ghSim := newGitHub(cfg, log, opts.HTTPClient)
+	gh, ghSim := newGitHub(cfg, opts.Clock, log, opts.HTTPClient)
 	a.connectors = connector.NewRegistry(entra.New(entraOpts, opts.HTTPClient), gh)
 	v := &vault.Vault{Keyring: keys}
 	runner := &syncer.Syncer{Pool: pool, Clock: opts.Clock, Vault: v, Registry: a.connectors, Evidence: &evidence.Store{Pool: pool}, Log: log, Metrics: a.metrics}
