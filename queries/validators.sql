@@ -1,5 +1,5 @@
 -- name: ValidatorGet :one
-SELECT validator, body, links FROM conditional_validators
+SELECT validator, body, links, stored_at FROM conditional_validators
 WHERE connection_id = sqlc.arg(connection_id) AND url = sqlc.arg(url);
 
 -- name: ValidatorPut :exec

@@ -13,7 +13,7 @@ import (
 )
 
 const validatorGet = `-- name: ValidatorGet :one
-SELECT validator, body, links FROM conditional_validators
+SELECT validator, body, links, stored_at FROM conditional_validators
 WHERE connection_id = $1 AND url = $2
 `
 
@@ -26,12 +26,18 @@ type ValidatorGetRow struct {
 	Validator string
 	Body      []byte
 	Links     string
+	StoredAt  time.Time
 }
 
 func (q *Queries) ValidatorGet(ctx context.Context, db DBTX, arg ValidatorGetParams) (ValidatorGetRow, error) {
 	row := db.QueryRow(ctx, validatorGet, arg.ConnectionID, arg.Url)
 	var i ValidatorGetRow
-	err := row.Scan(&i.Validator, &i.Body, &i.Links)
+	err := row.Scan(
+		&i.Validator,
+		&i.Body,
+		&i.Links,
+		&i.StoredAt,
+	)
 	return i, err
 }
 

@@ -1,14 +1,18 @@
 package connector
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Validated is a stored answer and the validator that names it (an ETag),
 // with the answer's Link header (its pagination, to follow again when the
-// stored answer is reused).
+// stored answer is reused) and when the connector stored it, on its clock.
 type Validated struct {
 	Validator string
 	Body      []byte
 	Links     string
+	StoredAt  time.Time
 }
 
 // Validators keeps one connection's conditional-request validators by URL,

@@ -15,16 +15,13 @@ type validatorCache struct {
 	v   connector.Validators
 }
 
-// Get returns the stored ETag, body and Link header of url.
-func (c validatorCache) Get(url string) (string, []byte, string, bool) {
-	val, ok, err := c.v.Get(c.ctx, url)
-	if err != nil || !ok {
-		return "", nil, "", false
-	}
-	return val.Validator, val.Body, val.Links, true
+// Get returns the stored answer of url.
+func (c validatorCache) Get(url string) (connector.Validated, bool) {
+	v, ok, err := c.v.Get(c.ctx, url)
+	return v, ok && err == nil
 }
 
-// Put stores url's answer under its ETag.
-func (c validatorCache) Put(url, etag string, body []byte, link string) {
-	_ = c.v.Put(c.ctx, url, connector.Validated{Validator: etag, Body: body, Links: link})
+// Put stores url's answer.
+func (c validatorCache) Put(url string, v connector.Validated) {
+	_ = c.v.Put(c.ctx, url, v)
 }
