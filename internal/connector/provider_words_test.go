@@ -10,10 +10,11 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// providerWords are the words of one provider (Microsoft's) that generic
-// code must not speak: they belong in internal/connector/entra, the
-// simulator and the connector's definition.
-var providerWords = regexp.MustCompile(`Microsoft|Entra|AADSTS|Graph|[Tt]enant`)
+// providerWords are the words of the providers (Microsoft's, GitHub's) that
+// generic code must not speak: they belong in internal/connector/entra and
+// internal/connector/github, the simulators and the connectors'
+// definitions.
+var providerWords = regexp.MustCompile(`Microsoft|Entra|AADSTS|Graph|[Tt]enant|GitHub|githubsim|Dependabot`)
 
 // genericSources are the platform's files: whole directories, and the web
 // handlers of the connect, callback, integration and connection pages.
@@ -22,10 +23,10 @@ var genericSources = []string{
 	"../../web/connect_new.go", "../../web/connect_create.go", "../../web/oauth_callback.go",
 	"../../web/integration_show.go", "../../web/integrations_list.go", "../../web/integrations_view.go",
 	"../../web/connection_show.go", "../../web/connection_actions.go", "../../web/connection_live.go",
-	"../../web/connections_list.go",
+	"../../web/connections_list.go", "../../web/provider_target.go",
 }
 
-// TestGenericCodeNamesNoProvider: no Microsoft wording in the generic
+// TestGenericCodeNamesNoProvider: no provider's wording in the generic
 // packages' sources (code, comments and templates; tests and generated
 // files aside), so a second connector reads as naturally as the first.
 func TestGenericCodeNamesNoProvider(t *testing.T) {
