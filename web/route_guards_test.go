@@ -40,7 +40,7 @@ var routeGuards = map[string]web.Guard{
 	"POST /o/:org/integrations/:connector/connect":                   web.GuardMember,
 	"GET /o/:org/connections/:id":                                    web.GuardMember,
 	"POST /o/:org/connections/:id/reauthorize":                       web.GuardMember,
-	"POST /o/:org/connections/:id/admin-consent":                     web.GuardMember,
+	"POST /o/:org/connections/:id/consent":                           web.GuardMember,
 	"POST /o/:org/connections/:id/revoke":                            web.GuardMember,
 	"GET /o/:org/connections/:id/live":                               web.GuardMember,
 	"POST /o/:org/connections/:id/sync":                              web.GuardMember,
