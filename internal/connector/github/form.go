@@ -108,7 +108,7 @@ func (c *Connector) ParseForm(values url.Values) (connector.Setup, connector.Fie
 			s.WebRoot = WebRootFor(s.APIRoot)
 		}
 	}
-	key := values.Get(FieldPrivateKey)
+	key := RepairPEM(values.Get(FieldPrivateKey))
 	if method == MethodManual {
 		manualApp(&s, values, errs)
 	} else {
@@ -147,7 +147,7 @@ func manualApp(s *Settings, values url.Values, errs connector.FieldErrors) {
 	} else {
 		errs[FieldInstallationID] = "Enter the installation ID, the number at the end of the installation's settings URL."
 	}
-	key := values.Get(FieldPrivateKey)
+	key := RepairPEM(values.Get(FieldPrivateKey))
 	if len(key) > maxKeySize {
 		errs[FieldPrivateKey] = "That is longer than any GitHub App private key."
 	} else if _, err := ParsePrivateKey(secret.New(key)); err != nil {

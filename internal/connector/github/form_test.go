@@ -3,6 +3,7 @@ package github
 import (
 	"encoding/json"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -112,4 +113,13 @@ func TestTheConnectionShowsASelectedInstallationAsPartialCoverage(t *testing.T) 
 		}
 	}
 	require.Contains(t, repos, "partial coverage")
+}
+
+func TestAKeyPastedIntoASingleLineFieldStillParses(t *testing.T) {
+	t.Parallel()
+	pem := string(githubsim.PEM(githubsim.DemoKey()))
+	flat := strings.ReplaceAll(pem, "\n", "") // what a browser's single-line input sends
+	setup, errs := (&Connector{}).ParseForm(manualForm(flat))
+	require.Empty(t, errs)
+	require.Equal(t, pem, setup.Secret.Reveal(), "the key is stored as GitHub generated it")
 }
