@@ -7,3 +7,6 @@ INSERT INTO conditional_validators (org_id, connection_id, url, validator, body,
 VALUES (sqlc.arg(org_id), sqlc.arg(connection_id), sqlc.arg(url), sqlc.arg(validator), sqlc.arg(body), sqlc.arg(links), sqlc.arg(now))
 ON CONFLICT (connection_id, url) DO UPDATE
 SET validator = EXCLUDED.validator, body = EXCLUDED.body, links = EXCLUDED.links, stored_at = EXCLUDED.stored_at;
+
+-- name: ValidatorsDeleteForConnection :exec
+DELETE FROM conditional_validators WHERE connection_id = sqlc.arg(connection_id);

@@ -70,3 +70,12 @@ func (q *Queries) ValidatorPut(ctx context.Context, db DBTX, arg ValidatorPutPar
 	)
 	return err
 }
+
+const validatorsDeleteForConnection = `-- name: ValidatorsDeleteForConnection :exec
+DELETE FROM conditional_validators WHERE connection_id = $1
+`
+
+func (q *Queries) ValidatorsDeleteForConnection(ctx context.Context, db DBTX, connectionID uuid.UUID) error {
+	_, err := db.Exec(ctx, validatorsDeleteForConnection, connectionID)
+	return err
+}

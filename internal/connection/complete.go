@@ -322,7 +322,8 @@ func (s *Service) replaceSetup(ctx context.Context, tx pgx.Tx, conn dbsqlc.Conne
 }
 
 // Revoke soft-deletes a connection: status revoked, deleted_at set, sealed
-// credentials cleared; its evidence and run history stay.
+// credentials and stored conditional-request answers cleared; its evidence
+// and run history stay.
 func (s *Service) Revoke(ctx context.Context, orgID uuid.UUID, user User, connID uuid.UUID) error {
 	now := s.Clock.Now()
 	return db.InOrg(ctx, s.Pool, orgID, func(tx pgx.Tx) error {
@@ -335,6 +336,12 @@ func (s *Service) Revoke(ctx context.Context, orgID uuid.UUID, user User, connID
 		}
 		if err := q.ConnectionRevoke(ctx, tx, dbsqlc.ConnectionRevokeParams{ID: connID, Now: now, DeletedBy: &user.ID}); err != nil {
 			return fmt.Errorf("connection: revoke: %w", err)
+		}
+		// The stored answers behind conditional requests are copies of what
+		// the provider said: they go with the connection, not with the
+		// evidence's retention.
+		if err := q.ValidatorsDeleteForConnection(ctx, tx, connID); err != nil {
+			return fmt.Errorf("connection: revoke: forget validators: %w", err)
 		}
 		if err := audit.Record(ctx, tx, orgID, now, user.actor(), audit.Event{
 			Action: "connection.revoke", TargetType: "connection", TargetID: connID.String(),
