@@ -35,11 +35,11 @@ func (s *Server) connectCreate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if target == "" {
+	if target.URL == "" {
 		flash(c, layout.FlashSuccess, "Connected. The first sync has started.")
-		target = orgPath(c, "/connections/"+connID.String())
+		return c.Redirect(http.StatusSeeOther, orgPath(c, "/connections/"+connID.String()))
 	}
-	return c.Redirect(http.StatusSeeOther, target)
+	return s.goToProvider(c, conn.Definition().Provider, target)
 }
 
 // actingUser is the signed-in user with the session an OAuth flow binds to.

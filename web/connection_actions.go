@@ -21,7 +21,7 @@ func (s *Server) connectionReauthorize(c echo.Context) error {
 		return err
 	}
 	target, err := s.Connections.Reauthorize(c.Request().Context(), conn.OrgID, s.actingUser(c), conn.ID)
-	return s.redirectToProvider(c, target, err)
+	return s.redirectToProvider(c, conn.Connector, target, err)
 }
 
 // connectionConsent sends an administrator to the provider's consent page,
@@ -32,10 +32,10 @@ func (s *Server) connectionConsent(c echo.Context) error {
 		return err
 	}
 	target, err := s.Connections.Consent(c.Request().Context(), conn.OrgID, s.actingUser(c), conn.ID)
-	return s.redirectToProvider(c, target, err)
+	return s.redirectToProvider(c, conn.Connector, target, err)
 }
 
-func (s *Server) redirectToProvider(c echo.Context, target string, err error) error {
+func (s *Server) redirectToProvider(c echo.Context, key string, target connection.Target, err error) error {
 	if errors.Is(err, connection.ErrRevoked) {
 		return echo.NewHTTPError(http.StatusConflict, "This connection was revoked: connect the account again instead.")
 	}
@@ -45,7 +45,11 @@ func (s *Server) redirectToProvider(c echo.Context, target string, err error) er
 	if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, target)
+	provider := key
+	if conn := s.Connectors.Get(key); conn != nil {
+		provider = conn.Definition().Provider
+	}
+	return s.goToProvider(c, provider, target)
 }
 
 // connectionRevoke soft-deletes the connection and keeps its history.

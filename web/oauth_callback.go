@@ -54,6 +54,9 @@ func (s *Server) oauthCallback(c echo.Context) error {
 	}
 	connURL := orgPath(c, "/connections/"+out.ConnectionID.String())
 	def := s.Connectors.Get(c.Param("connector")).Definition()
+	if out.Problem == nil && out.Next.URL != "" {
+		return s.goToProvider(c, def.Provider, out.Next)
+	}
 	if out.Problem == nil {
 		switch out.Purpose {
 		case connection.PurposeConsent:

@@ -43,8 +43,8 @@ func (s *Server) routes() {
 	anyone.GET("/healthz", s.healthz)
 	anyone.GET("/readyz", s.readyz)
 	anyone.GET(static.Prefix+"*", echo.WrapHandler(static.Handler()))
-	for prefix, sim := range s.Simulators {
-		anyone.Any(prefix+"/*", echo.WrapHandler(sim))
+	for prefix, h := range s.Simulators {
+		anyone.Any(prefix+"/*", echo.WrapHandler(h))
 	}
 
 	app := s.group("", GuardAnyone, s.loadCookie, s.checkCSRF)

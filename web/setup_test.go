@@ -28,10 +28,12 @@ import (
 	"github.com/attesthq/attest/internal/connection"
 	"github.com/attesthq/attest/internal/connector"
 	"github.com/attesthq/attest/internal/connector/entra"
+	"github.com/attesthq/attest/internal/connector/github"
 	"github.com/attesthq/attest/internal/document"
 	"github.com/attesthq/attest/internal/entrasim"
 	"github.com/attesthq/attest/internal/evidence"
 	"github.com/attesthq/attest/internal/exclusion"
+	"github.com/attesthq/attest/internal/githubsim"
 	"github.com/attesthq/attest/internal/keyring"
 	"github.com/attesthq/attest/internal/pgcluster"
 	"github.com/attesthq/attest/internal/scope"
@@ -69,6 +71,8 @@ type bundle struct {
 	org      dbsqlc.Organization
 	app      *web.Server
 	sim      *entrasim.Simulator
+	// github is the GitHub simulator (setupGitHub only).
+	github *githubsim.Simulator
 	// microsoft records every response attest received from the simulator.
 	microsoft *webtest.Recorder
 	// syncer runs syncs directly (the web tests' job client only inserts).
@@ -86,6 +90,18 @@ func setup(t *testing.T) *bundle {
 // setupWith is setup with extra environment variables (limits a test
 // makes small, say).
 func setupWith(t *testing.T, extraEnv map[string]string) *bundle {
+	t.Helper()
+	return setupBundle(t, extraEnv, false)
+}
+
+// setupGitHub is setup with the GitHub connector registered too, its
+// simulator served under /_githubsim (b.github).
+func setupGitHub(t *testing.T) *bundle {
+	t.Helper()
+	return setupBundle(t, nil, true)
+}
+
+func setupBundle(t *testing.T, extraEnv map[string]string, withGitHub bool) *bundle {
 	t.Helper()
 	tdb := testdb.New(t)
 	clk := clock.NewFake(time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC))
@@ -117,6 +133,15 @@ func setupWith(t *testing.T, extraEnv map[string]string) *bundle {
 		SimulatorBase:     srv.URL + "/_entrasim",
 		SimulatorDefaults: entra.SimulatorRegistration{TenantID: entrasim.DefaultTenantID, ClientID: entrasim.DefaultClientID, ClientSecret: entrasim.DefaultClientSecret},
 	}, &http.Client{Transport: recorder}))
+	var ghSim *githubsim.Simulator
+	simulators := map[string]http.Handler{"/_entrasim": sim}
+	if withGitHub {
+		ghSim = githubsim.New(githubsim.Options{BasePath: "/_githubsim"})
+		gh := github.New(srv.Client())
+		gh.Simulated = &github.Simulated{APIRoot: ghSim.APIRoot(srv.URL), WebRoot: ghSim.WebRoot(srv.URL), Org: githubsim.DefaultOrgLogin}
+		registry = connector.NewRegistry(append(registry.All(), gh)...)
+		simulators["/_githubsim"] = ghSim
+	}
 	v := &vault.Vault{Keyring: keyring.New(wrapper)}
 	runner := &syncer.Syncer{Pool: tdb.Pool, Clock: clk, Vault: v, Registry: registry, Evidence: &evidence.Store{Pool: tdb.Pool}, Log: log}
 	riverClient, queue, err := jobs.NewClient(jobs.Deps{Pool: tdb.Pool, Clock: clk, Log: log, Syncer: runner, Registry: registry},
@@ -127,7 +152,7 @@ func setupWith(t *testing.T, extraEnv map[string]string) *bundle {
 	runner.Hooks = alert.SyncHook{Notify: queue, Now: clk.Now}
 	connections := &connection.Service{Pool: tdb.Pool, Clock: clk, Vault: v, Registry: registry, CallbackURL: callback, Syncs: queue, Alerts: queue}
 	app, err := web.New(web.Deps{Config: cfg, Pool: tdb.Pool, Clock: clk, Log: log, Auth: authSvc,
-		Connectors: registry, Connections: connections, Simulators: map[string]http.Handler{"/_entrasim": sim}, Jobs: queue,
+		Connectors: registry, Connections: connections, Simulators: simulators, Jobs: queue,
 		Exclusions: &exclusion.Service{Pool: tdb.Pool, Clock: clk}, Assessments: &assessment.Service{Pool: tdb.Pool, Clock: clk, Registry: registry},
 		Documents: &document.Service{Pool: tdb.Pool, Clock: clk, MaxBytes: cfg.DocumentMaxBytes, TempDir: t.TempDir(), Notify: queue},
 		Accounts:  &account.Service{Pool: tdb.Pool, Clock: clk}, Alerts: &alert.Service{Pool: tdb.Pool, Clock: clk},
@@ -136,7 +161,7 @@ func setupWith(t *testing.T, extraEnv map[string]string) *bundle {
 	require.NoError(t, err)
 	srv.Config.Handler = app.Handler()
 
-	b := &bundle{tdb: tdb, clock: clk, srv: srv, logs: logs, accounts: &account.Service{Pool: tdb.Pool, Clock: clk}, hasher: hasher, app: app, sim: sim, microsoft: recorder, syncer: runner, jobsUI: jobsUI}
+	b := &bundle{tdb: tdb, clock: clk, srv: srv, logs: logs, accounts: &account.Service{Pool: tdb.Pool, Clock: clk}, hasher: hasher, app: app, sim: sim, github: ghSim, microsoft: recorder, syncer: runner, jobsUI: jobsUI}
 	b.org, err = b.accounts.CreateOrg(context.Background(), "Acme Corp", "acme", audit.SystemActor("test"))
 	require.NoError(t, err)
 	b.member(t, b.org.ID, ownerEmail, ownerPassword, account.RoleOwner, nil)

@@ -116,7 +116,8 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opts appOp
 	}
 	entraOpts.Now = opts.Clock.Now
 	entraOpts.Observer = a.metrics.Provider(entra.Key)
-	a.connectors = connector.NewRegistry(entra.New(entraOpts, opts.HTTPClient))
+	gh, ghSim := newGitHub(cfg, opts.Clock, log, opts.HTTPClient)
+	a.connectors = connector.NewRegistry(entra.New(entraOpts, opts.HTTPClient), gh)
 	v := &vault.Vault{Keyring: keys}
 	runner := &syncer.Syncer{Pool: pool, Clock: opts.Clock, Vault: v, Registry: a.connectors, Evidence: &evidence.Store{Pool: pool}, Log: log, Metrics: a.metrics}
 	jobCfg := opts.Jobs
@@ -158,8 +159,12 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opts appOp
 		Exclusions: &exclusion.Service{Pool: pool, Clock: opts.Clock}, Assessments: &assessment.Service{Pool: pool, Clock: opts.Clock, Registry: a.connectors},
 		Documents: documents, Accounts: &account.Service{Pool: pool, Clock: opts.Clock}, Alerts: &alert.Service{Pool: pool, Clock: opts.Clock},
 		Scopes: &scope.Service{Pool: pool, Clock: opts.Clock, Registry: a.connectors}}
+	deps.Simulators = map[string]http.Handler{}
 	if a.simulator != nil {
-		deps.Simulators = map[string]http.Handler{simulatorPath: a.simulator}
+		deps.Simulators[simulatorPath] = a.simulator
+	}
+	if ghSim != nil {
+		deps.Simulators[githubSimulatorPath] = ghSim
 	}
 	deps.Metrics, deps.JobsUI = a.metrics, a.jobsUI
 	if a.web, err = web.New(deps); err != nil {

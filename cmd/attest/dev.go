@@ -70,6 +70,7 @@ func (c *cli) dev(ctx context.Context, args []string) error {
 	defaults["ATTEST_SESSION_KEYS"] = key
 	defaults["ATTEST_MASTER_KEY_FILE"] = filepath.Join(dir, "master.key")
 	defaults["ATTEST_ENTRA_SIMULATOR"] = "true"
+	defaults["ATTEST_GITHUB_SIMULATOR"] = "true"
 	cfg, err := config.Load(withDefaults(c.getenv, defaults))
 	if err != nil {
 		return err

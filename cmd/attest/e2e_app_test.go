@@ -69,14 +69,15 @@ func startE2EServer(t *testing.T, opts e2eServerOptions) *e2eServer {
 	env := map[string]string{
 		"ATTEST_APP_DATABASE_URL": tdb.AppURL, // the application's own login role
 
-		"DATABASE_URL":           tdb.URL,
-		"ATTEST_ADDR":            addr,
-		"ATTEST_BASE_URL":        "http://" + addr,
-		"ATTEST_SESSION_KEYS":    "e2e-session-key-0123456789abcdef0123456789",
-		"ATTEST_MASTER_KEY_FILE": filepath.Join(t.TempDir(), "master.key"),
-		"ATTEST_ENTRA_SIMULATOR": "true",
-		"ATTEST_DB_MAX_CONNS":    "12",
-		"ATTEST_LOG_LEVEL":       "warn",
+		"DATABASE_URL":            tdb.URL,
+		"ATTEST_ADDR":             addr,
+		"ATTEST_BASE_URL":         "http://" + addr,
+		"ATTEST_SESSION_KEYS":     "e2e-session-key-0123456789abcdef0123456789",
+		"ATTEST_MASTER_KEY_FILE":  filepath.Join(t.TempDir(), "master.key"),
+		"ATTEST_ENTRA_SIMULATOR":  "true",
+		"ATTEST_GITHUB_SIMULATOR": "true",
+		"ATTEST_DB_MAX_CONNS":     "12",
+		"ATTEST_LOG_LEVEL":        "warn",
 	}
 	cfg, err := config.Load(func(k string) string { return env[k] })
 	require.NoError(t, err)

@@ -33,4 +33,8 @@ func TestE2E(t *testing.T) {
 		t.Parallel()
 		staleFlow(t, chrome, axe)
 	})
+	t.Run("github", func(t *testing.T) {
+		t.Parallel()
+		githubFlow(t, chrome, axe)
+	})
 }

@@ -153,6 +153,16 @@ type CheckResult struct {
 	EvaluatedAt      time.Time
 }
 
+type ConditionalValidator struct {
+	OrgID        uuid.UUID
+	ConnectionID uuid.UUID
+	Url          string
+	Validator    string
+	Body         []byte
+	Links        string
+	StoredAt     time.Time
+}
+
 type Connection struct {
 	ID                  uuid.UUID
 	OrgID               uuid.UUID

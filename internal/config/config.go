@@ -56,6 +56,9 @@ type Config struct {
 	// EntraSimulator serves the built-in Entra ID simulator under /_entrasim/
 	// and offers it in the connect wizard.
 	EntraSimulator bool
+	// GitHubSimulator serves the built-in GitHub simulator under
+	// /_githubsim/ and offers its organization in the connect wizard.
+	GitHubSimulator bool
 	// EntraLoginRoot and EntraGraphRoot, both set, add a "Custom endpoints"
 	// cloud to the connect wizard.
 	EntraLoginRoot string
@@ -132,6 +135,7 @@ func Load(getenv Getenv) (Config, error) {
 		JobRescueAfter:     p.duration("ATTEST_JOB_RESCUE_AFTER", 25*time.Minute),
 		Keys:               p.keys(),
 		EntraSimulator:     p.boolean("ATTEST_ENTRA_SIMULATOR", false),
+		GitHubSimulator:    p.boolean("ATTEST_GITHUB_SIMULATOR", false),
 		EntraLoginRoot:     p.get("ATTEST_ENTRA_LOGIN_URL", ""),
 		EntraGraphRoot:     p.get("ATTEST_ENTRA_GRAPH_URL", ""),
 		AlertWebhookURL:    p.get("ATTEST_ALERT_WEBHOOK_URL", ""),

@@ -29,7 +29,7 @@ func TestConsentOnlyForAConnectorDeclaringIt(t *testing.T) {
 	entra := e.Connect(t)
 	target, err := e.Services.Consent(ctx, e.Org.ID, e.User(), entra)
 	require.NoError(t, err)
-	require.Contains(t, target, "/adminconsent")
+	require.Contains(t, target.URL, "/adminconsent")
 	require.Equal(t, 1, e.Count(t, `SELECT count(*) FROM oauth_flows WHERE purpose = 'consent'`))
 }
 

@@ -47,6 +47,9 @@ type Outcome struct {
 	Problem *connector.Problem
 	// MissingScopes lists requested permissions the grant lacks.
 	MissingScopes []string
+	// Next, when not the zero Target, is the authorization's next browser
+	// step (the connector's grant asked to continue).
+	Next Target
 }
 
 // flowContext is what the callback needs from a taken flow.
@@ -102,8 +105,32 @@ func (s *Service) Complete(ctx context.Context, key string, user User, params ur
 	}
 	out.MissingScopes = grant.MissingScopes
 	return out, db.InOrg(ctx, s.Pool, fc.conn.OrgID, func(tx pgx.Tx) error {
+		if grant.Continue {
+			out.Next, err = s.continueFlow(ctx, tx, a, fc.conn, user, purpose, grant)
+			return err
+		}
 		return s.activate(ctx, tx, fc.conn, user, purpose, grant)
 	})
+}
+
+// continueFlow stores what a step of a several-step authorization yielded
+// (sealed) and starts the next step's flow, the connection's status
+// unchanged.
+func (s *Service) continueFlow(ctx context.Context, tx pgx.Tx, a connector.Authorizer, conn dbsqlc.Connection, user User, purpose Purpose, g connector.Grant) (Target, error) {
+	if err := s.replaceSetup(ctx, tx, conn, g); err != nil {
+		return Target{}, err
+	}
+	if g.Settings != nil {
+		conn.Settings = g.Settings
+	}
+	now := s.Clock.Now()
+	if err := audit.Record(ctx, tx, conn.OrgID, now, user.actor(), audit.Event{
+		Action: auditAction(purpose) + "_continued", TargetType: "connection", TargetID: conn.ID.String(),
+		Details: map[string]any{"purpose": purpose, "new_secret": g.Secret.Reveal() != ""},
+	}); err != nil {
+		return Target{}, err
+	}
+	return s.newFlow(ctx, tx, a, conn, user, purpose, now)
 }
 
 // auditAction names a flow's audit action.
@@ -295,7 +322,8 @@ func (s *Service) replaceSetup(ctx context.Context, tx pgx.Tx, conn dbsqlc.Conne
 }
 
 // Revoke soft-deletes a connection: status revoked, deleted_at set, sealed
-// credentials cleared; its evidence and run history stay.
+// credentials and stored conditional-request answers cleared; its evidence
+// and run history stay.
 func (s *Service) Revoke(ctx context.Context, orgID uuid.UUID, user User, connID uuid.UUID) error {
 	now := s.Clock.Now()
 	return db.InOrg(ctx, s.Pool, orgID, func(tx pgx.Tx) error {
@@ -308,6 +336,12 @@ func (s *Service) Revoke(ctx context.Context, orgID uuid.UUID, user User, connID
 		}
 		if err := q.ConnectionRevoke(ctx, tx, dbsqlc.ConnectionRevokeParams{ID: connID, Now: now, DeletedBy: &user.ID}); err != nil {
 			return fmt.Errorf("connection: revoke: %w", err)
+		}
+		// The stored answers behind conditional requests are copies of what
+		// the provider said: they go with the connection, not with the
+		// evidence's retention.
+		if err := q.ValidatorsDeleteForConnection(ctx, tx, connID); err != nil {
+			return fmt.Errorf("connection: revoke: forget validators: %w", err)
 		}
 		if err := audit.Record(ctx, tx, orgID, now, user.actor(), audit.Event{
 			Action: "connection.revoke", TargetType: "connection", TargetID: connID.String(),

@@ -93,14 +93,14 @@ func (u User) actor() audit.Actor { return audit.UserActor(u.ID, u.Email) }
 // re-authorization, updates) a pending connection from a valid connect
 // form, seals its secret, and returns where to send the browser to
 // authorize. A connector whose auth kind has no browser round-trip (a
-// static token) is active at once: the target is then empty.
-func (s *Service) Start(ctx context.Context, orgID uuid.UUID, user User, key string, setup connector.Setup) (string, uuid.UUID, error) {
+// static token) is active at once: the target is then the zero Target.
+func (s *Service) Start(ctx context.Context, orgID uuid.UUID, user User, key string, setup connector.Setup) (Target, uuid.UUID, error) {
 	c := s.Registry.Get(key)
 	if c == nil {
-		return "", uuid.Nil, ErrNotFound
+		return Target{}, uuid.Nil, ErrNotFound
 	}
 	now := s.Clock.Now()
-	var target string
+	var target Target
 	var connID uuid.UUID
 	err := db.InOrg(ctx, s.Pool, orgID, func(tx pgx.Tx) error {
 		conn, err := q.ConnectionFindLive(ctx, tx, dbsqlc.ConnectionFindLiveParams{Connector: key, IdentityKey: setup.IdentityKey})
@@ -152,18 +152,18 @@ func (s *Service) Start(ctx context.Context, orgID uuid.UUID, user User, key str
 }
 
 // Reauthorize starts a new authorization for an existing connection.
-func (s *Service) Reauthorize(ctx context.Context, orgID uuid.UUID, user User, connID uuid.UUID) (string, error) {
+func (s *Service) Reauthorize(ctx context.Context, orgID uuid.UUID, user User, connID uuid.UUID) (Target, error) {
 	return s.flowFor(ctx, orgID, user, connID, PurposeReauth)
 }
 
 // Consent starts the provider's consent flow for a connection whose
 // connector declares the consent capability (ErrNoCapability otherwise).
-func (s *Service) Consent(ctx context.Context, orgID uuid.UUID, user User, connID uuid.UUID) (string, error) {
+func (s *Service) Consent(ctx context.Context, orgID uuid.UUID, user User, connID uuid.UUID) (Target, error) {
 	return s.flowFor(ctx, orgID, user, connID, PurposeConsent)
 }
 
-func (s *Service) flowFor(ctx context.Context, orgID uuid.UUID, user User, connID uuid.UUID, purpose Purpose) (string, error) {
-	var target string
+func (s *Service) flowFor(ctx context.Context, orgID uuid.UUID, user User, connID uuid.UUID, purpose Purpose) (Target, error) {
+	var target Target
 	err := db.InOrg(ctx, s.Pool, orgID, func(tx pgx.Tx) error {
 		conn, err := lockConnection(ctx, tx, connID)
 		if err != nil {
@@ -190,35 +190,39 @@ func (s *Service) flowFor(ctx context.Context, orgID uuid.UUID, user User, connI
 }
 
 // newFlow records a single-use state (and sealed PKCE verifier) bound to the
-// user's session, organization and connection, and builds the URL.
-func (s *Service) newFlow(ctx context.Context, tx pgx.Tx, a connector.Authorizer, conn dbsqlc.Connection, user User, purpose Purpose, now time.Time) (string, error) {
+// user's session, organization and connection, and builds the target (a
+// FormPoster's form included).
+func (s *Service) newFlow(ctx context.Context, tx pgx.Tx, a connector.Authorizer, conn dbsqlc.Connection, user User, purpose Purpose, now time.Time) (Target, error) {
 	state := newState(conn.OrgID)
 	redirect := s.CallbackURL(conn.Connector)
 	var sealedVerifier []byte
-	var target string
+	var target Target
 	var err error
 	if purpose == PurposeConsent {
 		consenter, ok := a.(connector.Consenter)
 		if !ok {
-			return "", ErrNoCapability
+			return Target{}, ErrNoCapability
 		}
-		target, err = consenter.ConsentURL(conn.Settings, redirect, state)
+		target.URL, err = consenter.ConsentURL(conn.Settings, redirect, state)
 	} else {
 		verifier := oauth2.GenerateVerifier()
 		if sealedVerifier, err = s.Vault.Seal(ctx, tx, conn.OrgID, conn.ID, vault.PurposeVerifier, []byte(verifier)); err != nil {
-			return "", err
+			return Target{}, err
 		}
-		target, err = a.AuthorizeURL(conn.Settings, redirect, state, verifier)
+		target.URL, err = a.AuthorizeURL(conn.Settings, redirect, state, verifier)
+		if poster, ok := a.(connector.FormPoster); ok && err == nil {
+			target.Form, err = poster.AuthorizeForm(conn.Settings, redirect, state)
+		}
 	}
 	if err != nil {
-		return "", fmt.Errorf("connection: build authorization URL: %w", err)
+		return Target{}, fmt.Errorf("connection: build authorization URL: %w", err)
 	}
 	if err := q.OAuthFlowCreate(ctx, tx, dbsqlc.OAuthFlowCreateParams{
 		StateHash: hashState(state), OrgID: conn.OrgID, ConnectionID: conn.ID, UserID: user.ID,
 		SessionHash: user.SessionHash, Purpose: string(purpose), VerifierSealed: sealedVerifier, RedirectUri: redirect,
 		CreatedAt: now, ExpiresAt: now.Add(flowTTL),
 	}); err != nil {
-		return "", fmt.Errorf("connection: record flow: %w", err)
+		return Target{}, fmt.Errorf("connection: record flow: %w", err)
 	}
 	return target, nil
 }

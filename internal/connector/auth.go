@@ -118,6 +118,20 @@ type Grant struct {
 	ConsentedBy string
 	// MissingScopes lists requested permissions the grant lacks.
 	MissingScopes []string
+	// Continue reports that the authorization has another browser step
+	// (an app was created and must now be installed): the platform stores
+	// Secret and Settings, leaves the connection's status as it is, and
+	// starts a new flow for the same purpose through AuthorizeURL.
+	Continue bool
+}
+
+// FormPoster is an Authorizer whose browser step may be a form the
+// browser POSTs to the provider (an app manifest) instead of a redirect.
+// The platform serves a page that submits it at once.
+type FormPoster interface {
+	// AuthorizeForm returns the fields the browser POSTs to the URL
+	// AuthorizeURL returned, or nil when that step is a plain redirect.
+	AuthorizeForm(settings json.RawMessage, redirectURI, state string) (url.Values, error)
 }
 
 // Consenter is the connector side of CapabilityConsent.

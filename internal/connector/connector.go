@@ -23,9 +23,10 @@
 // it in cmd/attest. For an app installation, Exchange receives the
 // callback's query (the installation id) and must verify it with the app's
 // own credentials before returning the Grant; Grant.Settings stores what
-// it verified and Grant.Secret replaces the sealed key. The platform has no
-// step that makes the browser POST a form to the provider (a GitHub App
-// manifest): AuthorizeURL can only redirect.
+// it verified and Grant.Secret replaces the sealed key. A step where the
+// browser must POST a form to the provider (an app manifest) is a
+// FormPoster; an authorization of several browser steps (create the app,
+// then install it) returns Grant.Continue from each step but the last.
 package connector
 
 import (

@@ -10,10 +10,11 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// providerWords are the words of one provider (Microsoft's) that generic
-// code must not speak: they belong in internal/connector/entra, the
-// simulator and the connector's definition.
-var providerWords = regexp.MustCompile(`Microsoft|Entra|AADSTS|Graph|[Tt]enant`)
+// providerWords are the words of the providers (Microsoft's, GitHub's) that
+// generic code must not speak: they belong in internal/connector/entra and
+// internal/connector/github, the simulators and the connectors'
+// definitions.
+var providerWords = regexp.MustCompile(`Microsoft|Entra|AADSTS|Graph|[Tt]enant|GitHub|githubsim|Dependabot`)
 
 // genericSources are the platform's files: its packages, the web handlers
 // and every page template.
@@ -23,7 +24,7 @@ var genericSources = []string{
 	"../../views/pages/alerts", "../../views/pages/assessments", "../../views/pages/audit", "../../views/pages/auditors", "../../views/pages/auth", "../../views/pages/checks", "../../views/pages/controls", "../../views/pages/dashboard", "../../views/pages/documents", "../../views/pages/errors", "../../views/pages/evidence", "../../views/pages/integrations", "../../views/pages/members", "../../views/pages/ops", "../../views/pages/settings",
 }
 
-// TestGenericCodeNamesNoProvider: no Microsoft wording in the generic
+// TestGenericCodeNamesNoProvider: no provider's wording in the generic
 // packages' sources (code, comments and templates; tests and generated
 // files aside), so a second connector reads as naturally as the first.
 func TestGenericCodeNamesNoProvider(t *testing.T) {

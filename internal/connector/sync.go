@@ -119,6 +119,9 @@ type SyncRequest struct {
 	// Params are the connection's check parameters (defaults applied).
 	Params Params
 	Now    time.Time
+	// Validators are the connection's stored conditional-request
+	// validators; nil when the caller keeps none.
+	Validators Validators
 }
 
 // SyncResult is the outcome of a sync that authenticated.

@@ -55,7 +55,7 @@ func TestResealGivesOneOrganizationANewDataKey(t *testing.T) {
 	require.Empty(t, b.auditDetails(t, other.env.Org.ID, "keys.reseal"))
 
 	// Everything still works: the re-authorization completes and both sync.
-	out, err := target.env.Services.Complete(ctx, entra.Key, target.env.User(), target.env.Consent(t, authorize))
+	out, err := target.env.Services.Complete(ctx, entra.Key, target.env.User(), target.env.Consent(t, authorize.URL))
 	require.NoError(t, err)
 	require.Nil(t, out.Problem)
 	target.sync(t, keyring.New(a))

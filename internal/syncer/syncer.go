@@ -130,6 +130,7 @@ func (s *Syncer) Run(ctx context.Context, req Request) (Outcome, error) {
 	result, syncErr := connector.Run(ctx, c, connector.SyncRequest{
 		Settings: start.conn.Settings, Credentials: start.creds, Rotate: s.rotator(start.conn),
 		Cursors: start.cursors, Params: connector.StoredParams(c.Checks(), start.conn.CheckParams), Now: start.now,
+		Validators: validatorStore{pool: s.Pool, orgID: start.conn.OrgID, connID: start.conn.ID},
 	}, writers.get)
 	out := Outcome{RunID: start.run.ID}
 	if syncErr == nil && ctx.Err() != nil {

@@ -60,6 +60,8 @@ type Options struct {
 	KeyFile string
 	// Fake, when set, is registered beside the Entra connector.
 	Fake *connectortest.Connector
+	// Others are further connectors registered after them.
+	Others []connector.Connector
 }
 
 // FastRetry retries quickly so tests of throttling and outages stay fast.
@@ -131,6 +133,7 @@ func New(t testing.TB, opts Options) *Env {
 	if opts.Fake != nil {
 		cs = append(cs, opts.Fake)
 	}
+	cs = append(cs, opts.Others...)
 	registry := connector.NewRegistry(cs...)
 	v := &vault.Vault{Keyring: keyring.New(wrapper)}
 	e := &Env{
@@ -179,7 +182,7 @@ func (e *Env) Connect(t testing.TB) uuid.UUID {
 	require.Empty(t, errs)
 	authorize, connID, err := e.Services.Start(ctx, e.Org.ID, e.User(), entra.Key, setup)
 	require.NoError(t, err)
-	params := e.Consent(t, authorize)
+	params := e.Consent(t, authorize.URL)
 	out, err := e.Services.Complete(ctx, entra.Key, e.User(), params)
 	require.NoError(t, err)
 	require.Nil(t, out.Problem)

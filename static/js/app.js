@@ -93,4 +93,9 @@
       if (summary) summary.focus();
     });
   });
+
+  // A form that must reach a provider by POST (an app manifest):
+  // <form data-autosubmit> is sent at once; its button serves without scripts.
+  var autosubmit = document.querySelector("form[data-autosubmit]");
+  if (autosubmit) autosubmit.submit();
 })();

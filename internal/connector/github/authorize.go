@@ -9,25 +9,30 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/attesthq/attest/internal/connector"
 	"github.com/attesthq/attest/internal/secret"
 )
 
-// AuthorizeURL is where the browser goes to install the App: its
-// installation page when the App is known by slug (the manifest path).
-// When the installation ID was given (the manual path) there is nothing to
+// AuthorizeURL is where the browser goes next. Before the App exists (the
+// manifest path) it is GitHub's page creating an App under the
+// organization, which the browser POSTs the manifest to (AuthorizeForm).
+// Once the App is known by slug, it is the App's installation page. When
+// only the installation ID is known (the manual path) there is nothing to
 // install: the browser comes straight back to redirectURI with it, and the
 // callback verifies it like any other.
 func (c *Connector) AuthorizeURL(settings json.RawMessage, redirectURI, state, _ string) (string, error) {
-	s, err := ParseSettings(settings)
+	s, err := parseLocated(settings)
 	if err != nil {
 		return "", err
 	}
-	if s.AppSlug != "" && s.InstallationID == 0 {
+	switch {
+	case !s.hasApp():
+		return ManifestFormURL(s.WebRoot, s.Org, state), nil
+	case s.AppSlug != "":
 		return InstallURL(s.WebRoot, s.AppSlug, state), nil
-	}
-	if s.InstallationID == 0 {
+	case s.InstallationID == 0:
 		return "", errors.New("github: neither the App's slug nor an installation ID")
 	}
 	u, err := url.Parse(redirectURI)
@@ -39,6 +44,52 @@ func (c *Connector) AuthorizeURL(settings json.RawMessage, redirectURI, state, _
 	q.Set("state", state)
 	u.RawQuery = q.Encode()
 	return u.String(), nil
+}
+
+// AuthorizeForm is the manifest the browser POSTs to GitHub before the App
+// exists (nil afterwards: the other steps are redirects). GitHub sends the
+// code, then the installation, back to redirectURI.
+func (c *Connector) AuthorizeForm(settings json.RawMessage, redirectURI, _ string) (url.Values, error) {
+	s, err := parseLocated(settings)
+	if err != nil || s.hasApp() {
+		return nil, err
+	}
+	u, err := url.Parse(redirectURI)
+	if err != nil || u.Host == "" {
+		return nil, fmt.Errorf("github: redirect URI %q is not absolute", redirectURI)
+	}
+	home := u.Scheme + "://" + u.Host
+	m, err := json.Marshal(NewManifest("attest "+s.Org, home, redirectURI, redirectURI))
+	if err != nil {
+		return nil, fmt.Errorf("github: manifest: %w", err)
+	}
+	return url.Values{"manifest": {string(m)}}, nil
+}
+
+// convert redeems the manifest flow's code: the App must belong to the
+// organization. Its private key replaces the (empty) secret; the client
+// and webhook secrets are not kept, since attest never uses them.
+func (c *Connector) convert(ctx context.Context, settings json.RawMessage, code string) (connector.Grant, error) {
+	s, err := parseLocated(settings)
+	if err != nil {
+		return connector.Grant{}, err
+	}
+	if s.hasApp() {
+		return connector.Grant{}, errors.New("github: the connection already has its App; a manifest code is not expected")
+	}
+	app, err := ConvertManifest(ctx, c.HTTP, s.APIRoot, code)
+	if err != nil {
+		return connector.Grant{}, err
+	}
+	if !strings.EqualFold(app.Owner, s.Org) {
+		return connector.Grant{}, fmt.Errorf("%w: the App was created under %q, expected the organization %q", ErrWrongAccount, app.Owner, s.Org)
+	}
+	s.AppID, s.ClientID, s.AppSlug, s.InstallationID = app.ID, app.ClientID, app.Slug, 0
+	raw, err := json.Marshal(s)
+	if err != nil {
+		return connector.Grant{}, fmt.Errorf("github: settings: %w", err)
+	}
+	return connector.Grant{Secret: app.PrivateKey, Settings: raw, Continue: true}, nil
 }
 
 // Completion is what a verified installation gives the connection.
@@ -84,9 +135,10 @@ func (i Installation) GrantedPermissions() []string {
 }
 
 // CallbackProblem explains a setup redirect that carries no installation
-// (the owner left the installation page, or only requested it).
+// (the owner left the installation page, or only requested it). The
+// manifest step's redirect carries a code instead.
 func (c *Connector) CallbackProblem(params url.Values) *connector.Problem {
-	if params.Get("installation_id") != "" {
+	if params.Get("installation_id") != "" || params.Get("code") != "" {
 		return nil
 	}
 	p := connector.Problem{Title: "The App was not installed", Class: connector.ErrorConfiguration,
@@ -120,10 +172,14 @@ func (c *Connector) DescribeError(err error, _ string) connector.Problem {
 // root. (A GitHub Enterprise connection's web root is per connection.)
 func (c *Connector) LoginOrigins() []string { return []string{DefaultWebRoot} }
 
-// Exchange completes the installation round-trip for the platform: the
+// Exchange completes a step of the authorization for the platform. A
+// manifest code is converted into the App (the installation follows); a
 // verified installation becomes the connection's settings, its account the
 // grantor, its permissions the scopes.
 func (c *Connector) Exchange(ctx context.Context, req connector.ExchangeRequest) (connector.Grant, error) {
+	if req.Params.Get("installation_id") == "" && req.Params.Get("code") != "" {
+		return c.convert(ctx, req.Settings, req.Params.Get("code"))
+	}
 	done, err := c.CompleteInstallation(ctx, req.Settings, req.Credentials.Secret, req.Params)
 	if err != nil {
 		return connector.Grant{}, err
@@ -136,4 +192,5 @@ func (c *Connector) Exchange(ctx context.Context, req connector.ExchangeRequest)
 var (
 	_ connector.Connector  = (*Connector)(nil)
 	_ connector.Authorizer = (*Connector)(nil)
+	_ connector.FormPoster = (*Connector)(nil)
 )

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/attesthq/attest/internal/clock"
+	"github.com/attesthq/attest/internal/connector"
 )
 
 // The headers every request sends (github.md section 10).
@@ -82,19 +83,34 @@ type rateBudget struct {
 type Stats struct {
 	Requests    int
 	NotModified int
-	Throttled   int
-	Retries     int
+	// RememberedAbsent counts 404s answered from the cache, unsent.
+	RememberedAbsent int
+	Throttled        int
+	Retries          int
 	// Paused is the time spent waiting for a rate limit.
 	Paused time.Duration
 }
 
 // Cache keeps answers by URL so that a resync sends If-None-Match with the
 // stored ETag and GitHub's 304 (which costs no primary budget) reuses the
-// stored body.
+// stored body. It also remembers, for a while, that a route answered 404
+// (rememberAbsence), since GitHub sends no ETag with it.
 type Cache interface {
-	Get(url string) (etag string, body []byte, link string, ok bool)
-	Put(url, etag string, body []byte, link string)
+	Get(url string) (connector.Validated, bool)
+	Put(url string, v connector.Validated)
 }
+
+// absenceTTL is how long a 404 of a route is trusted without asking again.
+// Only classic protection's "Branch not protected" is: GitHub gives it no
+// ETag, so without this an unprotected branch costs a request every sync.
+// Trusting it can only delay seeing protection that was added (the check
+// keeps failing a little longer, never passes wrongly): protection that is
+// removed was a 200 with an ETag, asked again every sync.
+var absenceTTL = map[string]time.Duration{routeProtection: 6 * time.Hour}
+
+// absentValidator marks a stored 404 in the cache (a validator GitHub
+// never sends: its ETags are quoted).
+const absentValidator = "absent"
 
 // client talks to one API root, one request at a time (GitHub asks for
 // serial requests per installation).
@@ -170,6 +186,9 @@ func (c *client) do(ctx context.Context, route, method, target string, body []by
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if err := c.rememberedAbsence(ctx, route, method, u); err != nil {
+		return response{}, err
+	}
 	guidanceless, renewed := 0, false
 	for attempt := 1; ; attempt++ {
 		if err := c.waitForBudget(ctx); err != nil {
@@ -218,11 +237,35 @@ func (c *client) do(ctx context.Context, route, method, target string, body []by
 		case resp.status == http.StatusNotModified:
 			return resp.cached, nil
 		case resp.status >= http.StatusBadRequest:
+			c.rememberAbsence(route, method, u, resp)
 			return response{}, resp.apiError(method, u)
 		default:
 			return response{status: resp.status, body: resp.body, next: nextLink(resp.header.Get("Link"))}, nil
 		}
 	}
+}
+
+// rememberedAbsence returns the 404 a route answered u within its
+// absenceTTL, without asking again, or nil.
+func (c *client) rememberedAbsence(ctx context.Context, route, method string, u *url.URL) error {
+	ttl := absenceTTL[route]
+	if ttl == 0 || method != http.MethodGet || c.cache == nil {
+		return nil
+	}
+	v, ok := c.cache.Get(u.String())
+	if !ok || v.Validator != absentValidator || c.clock.Now().Sub(v.StoredAt) >= ttl {
+		return nil
+	}
+	c.count(ctx, func(s *Stats) { s.RememberedAbsent++ })
+	return &APIError{Method: method, Endpoint: u.Path, Status: http.StatusNotFound, Message: string(v.Body)}
+}
+
+// rememberAbsence stores a 404 of a route that has an absenceTTL.
+func (c *client) rememberAbsence(route, method string, u *url.URL, a answer) {
+	if a.status != http.StatusNotFound || absenceTTL[route] == 0 || method != http.MethodGet || c.cache == nil {
+		return
+	}
+	c.cache.Put(u.String(), connector.Validated{Validator: absentValidator, Body: []byte(a.apiError(method, u).Message), StoredAt: c.clock.Now()})
 }
 
 // answer is one answer as received.
@@ -277,12 +320,10 @@ func (c *client) send(ctx context.Context, method string, u *url.URL, body []byt
 	var cached response
 	var etag string
 	if method == http.MethodGet && c.cache != nil {
-		var ok bool
-		var cbody []byte
-		var link string
-		if etag, cbody, link, ok = c.cache.Get(u.String()); ok {
+		if v, ok := c.cache.Get(u.String()); ok && v.Validator != absentValidator {
+			etag = v.Validator
 			h.Set("If-None-Match", etag)
-			cached = response{status: http.StatusOK, body: cbody, next: nextLink(link)}
+			cached = response{status: http.StatusOK, body: v.Body, next: nextLink(v.Links)}
 		}
 	}
 	c.count(ctx, func(s *Stats) { s.Requests++ })
@@ -303,7 +344,7 @@ func (c *client) send(ctx context.Context, method string, u *url.URL, body []byt
 	case resp.StatusCode == http.StatusNotModified:
 		a.status = http.StatusBadGateway // a 304 to a request that sent no ETag
 	case resp.StatusCode == http.StatusOK && method == http.MethodGet && c.cache != nil && resp.Header.Get("ETag") != "":
-		c.cache.Put(u.String(), resp.Header.Get("ETag"), raw, resp.Header.Get("Link"))
+		c.cache.Put(u.String(), connector.Validated{Validator: resp.Header.Get("ETag"), Body: raw, Links: resp.Header.Get("Link"), StoredAt: c.clock.Now()})
 	}
 	return a, nil
 }

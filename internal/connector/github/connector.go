@@ -2,7 +2,6 @@ package github
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"time"
@@ -32,9 +31,19 @@ type Connector struct {
 	HTTP  *http.Client
 	Clock Clock
 	Retry Retry
-	// Caches, when set, returns the ETag cache of a connection (by its
-	// settings) for conditional requests; nil sends none.
-	Caches func(settings json.RawMessage) Cache
+	// Simulated, when set, offers the built-in simulator as a "Simulated
+	// organization" on the connect form.
+	Simulated *Simulated
+}
+
+// Simulated is the built-in GitHub simulator as the connect form offers
+// it (development only).
+type Simulated struct {
+	// APIRoot and WebRoot are the simulator's roots.
+	APIRoot string
+	WebRoot string
+	// Org is the simulated organization's login.
+	Org string
 }
 
 // New returns the connector on the wall clock with the documented retry
@@ -70,11 +79,12 @@ func (c *Connector) Checks() []connector.Check { return checks }
 
 // Open authenticates as the installation (minting the sync's first token,
 // so that an uninstalled or suspended App fails the sync before any
-// dataset) and returns the sync's session.
+// dataset) and returns the sync's session, which sends conditional
+// requests from the platform's stored validators.
 func (c *Connector) Open(ctx context.Context, req connector.SyncRequest) (connector.Session, error) {
 	var cache Cache
-	if c.Caches != nil {
-		cache = c.Caches(req.Settings)
+	if req.Validators != nil {
+		cache = validatorCache{ctx: ctx, v: req.Validators}
 	}
 	return c.open(ctx, req, cache)
 }

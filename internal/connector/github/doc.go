@@ -30,7 +30,10 @@
 // documented 900 requests a minute (a sliding window); pauses until
 // x-ratelimit-reset when the primary budget is spent; honours secondary limits (retry-after,
 // else the reset, else at least a minute with backoff); and sends
-// If-None-Match from a Cache so unchanged answers come back as free 304s.
+// If-None-Match from a Cache so unchanged answers come back as free 304s;
+// a "Branch not protected" 404, which carries no ETag, is trusted for six
+// hours from the Cache without asking (it can only delay seeing protection
+// added, never hide protection removed).
 //
 // # Datasets, evidence and checks
 //

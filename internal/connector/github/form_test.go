@@ -3,15 +3,17 @@ package github
 import (
 	"encoding/json"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/attesthq/attest/internal/connector"
 	"github.com/attesthq/attest/internal/githubsim"
 )
 
 func manualForm(key string) url.Values {
-	return url.Values{FieldOrg: {"acme-sim"}, FieldAppID: {"98765"}, FieldPrivateKey: {key}, FieldInstallationID: {"12345678"}}
+	return url.Values{FieldMethod: {MethodManual}, FieldOrg: {"acme-sim"}, FieldAppID: {"98765"}, FieldPrivateKey: {key}, FieldInstallationID: {"12345678"}}
 }
 
 func TestTheManualFormYieldsSettingsAndTheSealedKey(t *testing.T) {
@@ -40,7 +42,7 @@ func TestTheManualFormYieldsSettingsAndTheSealedKey(t *testing.T) {
 
 func TestTheManualFormRefusesWhatCannotWork(t *testing.T) {
 	t.Parallel()
-	bad := url.Values{FieldOrg: {"-acme"}, FieldAppID: {"abc"}, FieldPrivateKey: {"not a key"}, FieldInstallationID: {"x"},
+	bad := url.Values{FieldMethod: {MethodManual}, FieldOrg: {"-acme"}, FieldAppID: {"abc"}, FieldPrivateKey: {"not a key"}, FieldInstallationID: {"x"},
 		FieldAPIRoot: {"http://github.example.com/api/v3"}}
 	_, errs := (&Connector{}).ParseForm(bad)
 	require.Len(t, errs, 5)
@@ -97,4 +99,27 @@ func TestCompleteInstallationVerifiesTheRedirectsInstallation(t *testing.T) {
 	require.Contains(t, done.Installation.GrantedPermissions(), "members: read")
 	require.Nil(t, c.CallbackProblem(url.Values{"installation_id": {"1"}}))
 	require.Contains(t, c.CallbackProblem(url.Values{"setup_action": {"request"}}).Message, "owner must approve")
+}
+
+func TestTheConnectionShowsASelectedInstallationAsPartialCoverage(t *testing.T) {
+	t.Parallel()
+	raw, _ := json.Marshal(Settings{Org: "acme", AppID: 1, InstallationID: 42, RepositorySelection: "selected"})
+	d := (&Connector{}).Display(raw)
+	require.Contains(t, d.Details, connector.Item{Label: "Installation", Value: "42"})
+	var repos string
+	for _, it := range d.Details {
+		if it.Label == "Repositories" {
+			repos = it.Value
+		}
+	}
+	require.Contains(t, repos, "partial coverage")
+}
+
+func TestAKeyPastedIntoASingleLineFieldStillParses(t *testing.T) {
+	t.Parallel()
+	pem := string(githubsim.PEM(githubsim.DemoKey()))
+	flat := strings.ReplaceAll(pem, "\n", "") // what a browser's single-line input sends
+	setup, errs := (&Connector{}).ParseForm(manualForm(flat))
+	require.Empty(t, errs)
+	require.Equal(t, pem, setup.Secret.Reveal(), "the key is stored as GitHub generated it")
 }

@@ -214,28 +214,23 @@ func (r run) requireAllRead(t testing.TB) {
 // memCache is an in-memory ETag cache.
 type memCache struct {
 	mu      sync.Mutex
-	entries map[string]cacheEntry
+	entries map[string]connector.Validated
 }
 
-type cacheEntry struct {
-	etag, link string
-	body       []byte
-}
-
-func (c *memCache) Get(u string) (string, []byte, string, bool) {
+func (c *memCache) Get(u string) (connector.Validated, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e, ok := c.entries[u]
-	return e.etag, e.body, e.link, ok
+	v, ok := c.entries[u]
+	return v, ok
 }
 
-func (c *memCache) Put(u, etag string, body []byte, link string) {
+func (c *memCache) Put(u string, v connector.Validated) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.entries == nil {
-		c.entries = map[string]cacheEntry{}
+		c.entries = map[string]connector.Validated{}
 	}
-	c.entries[u] = cacheEntry{etag: etag, body: body, link: link}
+	c.entries[u] = v
 }
 
 // result finds a check's result.

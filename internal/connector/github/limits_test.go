@@ -108,11 +108,13 @@ func TestAnUnchangedResyncCostsNoPrimaryBudgetThroughConditionalRequests(t *test
 	r := e.run(t, second)
 	_, usedAfter, _ := e.sim.RateLimit(githubsim.DefaultInstallationID)
 	// GitHub sends no ETag with a 404: the four active repositories without
-	// classic protection (web, docs, sandbox, release-tools) are asked
-	// again; every other answer is a free 304.
+	// classic protection (web, docs, sandbox, release-tools) are answered
+	// from the remembered "Branch not protected", unsent; every other
+	// answer is a free 304.
 	const unprotected = 4
-	require.Equal(t, usedFirst+unprotected, usedAfter)
-	require.Equal(t, second.Stats().Requests-unprotected, second.Stats().NotModified)
+	require.Equal(t, usedFirst, usedAfter, "an unchanged resync costs nothing")
+	require.Equal(t, second.Stats().Requests, second.Stats().NotModified)
+	require.Equal(t, unprotected, second.Stats().RememberedAbsent)
 	r.requireAllRead(t)
 	require.Len(t, kind[Repository](t, r.w, KindRepository), 7, "a 304 reuses the stored answer")
 
@@ -120,8 +122,14 @@ func TestAnUnchangedResyncCostsNoPrimaryBudgetThroughConditionalRequests(t *test
 	third, err := e.open(t, nil, cache)
 	require.NoError(t, err)
 	r = e.run(t, third)
-	require.Equal(t, third.Stats().Requests-unprotected-1, third.Stats().NotModified, "only the changed answer is paid for")
-	require.Contains(t, subjectKeys(result(t, r.checks, CheckReviewRequired)), "acme-sim/api")
+	require.Equal(t, third.Stats().Requests-1, third.Stats().NotModified, "only the changed answer is paid for")
+	require.Contains(t, subjectKeys(result(t, r.checks, CheckReviewRequired)), "acme-sim/api", "removed protection is seen at once")
+
+	e.clock.Advance(6 * time.Hour)
+	fourth, err := e.open(t, nil, cache)
+	require.NoError(t, err)
+	e.run(t, fourth).requireAllRead(t)
+	require.Zero(t, fourth.Stats().RememberedAbsent, "a remembered 404 is asked again after six hours")
 }
 
 func TestALinkOutsideTheAPIRootIsRefused(t *testing.T) {

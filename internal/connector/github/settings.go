@@ -53,6 +53,23 @@ func ParseSettings(raw json.RawMessage) (Settings, error) {
 }
 
 func (s Settings) normalized() (Settings, error) {
+	s, err := s.located()
+	if err != nil {
+		return Settings{}, err
+	}
+	if s.AppID <= 0 && s.ClientID == "" {
+		return Settings{}, errors.New("github: settings: neither an App ID nor a client ID")
+	}
+	return s, nil
+}
+
+// hasApp reports whether the settings name the App (after its manifest
+// conversion, or as pasted).
+func (s Settings) hasApp() bool { return s.AppID > 0 || s.ClientID != "" }
+
+// located checks what every stage of a connection has: the roots and the
+// organization (a manifest-flow connection has no App yet).
+func (s Settings) located() (Settings, error) {
 	var err error
 	if s.APIRoot, err = NormalizeRoot(s.APIRoot, DefaultAPIRoot); err != nil {
 		return Settings{}, fmt.Errorf("github: api root: %w", err)
@@ -61,13 +78,19 @@ func (s Settings) normalized() (Settings, error) {
 		return Settings{}, fmt.Errorf("github: web root: %w", err)
 	}
 	s.Org = strings.TrimSpace(s.Org)
-	switch {
-	case s.Org == "":
+	if s.Org == "" {
 		return Settings{}, errors.New("github: settings: no organization")
-	case s.AppID <= 0 && s.ClientID == "":
-		return Settings{}, errors.New("github: settings: neither an App ID nor a client ID")
 	}
 	return s, nil
+}
+
+// parseLocated decodes settings that may not name the App yet.
+func parseLocated(raw json.RawMessage) (Settings, error) {
+	var s Settings
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return Settings{}, fmt.Errorf("github: settings: %w", err)
+	}
+	return s.located()
 }
 
 // issuer is the JWT's iss: the App ID where known (accepted by every

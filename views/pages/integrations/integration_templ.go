@@ -255,7 +255,7 @@ func ConnectionsTable(v Integration) templ.Component {
 				}
 			}
 		} else {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, "<div class=\"table-wrap\"><table data-testid=\"connections-table\"><thead><tr><th scope=\"col\">Connection</th><th scope=\"col\">Status</th><th scope=\"col\" class=\"hide-narrow\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-labelledby=\"connections-heading\"><table data-testid=\"connections-table\"><thead><tr><th scope=\"col\">Connection</th><th scope=\"col\">Status</th><th scope=\"col\" class=\"hide-narrow\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -607,7 +607,7 @@ func EvidenceList(c Connector) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 47, "</p><div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">Evidence</th><th scope=\"col\" class=\"hide-narrow\">What it records</th><th scope=\"col\">Supports</th></tr></thead> <tbody>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 47, "</p><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-labelledby=\"evidence-heading\"><table><thead><tr><th scope=\"col\">Evidence</th><th scope=\"col\" class=\"hide-narrow\">What it records</th><th scope=\"col\">Supports</th></tr></thead> <tbody>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -199,3 +199,18 @@ func ScopeName(scope string) string {
 	}
 	return scope
 }
+
+// ProviderPost is a form the browser POSTs to a provider (an app manifest).
+type ProviderPost struct {
+	Page     layout.Page
+	Provider string
+	// Action is the provider's URL.
+	Action string
+	Fields []PostField
+}
+
+// PostField is one hidden field of a ProviderPost.
+type PostField struct {
+	Name  string
+	Value string
+}
