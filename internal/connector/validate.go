@@ -52,6 +52,9 @@ func Validate(c Connector) error {
 			}
 			params[p.Key] = p
 		}
+		if chk.Fix.Sentence == "" || chk.Fix.URL == "" {
+			return fmt.Errorf("connector %s: check %s does not say what to do when it fails (Fix)", d.Key, chk.Key)
+		}
 	}
 	return nil
 }

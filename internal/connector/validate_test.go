@@ -32,6 +32,9 @@ func (d declaring) Checks() []connector.Check {
 // TestRegistryRefusesAConnectorThatDoesNotImplementWhatItDeclares: a
 // declaration the code does not back is caught when the registry is built,
 // not when a user presses a button.
+// fakeFix is a check's valid guidance, so a case fails for its own reason.
+var fakeFix = connector.Fix{Sentence: "Fix it.", LinkLabel: "Settings", URL: "https://fake.example/settings"}
+
 func TestRegistryRefusesAConnectorThatDoesNotImplementWhatItDeclares(t *testing.T) {
 	t.Parallel()
 	fake := connectortest.New()
@@ -48,9 +51,11 @@ func TestRegistryRefusesAConnectorThatDoesNotImplementWhatItDeclares(t *testing.
 			d.Evidence[0].SchemaVersion = 0
 		}},
 		"a parameter default out of range": declaring{Connector: fake, def: func(*connector.Definition) {}, checks: []connector.Check{{
-			Key: "x", Datasets: []string{connectortest.DatasetAccounts}, Params: []connector.Param{{Key: "p", Default: 0, Min: 1, Max: 2}}}}},
+			Key: "x", Datasets: []string{connectortest.DatasetAccounts}, Params: []connector.Param{{Key: "p", Default: 0, Min: 1, Max: 2}}, Fix: fakeFix}}},
 		"a check reading an undeclared dataset": declaring{Connector: fake, def: func(*connector.Definition) {}, checks: []connector.Check{{
-			Key: "x", Datasets: []string{"nothing"}}}},
+			Key: "x", Datasets: []string{"nothing"}, Fix: fakeFix}}},
+		"a check that does not say what to do": declaring{Connector: fake, def: func(*connector.Definition) {}, checks: []connector.Check{{
+			Key: "x", Datasets: []string{connectortest.DatasetAccounts}}}},
 	}
 	for name, c := range cases {
 		require.Error(t, connector.Validate(c), name)

@@ -65,10 +65,13 @@ var datasets = []connector.Dataset{
 }
 
 var checks = []connector.Check{
-	{Key: CheckMFA, Title: "Every account has MFA", Criteria: []string{"CC6.1"}, Datasets: []string{DatasetAccounts}},
+	{Key: CheckMFA, Title: "Every account has MFA", Criteria: []string{"CC6.1"}, Datasets: []string{DatasetAccounts},
+		Fix: connector.Fix{Sentence: "Turn on MFA for each listed account.", LinkLabel: "Accounts", URL: "https://fake.example/accounts"}},
 	{Key: CheckIdle, Title: "No account is idle", Criteria: []string{"CC6.2"}, Datasets: []string{DatasetAccounts},
-		Params: []connector.Param{ParamIdleDays}},
-	{Key: CheckAudit, Title: "Audit events are collected", Criteria: []string{"CC7.1"}, Datasets: []string{DatasetAudit}},
+		Params: []connector.Param{ParamIdleDays},
+		Fix:    connector.Fix{Sentence: "Disable each listed account nobody uses.", LinkLabel: "Accounts", URL: "https://fake.example/accounts"}},
+	{Key: CheckAudit, Title: "Audit events are collected", Criteria: []string{"CC7.1"}, Datasets: []string{DatasetAudit},
+		Fix: connector.Fix{Sentence: "Grant the token the audit:read scope.", LinkLabel: "Tokens", URL: "https://fake.example/tokens"}},
 }
 
 // Account is one account of the fake directory (the fake.account payload).

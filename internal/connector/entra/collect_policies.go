@@ -37,7 +37,7 @@ func (c *Connector) collectPolicies(ctx context.Context, g *graph, w connector.D
 				IncludeRoles: sorted(cond.Users.IncludeRoles), ExcludeRoles: sorted(cond.Users.ExcludeRoles),
 				IncludeApplications: sorted(cond.Applications.IncludeApplications), ClientAppTypes: sorted(cond.ClientAppTypes),
 				SignInRiskLevels: sorted(cond.SignInRiskLevels), UserRiskLevels: sorted(cond.UserRiskLevels),
-				CreatedAt: stamp(p.CreatedDateTime), ModifiedAt: stamp(p.ModifiedDateTime),
+				CreatedAt: connector.PayloadTime(p.CreatedDateTime), ModifiedAt: connector.PayloadTime(p.ModifiedDateTime),
 			})
 			if err != nil {
 				return &graphError{Class: connector.ErrorMalformed, Message: "a policy could not be recorded: " + err.Error()}

@@ -25,7 +25,7 @@ func (c *Connector) collectRiskyUsers(ctx context.Context, g *graph, w connector
 			}
 			rec, err := record(KindRiskyUser, u.ID, firstNonEmpty(u.UserPrincipalName, u.UserDisplayName, u.ID), req.Now, RiskyUser{
 				ID: u.ID, UserPrincipalName: u.UserPrincipalName, DisplayName: u.UserDisplayName, RiskLevel: u.RiskLevel,
-				RiskState: u.RiskState, RiskDetail: u.RiskDetail, RiskLastUpdated: stamp(u.RiskLastUpdatedDateTime), IsDeleted: u.IsDeleted,
+				RiskState: u.RiskState, RiskDetail: u.RiskDetail, RiskLastUpdated: connector.PayloadTime(u.RiskLastUpdatedDateTime), IsDeleted: u.IsDeleted,
 			})
 			if err != nil {
 				return &graphError{Class: connector.ErrorMalformed, Message: "a risky user could not be recorded: " + err.Error()}
@@ -94,7 +94,7 @@ func (c *Connector) collectRiskySignIns(ctx context.Context, g *graph, w connect
 				code = e.Status.ErrorCode
 			}
 			rec, err := record(KindRiskySignIn, e.ID, firstNonEmpty(e.UserPrincipalName, e.UserDisplayName, e.UserID), *e.CreatedDateTime, RiskySignIn{
-				ID: e.ID, CreatedAt: stamp(e.CreatedDateTime), UserID: e.UserID, UserPrincipalName: e.UserPrincipalName,
+				ID: e.ID, CreatedAt: connector.PayloadTime(e.CreatedDateTime), UserID: e.UserID, UserPrincipalName: e.UserPrincipalName,
 				AppDisplayName: e.AppDisplayName, IPAddress: e.IPAddress, City: city, CountryOrRegion: country,
 				RiskLevelDuringSignIn: e.RiskLevelDuringSignIn, RiskLevelAggregated: e.RiskLevelAggregated, RiskState: e.RiskState,
 				RiskEventTypes: sorted(e.RiskEventTypes), ErrorCode: code, ConditionalAccessStatus: e.ConditionalAccessStatus,

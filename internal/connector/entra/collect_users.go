@@ -74,8 +74,8 @@ func (c *Connector) listUsers(ctx context.Context, g *graph, w connector.Dataset
 			userType := lower(u.UserType)
 			rec, err := record(KindUser, u.ID, firstNonEmpty(u.UserPrincipalName, u.DisplayName, u.ID), req.Now, User{
 				ID: u.ID, DisplayName: u.DisplayName, UserPrincipalName: u.UserPrincipalName, Mail: derefString(u.Mail),
-				AccountEnabled: *u.AccountEnabled, UserType: userType, CreatedAt: stamp(u.CreatedDateTime),
-				SignInActivityAvailable: withActivity, LastSignIn: day(last), LastSuccessfulSignIn: day(success),
+				AccountEnabled: *u.AccountEnabled, UserType: userType, CreatedAt: connector.PayloadTime(u.CreatedDateTime),
+				SignInActivityAvailable: withActivity, LastSignIn: connector.PayloadDay(last), LastSuccessfulSignIn: connector.PayloadDay(success),
 			})
 			if err != nil {
 				return &graphError{Class: connector.ErrorMalformed, Message: "a user could not be recorded: " + err.Error()}

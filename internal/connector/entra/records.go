@@ -187,22 +187,6 @@ func encodeRecord(v any) ([]byte, error) {
 	return jsonv2.Marshal(v)
 }
 
-// day formats t as a date; nil is empty.
-func day(t *time.Time) string {
-	if t == nil || t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(time.DateOnly)
-}
-
-// stamp formats t to the second in UTC; nil is empty.
-func stamp(t *time.Time) string {
-	if t == nil || t.IsZero() {
-		return ""
-	}
-	return t.UTC().Truncate(time.Second).Format(time.RFC3339)
-}
-
 // latest is the later of two optional times.
 func latest(a, b *time.Time) *time.Time {
 	switch {

@@ -66,19 +66,3 @@ func allPages[T any](ctx context.Context, c *client, route, first string) ([]T, 
 	}
 	return out, nil
 }
-
-// day formats t as a date; nil is empty.
-func day(t *time.Time) string {
-	if t == nil || t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(time.DateOnly)
-}
-
-// stamp formats t to the second in UTC; nil is empty.
-func stamp(t *time.Time) string {
-	if t == nil || t.IsZero() {
-		return ""
-	}
-	return t.UTC().Truncate(time.Second).Format(time.RFC3339)
-}

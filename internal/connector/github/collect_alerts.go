@@ -33,7 +33,7 @@ func collectAlerts(ctx context.Context, s *Session) ([]connector.Record, error) 
 			Ecosystem: pgtext.Clean(w.Dependency.Package.Ecosystem), Package: pgtext.Clean(w.Dependency.Package.Name),
 			ManifestPath: pgtext.Clean(w.Dependency.ManifestPath), GHSAID: pgtext.Clean(w.SecurityAdvisory.GHSAID),
 			CVEID: pgtext.Clean(w.SecurityAdvisory.CVEID), Summary: pgtext.Clean(w.SecurityAdvisory.Summary),
-			OpenedAt: stamp(&opened), URL: pgtext.Clean(w.HTMLURL)}
+			OpenedAt: connector.PayloadTime(&opened), URL: pgtext.Clean(w.HTMLURL)}
 		sum.Open++
 		switch severity {
 		case "critical":

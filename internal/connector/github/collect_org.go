@@ -96,7 +96,7 @@ func (s *Session) repositories(ctx context.Context) (repoList, error) {
 		out := repoList{selection: inst.RepositorySelection}
 		for _, w := range list {
 			r := Repository{ID: w.ID, FullName: pgtext.Clean(w.FullName), Visibility: w.Visibility, Archived: w.Archived, Disabled: w.Disabled, Fork: w.Fork,
-				DefaultBranch: pgtext.Clean(w.DefaultBranch), CreatedAt: stamp(w.CreatedAt), LastPush: day(w.PushedAt)}
+				DefaultBranch: pgtext.Clean(w.DefaultBranch), CreatedAt: connector.PayloadTime(w.CreatedAt), LastPush: connector.PayloadDay(w.PushedAt)}
 			if r.Visibility == "" && w.Private {
 				r.Visibility = "private"
 			}

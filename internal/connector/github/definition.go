@@ -64,21 +64,35 @@ const ParamMaxOpenDays = "max_open_days"
 var checks = []connector.Check{
 	{Key: CheckOrgRequires2FA, Title: "The organization requires two-factor authentication", Criteria: []string{"CC6.1"},
 		Datasets:    []string{DatasetOrgSettings},
-		Description: "The organization's two_factor_requirement_enabled setting is on. Unknown when GitHub does not show it to the App."},
+		Description: "The organization's two_factor_requirement_enabled setting is on. Unknown when GitHub does not show it to the App.",
+		Fix:         connector.Fix{Sentence: "In the organization's Authentication security settings, require two-factor authentication for everyone (members without it are removed, so warn them first).", LinkLabel: "Requiring 2FA in your organization", URL: docsRequire2FA}},
 	{Key: CheckNoOutsideAdmins, Title: "No outside collaborator has admin access", Criteria: []string{"CC6.3"},
 		Datasets:    []string{DatasetOutsideCollaborators},
-		Description: "No one outside the organization holds the admin role on any of its repositories."},
+		Description: "No one outside the organization holds the admin role on any of its repositories.",
+		Fix:         connector.Fix{Sentence: "Lower each listed outside collaborator to the write role or less, or remove them from the repository; make a lasting admin a member instead.", LinkLabel: "Managing outside collaborators", URL: docsOutsideCollaborators}},
 	{Key: CheckReviewRequired, Title: "Every active repository's default branch requires an approving review", Criteria: []string{"CC8.1"},
 		Datasets:    []string{DatasetRepositories, DatasetBranchRules},
-		Description: "Rulesets or classic branch protection require at least one approving review before a change reaches the default branch of each repository that is not archived."},
+		Description: "Rulesets or classic branch protection require at least one approving review before a change reaches the default branch of each repository that is not archived.",
+		Fix:         connector.Fix{Sentence: "Add an organization ruleset (or branch protection) on the default branch that requires a pull request with at least one approving review; exclude sandbox repositories here, with the reason.", LinkLabel: "Creating rulesets", URL: docsRulesets}},
 	{Key: CheckNoForcePushDelete, Title: "Default branches refuse force pushes and deletion", Criteria: []string{"CC8.1"},
 		Datasets:    []string{DatasetRepositories, DatasetBranchRules},
-		Description: "The default branch of each repository that is not archived can be neither force-pushed nor deleted."},
+		Description: "The default branch of each repository that is not archived can be neither force-pushed nor deleted.",
+		Fix:         connector.Fix{Sentence: "In the default branch's ruleset (or branch protection), block force pushes and restrict deletions.", LinkLabel: "Creating rulesets", URL: docsRulesets}},
 	{Key: CheckAlertsResolved, Title: "No critical or high Dependabot alert stays open too long", Criteria: []string{"CC7.1"},
 		Datasets:    []string{DatasetDependabotAlerts},
 		Description: "No critical or high Dependabot alert has been open longer than the check's limit (30 days unless changed).",
+		Fix:         connector.Fix{Sentence: "Merge the Dependabot update or upgrade the dependency for each listed alert, or dismiss it with a reason where it does not apply.", LinkLabel: "Viewing and updating Dependabot alerts", URL: docsDependabotAlerts},
 		Params:      []connector.Param{paramMaxOpenDays}},
 }
+
+// GitHub's documentation pages a check's fix links to (the settings pages
+// themselves are per organization).
+const (
+	docsRequire2FA           = "https://docs.github.com/en/organizations/keeping-your-organization-secure/managing-two-factor-authentication-for-your-organization/requiring-two-factor-authentication-in-your-organization"
+	docsOutsideCollaborators = "https://docs.github.com/en/organizations/managing-user-access-to-your-organizations-repositories/managing-outside-collaborators"
+	docsRulesets             = "https://docs.github.com/en/repositories/configuring-branches-and-merges-in-your-repository/managing-rulesets/creating-rulesets-for-a-repository"
+	docsDependabotAlerts     = "https://docs.github.com/en/code-security/dependabot/dependabot-alerts/viewing-and-updating-dependabot-alerts"
+)
 
 // paramMaxOpenDays is how many days a critical or high alert may stay
 // open: the alert check's limit, also counted in the alert summary.
