@@ -25,6 +25,7 @@ import (
 	"github.com/attesthq/attest/internal/connection"
 	"github.com/attesthq/attest/internal/connector"
 	"github.com/attesthq/attest/internal/connector/entra"
+	"github.com/attesthq/attest/internal/connector/github"
 	"github.com/attesthq/attest/internal/document"
 	"github.com/attesthq/attest/internal/entrasim"
 	"github.com/attesthq/attest/internal/evidence"
@@ -116,7 +117,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, opts appOp
 	}
 	entraOpts.Now = opts.Clock.Now
 	entraOpts.Observer = a.metrics.Provider(entra.Key)
-	gh, ghSim := newGitHub(cfg, opts.Clock, log, opts.HTTPClient)
+	gh, ghSim := newGitHub(cfg, opts.Clock, log, opts.HTTPClient, a.metrics.Provider(github.Key))
 	a.connectors = connector.NewRegistry(entra.New(entraOpts, opts.HTTPClient), gh)
 	v := &vault.Vault{Keyring: keys}
 	runner := &syncer.Syncer{Pool: pool, Clock: opts.Clock, Vault: v, Registry: a.connectors, Evidence: &evidence.Store{Pool: pool}, Log: log, Metrics: a.metrics}

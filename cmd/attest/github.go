@@ -9,6 +9,7 @@ import (
 	"github.com/attesthq/attest/internal/clock"
 	"github.com/attesthq/attest/internal/config"
 	"github.com/attesthq/attest/internal/connector/github"
+	"github.com/attesthq/attest/internal/connector/pace"
 	"github.com/attesthq/attest/internal/githubsim"
 )
 
@@ -19,12 +20,12 @@ const githubSimulatorPath = "/_githubsim"
 // for it, the simulator it offers as a "Simulated organization" (nil
 // otherwise). Both run on the application's clock: the simulator checks the
 // connector's JWTs and dates its demo data against it.
-func newGitHub(cfg config.Config, clk clock.Clock, log *slog.Logger, hc *http.Client) (*github.Connector, *githubsim.Simulator) {
+func newGitHub(cfg config.Config, clk clock.Clock, log *slog.Logger, hc *http.Client, observe pace.Observer) (*github.Connector, *githubsim.Simulator) {
 	if hc == nil {
 		hc = &http.Client{Timeout: 2 * time.Minute}
 	}
 	gh := github.New(hc)
-	gh.Clock = appClock{clk}
+	gh.Clock, gh.Observer = appClock{clk}, observe
 	if !cfg.GitHubSimulator {
 		return gh, nil
 	}

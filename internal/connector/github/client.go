@@ -1,6 +1,8 @@
 package github
 
 import (
+	"github.com/attesthq/attest/internal/connector/pace"
+
 	"bytes"
 	"context"
 	"encoding/json"
@@ -125,6 +127,9 @@ type client struct {
 	// unauthorized drops a credential GitHub refused, so the next auth
 	// mints a new one; nil when there is nothing to renew.
 	unauthorized func()
+	// observe, when set, learns of each request, throttle and retry by
+	// endpoint.
+	observe pace.Observer
 
 	mu     sync.Mutex
 	budget rateBudget
@@ -153,10 +158,18 @@ func (c *client) getJSON(ctx context.Context, route, target string, out any) (st
 	return r.next, nil
 }
 
-// retryAfter counts a retry and pauses d before it.
-func (c *client) retryAfter(ctx context.Context, d time.Duration) error {
+// retryAfter counts a retry of route and pauses d before it.
+func (c *client) retryAfter(ctx context.Context, route string, d time.Duration) error {
 	c.count(ctx, func(s *Stats) { s.Retries++ })
+	c.observed(func(o pace.Observer) { o.Retry(route) })
 	return c.pause(ctx, d)
+}
+
+// observed tells the observer, when there is one.
+func (c *client) observed(f func(pace.Observer)) {
+	if c.observe != nil {
+		f(c.observe)
+	}
 }
 
 // statsKey carries a dataset's own counters in a context.
@@ -203,12 +216,13 @@ func (c *client) do(ctx context.Context, route, method, target string, body []by
 		if err != nil {
 			return response{}, err
 		}
+		c.observed(func(o pace.Observer) { o.Request(route) })
 		resp, err := c.send(ctx, method, u, body, auth)
 		if err != nil {
 			if ctx.Err() != nil || attempt >= c.retry.Attempts {
 				return response{}, err
 			}
-			if err := c.retryAfter(ctx, c.retry.ServerWait<<(attempt-1)); err != nil {
+			if err := c.retryAfter(ctx, route, c.retry.ServerWait<<(attempt-1)); err != nil {
 				return response{}, err
 			}
 			continue
@@ -216,6 +230,7 @@ func (c *client) do(ctx context.Context, route, method, target string, body []by
 		switch {
 		case resp.throttled():
 			c.count(ctx, func(s *Stats) { s.Throttled++ })
+			c.observed(func(o pace.Observer) { o.Throttled(route) })
 			if attempt >= c.retry.Attempts {
 				return response{}, fmt.Errorf("%w: %w", ErrThrottled, resp.apiError(method, u))
 			}
@@ -223,11 +238,11 @@ func (c *client) do(ctx context.Context, route, method, target string, body []by
 			if resp.header.Get("Retry-After") == "" && resp.header.Get("X-Ratelimit-Remaining") != "0" {
 				guidanceless++
 			}
-			if err := c.retryAfter(ctx, wait); err != nil {
+			if err := c.retryAfter(ctx, route, wait); err != nil {
 				return response{}, err
 			}
 		case resp.status >= http.StatusInternalServerError && attempt < c.retry.Attempts:
-			if err := c.retryAfter(ctx, c.retry.ServerWait<<(attempt-1)); err != nil {
+			if err := c.retryAfter(ctx, route, c.retry.ServerWait<<(attempt-1)); err != nil {
 				return response{}, err
 			}
 		case resp.status == http.StatusUnauthorized && c.unauthorized != nil && !renewed:

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/attesthq/attest/internal/connector"
+	"github.com/attesthq/attest/internal/connector/pace"
 )
 
 // This file is the connector's side of the platform's contract
@@ -34,6 +35,9 @@ type Connector struct {
 	// Simulated, when set, offers the built-in simulator as a "Simulated
 	// organization" on the connect form.
 	Simulated *Simulated
+	// Observer, when set, learns of every request a sync sends, each
+	// throttling answer and each retry, by endpoint (metrics).
+	Observer pace.Observer
 }
 
 // Simulated is the built-in GitHub simulator as the connect form offers
@@ -96,7 +100,7 @@ func (c *Connector) open(ctx context.Context, req connector.SyncRequest, cache C
 		return nil, &connector.SyncError{Class: connector.ErrorConfiguration, Err: err,
 			Problem: connector.Problem{Title: "The connection's settings are incomplete", Class: connector.ErrorConfiguration}}
 	}
-	sess, err := newSession(c.HTTP, s, req.Credentials.Secret, c.clock(), c.retry())
+	sess, err := newSession(c.HTTP, s, req.Credentials.Secret, c.clock(), c.retry(), c.observer())
 	if err != nil {
 		return nil, &connector.SyncError{Class: connector.ErrorConfiguration, Err: err,
 			Problem: connector.Problem{Title: "The GitHub App's private key or installation is missing", Class: connector.ErrorConfiguration}}
@@ -111,4 +115,12 @@ func (c *Connector) open(ctx context.Context, req connector.SyncRequest, cache C
 			Problem: connector.Problem{Title: "GitHub could not be reached", Message: "The installation token could not be minted.", Class: connector.ErrorTransient}}
 	}
 	return sess, nil
+}
+
+// observer is the Observer, or one that observes nothing.
+func (c *Connector) observer() pace.Observer {
+	if c.Observer == nil {
+		return pace.NoObserver{}
+	}
+	return c.Observer
 }

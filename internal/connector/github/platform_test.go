@@ -2,6 +2,7 @@ package github
 
 import (
 	"encoding/json"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -35,4 +36,39 @@ func TestThePlatformValidatesAndRunsTheConnector(t *testing.T) {
 	e.sim.Uninstall(githubsim.DefaultInstallationID)
 	_, err = connector.Run(t.Context(), c, connector.SyncRequest{Settings: raw, Credentials: connector.Credentials{Secret: e.key}, Now: e.clock.Now()}, w.writer)
 	require.True(t, connector.IsNeedsReauth(err), "an uninstalled App needs re-authorization: %v", err)
+}
+
+// countingObserver counts what the connector reports, by endpoint.
+type countingObserver struct {
+	mu       sync.Mutex
+	requests map[string]int
+}
+
+func (o *countingObserver) Request(family string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.requests[family]++
+}
+func (o *countingObserver) Throttled(string) {}
+func (o *countingObserver) Retry(string)     {}
+
+// TestASyncReportsItsRequestsByEndpoint: the metrics see every request a
+// sync sends, labelled by the documented endpoint (a bounded set).
+func TestASyncReportsItsRequestsByEndpoint(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, githubsim.Options{})
+	c := e.connector()
+	obs := &countingObserver{requests: map[string]int{}}
+	c.Observer = obs
+	raw, err := json.Marshal(e.settings)
+	require.NoError(t, err)
+	before := e.sim.Requests()
+	_, err = connector.Run(t.Context(), c, connector.SyncRequest{Settings: raw, Credentials: connector.Credentials{Secret: e.key},
+		Params: connector.StoredParams(c.Checks(), nil), Now: e.clock.Now()}, newMemWriter().writer)
+	require.NoError(t, err)
+	after := e.sim.Requests()
+	require.Positive(t, obs.requests["GET /orgs/{org}/repos"])
+	for route, n := range obs.requests {
+		require.Equal(t, after[route]-before[route], n, "%s: every request the simulator answered was reported, under its documented route", route)
+	}
 }

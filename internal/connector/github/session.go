@@ -1,6 +1,8 @@
 package github
 
 import (
+	"github.com/attesthq/attest/internal/connector/pace"
+
 	"context"
 	"errors"
 	"fmt"
@@ -50,7 +52,7 @@ type Snapshot struct {
 }
 
 // newSession prepares a session; it sends nothing yet.
-func newSession(hc *http.Client, s Settings, privateKey secret.String, clk Clock, retry Retry) (*Session, error) {
+func newSession(hc *http.Client, s Settings, privateKey secret.String, clk Clock, retry Retry, observe pace.Observer) (*Session, error) {
 	if s.InstallationID <= 0 {
 		return nil, errors.New("github: settings: no installation")
 	}
@@ -59,7 +61,7 @@ func newSession(hc *http.Client, s Settings, privateKey secret.String, clk Clock
 		return nil, err
 	}
 	ts := &tokenSource{app: newApp(hc, s, key, clk, retry), installation: s.InstallationID, clock: clk}
-	api := &client{http: hc, root: s.APIRoot, clock: clk, retry: retry, auth: ts.header, unauthorized: ts.drop}
+	api := &client{http: hc, root: s.APIRoot, clock: clk, retry: retry, auth: ts.header, unauthorized: ts.drop, observe: observe}
 	return &Session{settings: s, tokens: ts, api: api}, nil
 }
 
