@@ -60,17 +60,17 @@ func githubFlow(t *testing.T, chrome context.Context, axe string) {
 }
 
 // excludeEverySubject opens a failing check from the connection's page and
-// excludes each of its subjects with reason, one form at a time.
+// excludes all its subjects at once with one reason (the bulk form).
 func (tb *tab) excludeEverySubject(connPath, check, reason string) {
 	tb.t.Helper()
 	tb.open(connPath)
 	tb.follow(`[data-check="` + check + `"] a`)
 	require.Equal(tb.t, "Failing", tb.text(`[data-testid="check-status"]`))
 	row := `[data-testid="subject-row"][data-excluded="false"]`
-	for tb.count(row) > 0 {
-		tb.do(chromedp.Click(chromedp.CSS(row+` details.exclude summary`), chromedp.NodeVisible))
-		tb.fill(row+` input[name="reason"]`, reason)
-		tb.follow(row + ` [data-testid="exclude-form"] button[type=submit]`)
-	}
+	require.Positive(tb.t, tb.count(row))
+	tb.do(chromedp.Evaluate[chromedp.Void](`document.querySelectorAll('[data-testid="subject-select"]').forEach(b => { b.checked = true })`))
+	tb.fill("#exclude-reason", reason)
+	tb.follow(`[data-testid="exclude-submit"]`)
+	require.Zero(tb.t, tb.count(row), "every subject is excluded")
 	require.Equal(tb.t, "0", tb.text(`[data-testid="failing-count"]`))
 }
