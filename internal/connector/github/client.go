@@ -134,8 +134,8 @@ type client struct {
 	mu     sync.Mutex
 	budget rateBudget
 	stats  Stats
-	// spent are each endpoint's points in its sliding window.
-	spent map[string]*endpointSpend
+	// pacer holds each endpoint's sliding window of the secondary limit.
+	pacer *pace.Pacer
 }
 
 // response is a successful answer.
@@ -204,20 +204,21 @@ func (c *client) do(ctx context.Context, route, method, target string, body []by
 	}
 	guidanceless, renewed := 0, false
 	for attempt := 1; ; attempt++ {
-		if err := c.waitForBudget(ctx); err != nil {
-			return response{}, err
-		}
-		if err := c.paceEndpoint(ctx, route, points(method)); err != nil {
+		c.spendBudget()
+		answered, err := c.paceEndpoint(ctx, route, points(method))
+		if err != nil {
 			return response{}, err
 		}
 		// A credential GitHub refuses is final: not retried like a
 		// network failure.
 		auth, err := c.auth(ctx)
 		if err != nil {
+			answered()
 			return response{}, err
 		}
 		c.observed(func(o pace.Observer) { o.Request(route) })
 		resp, err := c.send(ctx, method, u, body, auth)
+		answered()
 		if err != nil {
 			if ctx.Err() != nil || attempt >= c.retry.Attempts {
 				return response{}, err
@@ -238,9 +239,11 @@ func (c *client) do(ctx context.Context, route, method, target string, body []by
 			if resp.header.Get("Retry-After") == "" && resp.header.Get("X-Ratelimit-Remaining") != "0" {
 				guidanceless++
 			}
-			if err := c.retryAfter(ctx, route, wait); err != nil {
-				return response{}, err
-			}
+			// The platform's pacer holds every endpoint back until the wait
+			// is over; the next attempt waits there.
+			c.count(ctx, func(s *Stats) { s.Retries++ })
+			c.observed(func(o pace.Observer) { o.Retry(route) })
+			c.paced().Throttled(everyEndpoint, wait)
 		case resp.status >= http.StatusInternalServerError && attempt < c.retry.Attempts:
 			if err := c.retryAfter(ctx, route, c.retry.ServerWait<<(attempt-1)); err != nil {
 				return response{}, err
@@ -374,16 +377,8 @@ func redact(err error) error {
 	return err
 }
 
-// The documented secondary limit per REST endpoint (github.md section 8):
-// 900 points a minute, a GET costing 1 point and a POST 5. The window is
-// counted a second longer than GitHub's, so that clock skew cannot fit a
-// 901st point into one of GitHub's minutes.
-const (
-	endpointPoints = 900
-	endpointWindow = time.Minute + time.Second
-)
-
-// points is what a request of method costs in its endpoint's window.
+// points is what a request of method costs in its endpoint's window of the
+// documented secondary limit (github.md section 8): a GET 1 point, a POST 5.
 func points(method string) int {
 	if method == http.MethodGet {
 		return 1
@@ -391,45 +386,24 @@ func points(method string) int {
 	return 5
 }
 
-// endpointSpend is one endpoint's sliding window: what was sent when.
-type endpointSpend struct {
-	sent  []spend
-	total int
-}
-
-type spend struct {
-	at     time.Time
-	points int
-}
-
-// paceEndpoint waits until route's window has room for p points, then
-// counts them: the client never meets the secondary limit it can know.
-func (c *client) paceEndpoint(ctx context.Context, route string, p int) error {
-	if c.spent == nil {
-		c.spent = map[string]*endpointSpend{}
+// paceEndpoint waits, through the platform's pacer, until route's window has
+// room for p points and counts them there: the client never meets the
+// secondary limit it can know. The returned func records the answer.
+func (c *client) paceEndpoint(ctx context.Context, route string, p int) (answered func(), err error) {
+	f, ok := endpointFamily[route]
+	if !ok {
+		return nil, fmt.Errorf("github: %s is not one of the documented endpoints the connector paces", route)
 	}
-	e := c.spent[route]
-	if e == nil {
-		e = &endpointSpend{}
-		c.spent[route] = e
+	lane := c.paced().Open(pace.Demand{Families: []pace.Family{f}, Units: p})
+	start := c.clock.Now()
+	if _, err := c.pacer.Wait(ctx, lane); err != nil {
+		c.pacer.Close(lane)
+		return nil, err
 	}
-	for {
-		now := c.clock.Now()
-		drop := 0
-		for drop < len(e.sent) && !now.Before(e.sent[drop].at.Add(endpointWindow)) {
-			e.total -= e.sent[drop].points
-			drop++
-		}
-		e.sent = e.sent[drop:]
-		if e.total+p <= endpointPoints {
-			e.sent = append(e.sent, spend{at: now, points: p})
-			e.total += p
-			return nil
-		}
-		if err := c.pause(ctx, e.sent[0].at.Add(endpointWindow).Sub(now)); err != nil {
-			return err
-		}
+	if waited := c.clock.Now().Sub(start); waited > 0 {
+		c.count(ctx, func(s *Stats) { s.Paused += waited })
 	}
+	return func() { c.pacer.Answered(lane); c.pacer.Close(lane) }, nil
 }
 
 // readBudget records the primary limit's headers of an answer.
@@ -447,14 +421,24 @@ func (c *client) readBudget(h http.Header) {
 	c.budget = b
 }
 
-// waitForBudget pauses until the reset when the last answer left no budget.
-func (c *client) waitForBudget(ctx context.Context) error {
+// spendBudget, when the last answer left no primary budget, pauses every
+// endpoint in the platform's pacer until the reset: the next request waits
+// there.
+func (c *client) spendBudget() {
 	b := c.budget
 	if !b.Known || b.Remaining > 0 || !c.clock.Now().Before(b.Reset) {
-		return nil
+		return
 	}
 	c.budget.Known = false
-	return c.pause(ctx, b.Reset.Sub(c.clock.Now()))
+	c.paced().Throttled(everyEndpoint, b.Reset.Sub(c.clock.Now()))
+}
+
+// paced is the client's pacer, made on first use.
+func (c *client) paced() *pace.Pacer {
+	if c.pacer == nil {
+		c.pacer = pace.New(c.clock, endpointLimits, pace.Backoff{})
+	}
+	return c.pacer
 }
 
 // throttleWait is how long to wait after a throttling answer: retry-after,

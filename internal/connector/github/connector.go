@@ -20,12 +20,16 @@ import (
 // x-ratelimit-* headers (a pause until the reset when it is spent),
 // secondary refusals honoured by retry-after, else x-ratelimit-reset, else
 // at least a minute with backoff.
-var RateLimits = []connector.RateLimit{
-	{Family: "Primary, per installation (5,000 to 12,500 by size; 15,000 on Enterprise Cloud)", N: 5000, W: time.Hour,
-		Source: "https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api"},
-	{Family: "Secondary, per REST endpoint", N: 900, W: time.Minute,
-		Source: "https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits"},
-}
+var RateLimits = []connector.RateLimit{limitPrimary, limitPerEndpoint}
+
+// The documented limits, each declared once.
+var (
+	limitPrimary = connector.RateLimit{Family: "Primary, per installation (5,000 to 12,500 by size; 15,000 on Enterprise Cloud)", N: 5000, W: time.Hour,
+		Source: "https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api"}
+	// limitPerEndpoint is counted in points: a GET 1, a POST 5.
+	limitPerEndpoint = connector.RateLimit{Family: "Secondary, per REST endpoint", N: 900, W: time.Minute,
+		Source: "https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits"}
+)
 
 // Connector is the GitHub connector.
 type Connector struct {

@@ -27,7 +27,8 @@
 // X-GitHub-Api-Version, Accept and User-Agent; follows Link rel="next"
 // verbatim (page numbers, and the Dependabot cursors, which refuse page
 // numbers) but never outside the API root; keeps each endpoint within its
-// documented 900 requests a minute (a sliding window); pauses until
+// documented 900 points a minute (a sliding window of the platform's pacer,
+// internal/connector/pace); pauses until
 // x-ratelimit-reset when the primary budget is spent; honours secondary limits (retry-after,
 // else the reset, else at least a minute with backoff); and sends
 // If-None-Match from a Cache so unchanged answers come back as free 304s;
