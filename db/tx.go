@@ -24,6 +24,18 @@ func InOrg(ctx context.Context, b Beginner, orgID uuid.UUID, fn func(pgx.Tx) err
 	return inScope(ctx, b, orgSetting, orgID, fn)
 }
 
+// ReadInOrg runs fn in a read-only transaction scoped to one organization,
+// as InOrg does, that sees one snapshot of the database throughout
+// (REPEATABLE READ): what fn reads is consistent across its statements, as
+// of the first of them. Inside another transaction it is a savepoint of it,
+// which sees what that transaction sees.
+func ReadInOrg(ctx context.Context, b Beginner, orgID uuid.UUID, fn func(pgx.Tx) error) error {
+	if orgID == uuid.Nil {
+		return fmt.Errorf("db: ReadInOrg without an organization")
+	}
+	return scoped(ctx, b, snapshotBegin, orgSetting, orgID, fn)
+}
+
 // AsUser runs fn in a transaction that sees one user's own memberships and the
 // organizations they belong to, before any organization is chosen.
 func AsUser(ctx context.Context, b Beginner, userID uuid.UUID, fn func(pgx.Tx) error) error {
@@ -42,7 +54,7 @@ func BeginInOrg(ctx context.Context, b Beginner, orgID uuid.UUID) (pgx.Tx, error
 		return nil, fmt.Errorf("db: BeginInOrg without an organization")
 	}
 	if p, ok := b.(txBeginner); ok {
-		tx, err := p.BeginTx(ctx, pgx.TxOptions{BeginQuery: scopedBegin(orgSetting, orgID)})
+		tx, err := p.BeginTx(ctx, pgx.TxOptions{BeginQuery: "BEGIN; " + scopeQuery(orgSetting, orgID)})
 		if err != nil {
 			return nil, fmt.Errorf("db: begin in organization: %w", err)
 		}
@@ -91,11 +103,11 @@ func setScope(ctx context.Context, tx pgx.Tx, setting string, id uuid.UUID) erro
 	return nil
 }
 
-// scopedBegin is a BEGIN that also scopes the transaction, so a pool begins
-// and scopes in one round trip. Both values are ours (a constant name and a
+// scopeQuery scopes a transaction, sent with its BEGIN so a pool begins and
+// scopes in one round trip. Both values are ours (a constant name and a
 // formatted UUID), so nothing can be injected.
-func scopedBegin(setting string, id uuid.UUID) string {
-	return "BEGIN; SELECT set_config('" + setting + "', '" + id.String() + "', true)"
+func scopeQuery(setting string, id uuid.UUID) string {
+	return "SELECT set_config('" + setting + "', '" + id.String() + "', true)"
 }
 
 // Tx runs fn in a transaction with no tenant scope: it reaches only the global
@@ -105,8 +117,17 @@ func Tx(ctx context.Context, b Beginner, fn func(pgx.Tx) error) error {
 }
 
 func inScope(ctx context.Context, b Beginner, setting string, id uuid.UUID, fn func(pgx.Tx) error) error {
+	return scoped(ctx, b, "BEGIN", setting, id, fn)
+}
+
+// snapshotBegin begins a read-only transaction on one snapshot.
+const snapshotBegin = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+
+// scoped runs fn in a transaction begun by begin and scoped by setting; on
+// a pool, beginning and scoping are one round trip.
+func scoped(ctx context.Context, b Beginner, begin, setting string, id uuid.UUID, fn func(pgx.Tx) error) error {
 	if p, ok := b.(txBeginner); ok {
-		return pgx.BeginTxFunc(ctx, p, pgx.TxOptions{BeginQuery: scopedBegin(setting, id)}, fn)
+		return pgx.BeginTxFunc(ctx, p, pgx.TxOptions{BeginQuery: begin + "; " + scopeQuery(setting, id)}, fn)
 	}
 	return pgx.BeginFunc(ctx, b, func(tx pgx.Tx) error {
 		if err := setScope(ctx, tx, setting, id); err != nil {

@@ -23,8 +23,11 @@ WHERE a.resolved_at IS NULL OR a.resolved_at > sqlc.arg(resolved_since)::timesta
 ORDER BY a.resolved_at IS NOT NULL, a.opened_at DESC
 LIMIT sqlc.arg(max_rows);
 
--- name: AlertsOpenCount :one
-SELECT count(*)::int FROM alerts WHERE resolved_at IS NULL;
+-- name: OrgBanner :one
+-- What every page of an organization reads: its open alerts (the banner's
+-- count) and its read version (db/migrations/00024_org_versions.sql).
+SELECT (SELECT count(*) FROM alerts WHERE resolved_at IS NULL)::int AS open_alerts,
+       coalesce((SELECT v.version FROM org_versions v), 0)::bigint AS version;
 
 -- name: AlertGet :one
 SELECT a.*, coalesce(c.display_name, d.title, '')::text AS connection_name,

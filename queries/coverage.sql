@@ -6,13 +6,6 @@ ON CONFLICT (org_id, day) DO UPDATE
 SET in_scope = excluded.in_scope, passing = excluded.passing, failing = excluded.failing, stale = excluded.stale,
     unknown = excluded.unknown, no_evidence = excluded.no_evidence, controls = excluded.controls, taken_at = excluded.taken_at;
 
--- name: CoverageTrendSince :many
--- The coverage chart: each day's passing and in-scope counts.
-SELECT day, in_scope, passing FROM coverage_snapshots WHERE day >= sqlc.arg(since) ORDER BY day;
-
--- name: ControlHistorySince :many
--- One control's state on each snapshot day it was in scope.
-SELECT day, (controls ->> sqlc.arg(control_id)::text)::text AS status
-FROM coverage_snapshots
-WHERE day >= sqlc.arg(since) AND controls ? sqlc.arg(control_id)::text
-ORDER BY day;
+-- name: CoverageSnapshotsSince :many
+-- The daily snapshots the coverage chart and the controls' histories show.
+SELECT day, in_scope, passing, controls FROM coverage_snapshots WHERE day >= sqlc.arg(since) ORDER BY day;

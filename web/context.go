@@ -18,6 +18,9 @@ const (
 	ctxRole       = "attest.role"
 	ctxOrgs       = "attest.orgs"
 	ctxOpenAlerts = "attest.open_alerts"
+	// ctxOrgVersion is the organization's read version, read when the
+	// request was admitted.
+	ctxOrgVersion = "attest.org_version"
 	// ctxAssessmentLimit holds the one assessment a limited auditor may see.
 	ctxAssessmentLimit = "attest.assessment_limit"
 )

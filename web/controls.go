@@ -6,12 +6,10 @@ import (
 	"slices"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/labstack/echo/v4"
 
-	"github.com/attesthq/attest/db/dbsqlc"
 	"github.com/attesthq/attest/internal/coverage"
-	"github.com/attesthq/attest/internal/scope"
+	"github.com/attesthq/attest/internal/orgview"
 	"github.com/attesthq/attest/views/components"
 	"github.com/attesthq/attest/views/pages/controls"
 )
@@ -19,16 +17,11 @@ import (
 // controlsList lists the controls of the organization's categories,
 // filtered by state, category and owner.
 func (s *Server) controlsList(c echo.Context) error {
-	ctx := c.Request().Context()
-	var owners map[string]scope.Owner
-	report, err := s.loadCoverage(c, nil, func(tx pgx.Tx) error {
-		var err error
-		owners, err = scope.Owners(ctx, tx)
-		return err
-	})
+	v, report, err := s.orgView(c, s.Clock.Now(), nil)
 	if err != nil {
 		return err
 	}
+	owners := v.Owners
 	f, err := parseControlFilter(c)
 	if err != nil {
 		return err
@@ -91,34 +84,16 @@ func orgCriterion(c echo.Context) (coverage.Criterion, error) {
 // renderControl renders the control page; form carries a refused scope
 // form's error and input.
 func (s *Server) renderControl(c echo.Context, status int, crit coverage.Criterion, form controls.Scope) error {
-	ctx := c.Request().Context()
 	now := s.Clock.Now()
-	var history []dbsqlc.ControlHistorySinceRow
-	var exclusions []dbsqlc.CheckExclusion
-	var owners map[string]scope.Owner
-	var candidates []scope.Owner
-	report, err := s.loadCoverage(c, []coverage.Criterion{crit}, func(tx pgx.Tx) error {
-		var err error
-		if history, err = q.ControlHistorySince(ctx, tx, dbsqlc.ControlHistorySinceParams{Since: now.AddDate(0, 0, -chartDays), ControlID: crit.ID}); err != nil {
-			return err
-		}
-		if owners, err = scope.Owners(ctx, tx); err != nil {
-			return err
-		}
-		if candidates, err = scope.Candidates(ctx, tx, currentOrg(c).ID); err != nil {
-			return err
-		}
-		exclusions, err = q.CheckExclusionsActiveForOrg(ctx, tx, now)
-		return err
-	})
+	v, report, err := s.orgView(c, now, []coverage.Criterion{crit})
 	if err != nil {
 		return err
 	}
 	ctl := &report.Controls[0]
 	d := controls.Detail{Page: s.page(c, crit.ID, "controls"), ID: crit.ID, Summary: crit.Summary, Series: coverage.Series[crit.Series],
 		Category: categoryName(crit.Category), Status: ctl.Status, Evidence: ctl.Evidence, ExportURL: orgPath(c, "/evidence/export?control="+url.QueryEscape(crit.ID))}
-	owner, owned := owners[crit.ID]
-	d.Scope = controlScope(c, *ctl, owner, owned, candidates, form)
+	owner, owned := v.Owners[crit.ID]
+	d.Scope = controlScope(c, *ctl, owner, owned, v.Candidates, form)
 	for _, doc := range ctl.Documents {
 		d.Documents = append(d.Documents, controls.Document{Title: doc.Title, Current: doc.Current, ReviewDue: doc.ReviewDue, LatestRevisionAt: doc.LatestRevisionAt})
 	}
@@ -138,12 +113,12 @@ func (s *Server) renderControl(c echo.Context, status int, crit coverage.Criteri
 			}
 		}
 	}
-	for _, x := range exclusions {
+	for _, x := range v.ActiveExclusions(now) {
 		if title, ok := checkKeys[x.CheckKey]; ok {
 			d.Exclusions = append(d.Exclusions, controls.Exclusion{Check: title, Subject: x.SubjectLabel, Reason: x.Reason, ExpiresAt: x.ExpiresAt})
 		}
 	}
-	d.History = controlHistory(history, ctl.Status, now)
+	d.History = controlHistory(v.Snapshots, crit.ID, ctl.Status, now)
 	return s.render(c, status, controls.DetailPage(d))
 }
 
@@ -162,13 +137,14 @@ func checkOrder(status string) int {
 	}
 }
 
-// controlHistory is the control's status on each snapshot day, today live.
-func controlHistory(history []dbsqlc.ControlHistorySinceRow, today string, now time.Time) []controls.HistoryDay {
+// controlHistory is the control's status on each snapshot day it was in
+// scope, today live.
+func controlHistory(snapshots []orgview.Snapshot, id, today string, now time.Time) []controls.HistoryDay {
 	var out []controls.HistoryDay
 	day := now.UTC().Truncate(24 * time.Hour)
-	for _, h := range history {
-		if h.Day.Before(day) {
-			out = append(out, controls.HistoryDay{Day: h.Day, Status: h.Status})
+	for _, h := range snapshots {
+		if status, ok := h.Controls[id]; ok && h.Day.Before(day) {
+			out = append(out, controls.HistoryDay{Day: h.Day, Status: status})
 		}
 	}
 	return append(out, controls.HistoryDay{Day: day, Status: today})

@@ -1,11 +1,14 @@
 package web
 
 import (
+	"time"
+
 	"github.com/jackc/pgx/v5"
 	"github.com/labstack/echo/v4"
 
 	"github.com/attesthq/attest/db"
 	"github.com/attesthq/attest/internal/coverage"
+	"github.com/attesthq/attest/internal/orgview"
 )
 
 // loadCoverage computes the organization's coverage of criteria (nil: all
@@ -30,4 +33,19 @@ func (s *Server) loadCoverage(c echo.Context, criteria []coverage.Criterion, fn 
 		return nil
 	})
 	return report, err
+}
+
+// orgView is what the organization's dashboard and control pages are built
+// from, at the read version the request was admitted with (enterOrg), with
+// its coverage of criteria (nil: all in its scope) judged at now.
+func (s *Server) orgView(c echo.Context, now time.Time, criteria []coverage.Criterion) (*orgview.View, coverage.Report, error) {
+	version, _ := c.Get(ctxOrgVersion).(int64)
+	v, err := s.views.Get(c.Request().Context(), currentOrg(c).ID, version, now)
+	if err != nil {
+		return nil, coverage.Report{}, err
+	}
+	if criteria == nil {
+		criteria = coverage.OrgScope(currentOrg(c))
+	}
+	return v, coverage.Compute(v.Coverage.Input(s.Connectors, now, criteria)), nil
 }

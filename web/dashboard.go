@@ -8,25 +8,20 @@ import (
 	"slices"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/labstack/echo/v4"
 
-	"github.com/attesthq/attest/db/dbsqlc"
 	"github.com/attesthq/attest/internal/account"
 	"github.com/attesthq/attest/internal/connection"
 	"github.com/attesthq/attest/internal/connector"
 	"github.com/attesthq/attest/internal/coverage"
+	"github.com/attesthq/attest/internal/orgview"
 	"github.com/attesthq/attest/views/components"
 	"github.com/attesthq/attest/views/pages/dashboard"
 )
 
 const (
-	// chartDays is how far back the coverage chart looks.
-	chartDays = 90
 	// dashboardAlerts is how many open alerts the alerts card lists.
 	dashboardAlerts = 5
-	// maxAttentionAlerts bounds the open alerts the dashboard reads.
-	maxAttentionAlerts = 200
 )
 
 // dashboardShow is the organization's landing page: what needs attention,
@@ -35,35 +30,18 @@ const (
 // ?sort=state puts those needing work first.
 func (s *Server) dashboardShow(c echo.Context) error {
 	now := s.Clock.Now()
-	ctx := c.Request().Context()
 	view := tileViewOf(c)
-	var conns []dbsqlc.ConnectionHealthListRow
-	var open []dbsqlc.AlertsListRow
-	var docs []dbsqlc.DocumentListRow
-	var trend []dbsqlc.CoverageTrendSinceRow
-	report, err := s.loadCoverage(c, nil, func(tx pgx.Tx) error {
-		var err error
-		if conns, err = q.ConnectionHealthList(ctx, tx); err != nil {
-			return err
-		}
-		if open, err = q.AlertsList(ctx, tx, dbsqlc.AlertsListParams{ResolvedSince: now, MaxRows: maxAttentionAlerts}); err != nil {
-			return err
-		}
-		if docs, err = q.DocumentList(ctx, tx, nil); err != nil {
-			return err
-		}
-		trend, err = q.CoverageTrendSince(ctx, tx, now.AddDate(0, 0, -chartDays))
-		return err
-	})
+	v, report, err := s.orgView(c, now, nil)
 	if err != nil {
 		return err
 	}
+	conns, open := v.Connections, v.Alerts
 	d := dashboard.Dashboard{
 		Page: s.page(c, "Dashboard", "dashboard"), Coverage: components.Percent(report.Coverage),
 		CoverageURL: orgPath(c, "/controls"), Passing: report.Counts[coverage.Passing], InScope: report.InScope,
 		NotApplicable: report.Counts[coverage.NotApplicable],
 		ConnectURL:    orgPath(c, "/integrations"), Offer: s.connectorOffer(), AlertsURL: orgPath(c, "/alerts"), RefreshURL: view.url(c),
-		Attention: needsAttention(c, attentionInput{report: report, conns: conns, documents: docs, alerts: open, now: now}),
+		Attention: needsAttention(c, attentionInput{report: report, conns: conns, documents: v.Documents, alerts: open, now: now}),
 		Filters:   view.filters(c, report), Sorts: view.sorts(c), OpenAlerts: len(open), CanWrite: account.CanWrite(currentRole(c)),
 	}
 	for _, st := range coverage.Statuses {
@@ -84,7 +62,7 @@ func (s *Server) dashboardShow(c echo.Context) error {
 	for _, a := range open[:min(len(open), dashboardAlerts)] {
 		d.Alerts = append(d.Alerts, dashboard.AlertRow{Kind: a.Kind, Title: a.Title, Message: a.Message, OpenedAt: a.OpenedAt, URL: orgPath(c, "/alerts")})
 	}
-	d.Chart = coverageChart(trend, report, now)
+	d.Chart = coverageChart(v.Snapshots, report, now)
 	d.Categories = categoryGroups(c, report, view)
 	if fragmentRequest(c) {
 		return s.render(c, http.StatusOK, dashboard.Panels(d))
@@ -93,7 +71,7 @@ func (s *Server) dashboardShow(c echo.Context) error {
 }
 
 // coverageChart is the daily snapshots with today's live value last.
-func coverageChart(trend []dbsqlc.CoverageTrendSinceRow, report coverage.Report, now time.Time) components.Chart {
+func coverageChart(trend []orgview.Snapshot, report coverage.Report, now time.Time) components.Chart {
 	var ch components.Chart
 	today := now.UTC().Truncate(24 * time.Hour)
 	for _, s := range trend {

@@ -89,7 +89,7 @@ func (s *Server) enterOrg(c echo.Context, match func(dbsqlc.OrgListForUserRow) b
 	var org dbsqlc.Organization
 	var role string
 	var orgs []layout.Org
-	var openAlerts int32
+	var banner dbsqlc.OrgBannerRow
 	var limit *uuid.UUID
 	err := db.AsUser(ctx, s.Pool, user.UserID, func(tx pgx.Tx) error {
 		rows, err := q.OrgListForUser(ctx, tx, user.UserID)
@@ -108,11 +108,12 @@ func (s *Server) enterOrg(c echo.Context, match func(dbsqlc.OrgListForUserRow) b
 		if role == "" {
 			return nil
 		}
-		// The banner's count, in this transaction rather than its own.
+		// The banner's count and the read version, in this transaction
+		// rather than their own.
 		if err := db.ScopeToOrg(ctx, tx, org.ID); err != nil {
 			return err
 		}
-		openAlerts, err = q.AlertsOpenCount(ctx, tx)
+		banner, err = q.OrgBanner(ctx, tx)
 		return err
 	})
 	if err != nil || role == "" {
@@ -121,7 +122,8 @@ func (s *Server) enterOrg(c echo.Context, match func(dbsqlc.OrgListForUserRow) b
 	c.Set(ctxOrg, org)
 	c.Set(ctxRole, role)
 	c.Set(ctxOrgs, orgs)
-	c.Set(ctxOpenAlerts, int(openAlerts))
+	c.Set(ctxOpenAlerts, int(banner.OpenAlerts))
+	c.Set(ctxOrgVersion, banner.Version)
 	if limit != nil {
 		c.Set(ctxAssessmentLimit, *limit)
 	}

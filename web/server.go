@@ -26,6 +26,7 @@ import (
 	"github.com/attesthq/attest/internal/exclusion"
 	"github.com/attesthq/attest/internal/logctx"
 	"github.com/attesthq/attest/internal/metrics"
+	"github.com/attesthq/attest/internal/orgview"
 	"github.com/attesthq/attest/internal/scope"
 	"github.com/attesthq/attest/internal/syncer"
 )
@@ -77,6 +78,9 @@ type Server struct {
 	cookies *sessions.CookieStore
 	// exports counts the downloads running (limitExports).
 	exports *exportLimiter
+	// views keeps what the dashboard and control pages are built from, by
+	// organization and read version.
+	views *orgview.Cache
 	// table is what the route table declared for each route ("METHOD
 	// pattern"); written once by routes, read by guards.
 	table map[string]routeInfo
@@ -96,7 +100,8 @@ func New(d Deps) (*Server, error) {
 	e.HidePort = true
 	e.Logger.SetOutput(slogWriter{d.Log})
 	e.IPExtractor = ipExtractor(d.Config)
-	s := &Server{Deps: d, echo: e, cookies: store, exports: newExportLimiter(d.Config.Exports.Total, d.Config.Exports.PerOrg)}
+	s := &Server{Deps: d, echo: e, cookies: store, exports: newExportLimiter(d.Config.Exports.Total, d.Config.Exports.PerOrg),
+		views: &orgview.Cache{Pool: d.Pool, Registry: d.Connectors}}
 	e.HTTPErrorHandler = s.handleError
 	s.routes()
 	return s, nil

@@ -303,17 +303,6 @@ func (q *Queries) AlertsList(ctx context.Context, db DBTX, arg AlertsListParams)
 	return items, nil
 }
 
-const alertsOpenCount = `-- name: AlertsOpenCount :one
-SELECT count(*)::int FROM alerts WHERE resolved_at IS NULL
-`
-
-func (q *Queries) AlertsOpenCount(ctx context.Context, db DBTX) (int32, error) {
-	row := db.QueryRow(ctx, alertsOpenCount)
-	var column_1 int32
-	err := row.Scan(&column_1)
-	return column_1, err
-}
-
 const alertsOpenForConnection = `-- name: AlertsOpenForConnection :many
 SELECT id, org_id, connection_id, kind, title, message, opened_at, resolved_at, acknowledged_at, acknowledged_by, document_id, assignee_id FROM alerts WHERE connection_id = $1::uuid AND resolved_at IS NULL
 `
@@ -349,4 +338,23 @@ func (q *Queries) AlertsOpenForConnection(ctx context.Context, db DBTX, connecti
 		return nil, err
 	}
 	return items, nil
+}
+
+const orgBanner = `-- name: OrgBanner :one
+SELECT (SELECT count(*) FROM alerts WHERE resolved_at IS NULL)::int AS open_alerts,
+       coalesce((SELECT v.version FROM org_versions v), 0)::bigint AS version
+`
+
+type OrgBannerRow struct {
+	OpenAlerts int32
+	Version    int64
+}
+
+// What every page of an organization reads: its open alerts (the banner's
+// count) and its read version (db/migrations/00024_org_versions.sql).
+func (q *Queries) OrgBanner(ctx context.Context, db DBTX) (OrgBannerRow, error) {
+	row := db.QueryRow(ctx, orgBanner)
+	var i OrgBannerRow
+	err := row.Scan(&i.OpenAlerts, &i.Version)
+	return i, err
 }

@@ -13,44 +13,6 @@ import (
 	"github.com/google/uuid"
 )
 
-const controlHistorySince = `-- name: ControlHistorySince :many
-SELECT day, (controls ->> $1::text)::text AS status
-FROM coverage_snapshots
-WHERE day >= $2 AND controls ? $1::text
-ORDER BY day
-`
-
-type ControlHistorySinceParams struct {
-	ControlID string
-	Since     time.Time
-}
-
-type ControlHistorySinceRow struct {
-	Day    time.Time
-	Status string
-}
-
-// One control's state on each snapshot day it was in scope.
-func (q *Queries) ControlHistorySince(ctx context.Context, db DBTX, arg ControlHistorySinceParams) ([]ControlHistorySinceRow, error) {
-	rows, err := db.Query(ctx, controlHistorySince, arg.ControlID, arg.Since)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	items := []ControlHistorySinceRow{}
-	for rows.Next() {
-		var i ControlHistorySinceRow
-		if err := rows.Scan(&i.Day, &i.Status); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
 const coverageSnapshotUpsert = `-- name: CoverageSnapshotUpsert :exec
 INSERT INTO coverage_snapshots (org_id, day, in_scope, passing, failing, stale, unknown, no_evidence, controls, taken_at)
 VALUES ($1, $2, $3, $4, $5, $6,
@@ -89,27 +51,33 @@ func (q *Queries) CoverageSnapshotUpsert(ctx context.Context, db DBTX, arg Cover
 	return err
 }
 
-const coverageTrendSince = `-- name: CoverageTrendSince :many
-SELECT day, in_scope, passing FROM coverage_snapshots WHERE day >= $1 ORDER BY day
+const coverageSnapshotsSince = `-- name: CoverageSnapshotsSince :many
+SELECT day, in_scope, passing, controls FROM coverage_snapshots WHERE day >= $1 ORDER BY day
 `
 
-type CoverageTrendSinceRow struct {
-	Day     time.Time
-	InScope int32
-	Passing int32
+type CoverageSnapshotsSinceRow struct {
+	Day      time.Time
+	InScope  int32
+	Passing  int32
+	Controls json.RawMessage
 }
 
-// The coverage chart: each day's passing and in-scope counts.
-func (q *Queries) CoverageTrendSince(ctx context.Context, db DBTX, since time.Time) ([]CoverageTrendSinceRow, error) {
-	rows, err := db.Query(ctx, coverageTrendSince, since)
+// The daily snapshots the coverage chart and the controls' histories show.
+func (q *Queries) CoverageSnapshotsSince(ctx context.Context, db DBTX, since time.Time) ([]CoverageSnapshotsSinceRow, error) {
+	rows, err := db.Query(ctx, coverageSnapshotsSince, since)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	items := []CoverageTrendSinceRow{}
+	items := []CoverageSnapshotsSinceRow{}
 	for rows.Next() {
-		var i CoverageTrendSinceRow
-		if err := rows.Scan(&i.Day, &i.InScope, &i.Passing); err != nil {
+		var i CoverageSnapshotsSinceRow
+		if err := rows.Scan(
+			&i.Day,
+			&i.InScope,
+			&i.Passing,
+			&i.Controls,
+		); err != nil {
 			return nil, err
 		}
 		items = append(items, i)

@@ -379,6 +379,11 @@ type Operator struct {
 	CreatedAt time.Time
 }
 
+type OrgVersion struct {
+	OrgID   uuid.UUID
+	Version int64
+}
+
 type Organization struct {
 	ID             uuid.UUID
 	Slug           string
