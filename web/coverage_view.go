@@ -37,15 +37,21 @@ func (s *Server) loadCoverage(c echo.Context, criteria []coverage.Criterion, fn 
 
 // orgView is what the organization's dashboard and control pages are built
 // from, at the read version the request was admitted with (enterOrg), with
-// its coverage of criteria (nil: all in its scope) judged at now.
+// its coverage of criteria (nil: all in its scope) judged at now. The report
+// is shared by the requests its span serves: callers only read it.
 func (s *Server) orgView(c echo.Context, now time.Time, criteria []coverage.Criterion) (*orgview.View, coverage.Report, error) {
 	version, _ := c.Get(ctxOrgVersion).(int64)
 	v, err := s.views.Get(c.Request().Context(), currentOrg(c).ID, version, now)
 	if err != nil {
 		return nil, coverage.Report{}, err
 	}
+	key := "coverage"
 	if criteria == nil {
-		criteria = coverage.OrgScope(currentOrg(c))
+		criteria = coverage.OrgScope(currentOrg(c)) // its settings are part of the view's version
 	}
-	return v, coverage.Compute(v.Coverage.Input(s.Connectors, now, criteria)), nil
+	for _, crit := range criteria {
+		key += " " + crit.ID
+	}
+	report := v.Derived(key, now, func() any { return coverage.Compute(v.Coverage.Input(s.Connectors, now, criteria)) }).(coverage.Report)
+	return v, report, nil
 }

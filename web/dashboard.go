@@ -22,6 +22,9 @@ import (
 const (
 	// dashboardAlerts is how many open alerts the alerts card lists.
 	dashboardAlerts = 5
+	// attentionShown is how many items the "needs attention" list shows
+	// before "Show more".
+	attentionShown = 10
 )
 
 // dashboardShow is the organization's landing page: what needs attention,
@@ -41,8 +44,16 @@ func (s *Server) dashboardShow(c echo.Context) error {
 		CoverageURL: orgPath(c, "/controls"), Passing: report.Counts[coverage.Passing], InScope: report.InScope,
 		NotApplicable: report.Counts[coverage.NotApplicable],
 		ConnectURL:    orgPath(c, "/integrations"), Offer: s.connectorOffer(), AlertsURL: orgPath(c, "/alerts"), RefreshURL: view.url(c),
-		Attention: needsAttention(c, attentionInput{report: report, conns: conns, documents: v.Documents, alerts: open, now: now}),
 		Filters:   view.filters(c, report), Sorts: view.sorts(c), OpenAlerts: len(open), CanWrite: account.CanWrite(currentRole(c)),
+	}
+	// Shared by the requests of its span: cut below on a copy of the header.
+	d.Attention = v.Derived("attention", now, func() any {
+		return needsAttention(c, attentionInput{report: report, conns: conns, documents: v.Documents, alerts: open, now: now})
+	}).([]dashboard.Attention)
+	if more := len(d.Attention) - attentionShown; more > 0 && !view.allAttention {
+		all := view
+		all.allAttention = true
+		d.Attention, d.AttentionMore, d.AttentionAllURL = d.Attention[:attentionShown], more, all.url(c)
 	}
 	for _, st := range coverage.Statuses {
 		d.Counts = append(d.Counts, dashboard.StateCount{Status: st, Count: report.Counts[st], URL: orgPath(c, "/controls?status="+st)})

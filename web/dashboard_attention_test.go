@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -14,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/attesthq/attest/internal/webtest"
+	"github.com/attesthq/attest/views/components"
 )
 
 // attentionItem is one row of the dashboard's "needs attention" list.
@@ -127,6 +129,31 @@ func TestDashboardNeedsAttentionListsWhatToFixMostImpactFirst(t *testing.T) {
 	for _, it := range items {
 		require.NotEqual(t, "failing_check", it.kind, it.title)
 	}
+}
+
+// The list shows the first ten items; "Show more" lists them all, keeping
+// the tiles' filter.
+func TestDashboardNeedsAttentionShowsTheFirstTenThenAll(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	c := b.owner(t)
+	start := b.clock.Now()
+	for i := range 12 {
+		b.addDocumentDue(t, c, fmt.Sprintf("Policy %02d", i), start.AddDate(0, 0, 2+i))
+	}
+	doc := c.Get("/o/acme/?state=no_evidence").Doc(t)
+	items := attentionItems(doc)
+	require.Len(t, items, 10)
+	require.Equal(t, "Policy 00 is due for review on "+components.Day(start.AddDate(0, 0, 2)), items[0].title)
+	more := doc.Find(`[data-testid="attention-more"]`)
+	require.Equal(t, "Show 2 more items", strings.Join(strings.Fields(more.Text()), " "))
+	href := more.AttrOr("href", "")
+	require.Equal(t, "/o/acme/?attention=all&state=no_evidence", href)
+
+	all := c.Get(href).Doc(t)
+	require.Len(t, attentionItems(all), 12)
+	require.Equal(t, items, attentionItems(all)[:10])
+	require.Zero(t, all.Find(`[data-testid="attention-more"]`).Length())
 }
 
 func TestDashboardNeedsNothingWhenAllIsWell(t *testing.T) {

@@ -21,21 +21,24 @@ const (
 // or is out of scope last.
 var needsWorkFirst = []string{coverage.Failing, coverage.StaleState, coverage.Unknown, coverage.NoEvidence, coverage.Passing, coverage.NotApplicable}
 
-// tileView is how the dashboard shows its control tiles: all of them or one
-// state, in catalog order or by state.
+// tileView is how the dashboard shows its control tiles (all of them or one
+// state, in catalog order or by state) and whether it lists everything that
+// needs attention or the first few.
 type tileView struct {
-	state   string
-	byState bool
+	state        string
+	byState      bool
+	allAttention bool
 }
 
-// tileViewOf reads ?state= and ?sort=; unknown values show everything in
-// catalog order.
+// tileViewOf reads ?state=, ?sort= and ?attention=all; unknown values show
+// every tile in catalog order and the first few items needing attention.
 func tileViewOf(c echo.Context) tileView {
 	var v tileView
 	if st := c.QueryParam("state"); slices.Contains(coverage.Statuses, st) {
 		v.state = st
 	}
 	v.byState = c.QueryParam("sort") == sortByState
+	v.allAttention = c.QueryParam("attention") == "all"
 	return v
 }
 
@@ -47,6 +50,9 @@ func (v tileView) url(c echo.Context) string {
 	}
 	if v.byState {
 		q.Set("sort", sortByState)
+	}
+	if v.allAttention {
+		q.Set("attention", "all")
 	}
 	if len(q) == 0 {
 		return orgPath(c, "/")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -46,6 +47,9 @@ type View struct {
 	// exclusions are the unrevoked exclusions of live connections, expired
 	// ones included: ActiveExclusions judges them at a time.
 	exclusions []dbsqlc.CheckExclusion
+
+	mu      sync.Mutex
+	derived map[string]derived
 }
 
 // Snapshot is one day's recorded coverage.
