@@ -44,7 +44,7 @@ func (s *Server) dashboardShow(c echo.Context) error {
 		CoverageURL: orgPath(c, "/controls"), Passing: report.Counts[coverage.Passing], InScope: report.InScope,
 		NotApplicable: report.Counts[coverage.NotApplicable],
 		ConnectURL:    orgPath(c, "/integrations"), Offer: s.connectorOffer(), AlertsURL: orgPath(c, "/alerts"), RefreshURL: view.url(c),
-		Filters:   view.filters(c, report), Sorts: view.sorts(c), OpenAlerts: len(open), CanWrite: account.CanWrite(currentRole(c)),
+		Filters: view.filters(c, report), Sorts: view.sorts(c), OpenAlerts: len(open), CanWrite: account.CanWrite(currentRole(c)),
 	}
 	// Shared by the requests of its span: cut below on a copy of the header.
 	d.Attention = v.Derived("attention", now, func() any {

@@ -26,7 +26,9 @@ func TestDerivedValuesAreExactAtEveryInstant(t *testing.T) {
 	view, err := cache.Get(context.Background(), e.Org.ID, version(t, e.DB.Pool, e.Org.ID), synced)
 	require.NoError(t, err)
 	criteria := coverage.OrgScope(e.Org)
-	fresh := func(at time.Time) coverage.Report { return coverage.Compute(view.Coverage.Input(e.Registry, at, criteria)) }
+	fresh := func(at time.Time) coverage.Report {
+		return coverage.Compute(view.Coverage.Input(e.Registry, at, criteria))
+	}
 	computed := 0
 	derive := func(at time.Time) coverage.Report {
 		return view.Derived("coverage", at, func() any { computed++; return fresh(at) }).(coverage.Report)
