@@ -10,7 +10,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/attesthq/attest/db"
-	"github.com/attesthq/attest/db/dbsqlc"
 	"github.com/attesthq/attest/internal/account"
 	"github.com/attesthq/attest/internal/audit"
 	"github.com/attesthq/attest/internal/auth"
@@ -68,8 +67,7 @@ func (s *Server) toLogin(c echo.Context) error {
 // 404, the same as one that does not exist.
 func (s *Server) requireOrg(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		slug := c.Param("org")
-		ok, err := s.enterOrg(c, func(o dbsqlc.OrgListForUserRow) bool { return o.Organization.Slug == slug })
+		ok, err := s.enterOrg(c, c.Param("org"), uuid.Nil)
 		if err != nil {
 			return err
 		}
@@ -80,52 +78,38 @@ func (s *Server) requireOrg(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// enterOrg scopes the request to the first organization of the user's live
-// memberships that match picks, and reports whether there was one.
-func (s *Server) enterOrg(c echo.Context, match func(dbsqlc.OrgListForUserRow) bool) (bool, error) {
-	user := currentUser(c)
-	ctx := c.Request().Context()
+// enterOrg scopes the request to the organization named by slug (or, with
+// no slug, by id) when the user's membership to it is live, and reports
+// whether it was. One round trip (db.OrgEntry) also lists the user's live
+// memberships for the switcher and reads the organization's open alerts and
+// read version.
+func (s *Server) enterOrg(c echo.Context, slug string, id uuid.UUID) (bool, error) {
 	now := s.Clock.Now()
-	var org dbsqlc.Organization
-	var role string
-	var orgs []layout.Org
-	var banner dbsqlc.OrgBannerRow
-	var limit *uuid.UUID
-	err := db.AsUser(ctx, s.Pool, user.UserID, func(tx pgx.Tx) error {
-		rows, err := q.OrgListForUser(ctx, tx, user.UserID)
-		if err != nil {
-			return err
-		}
-		for _, r := range rows {
-			if r.ExpiresAt != nil && !now.Before(*r.ExpiresAt) {
-				continue
-			}
-			orgs = append(orgs, layout.Org{Slug: r.Organization.Slug, Name: r.Organization.Name, Role: r.Role, ExpiresAt: r.ExpiresAt})
-			if role == "" && match(r) {
-				role, org, limit = r.Role, r.Organization, r.AssessmentID
-			}
-		}
-		if role == "" {
-			return nil
-		}
-		// The banner's count and the read version, in this transaction
-		// rather than their own.
-		if err := db.ScopeToOrg(ctx, tx, org.ID); err != nil {
-			return err
-		}
-		banner, err = q.OrgBanner(ctx, tx)
-		return err
-	})
-	if err != nil || role == "" {
+	rows, err := db.OrgEntry(c.Request().Context(), s.Pool, currentUser(c).UserID, slug, id, now)
+	if err != nil {
 		return false, err
 	}
-	c.Set(ctxOrg, org)
-	c.Set(ctxRole, role)
+	var entered *db.Membership
+	var orgs []layout.Org
+	for i, r := range rows {
+		if r.ExpiresAt != nil && !now.Before(*r.ExpiresAt) {
+			continue
+		}
+		orgs = append(orgs, layout.Org{Slug: r.Organization.Slug, Name: r.Organization.Name, Role: r.Role, ExpiresAt: r.ExpiresAt})
+		if r.Banner != nil {
+			entered = &rows[i]
+		}
+	}
+	if entered == nil {
+		return false, nil
+	}
+	c.Set(ctxOrg, entered.Organization)
+	c.Set(ctxRole, entered.Role)
 	c.Set(ctxOrgs, orgs)
-	c.Set(ctxOpenAlerts, int(banner.OpenAlerts))
-	c.Set(ctxOrgVersion, banner.Version)
-	if limit != nil {
-		c.Set(ctxAssessmentLimit, *limit)
+	c.Set(ctxOpenAlerts, int(entered.Banner.OpenAlerts))
+	c.Set(ctxOrgVersion, entered.Banner.Version)
+	if entered.AssessmentID != nil {
+		c.Set(ctxAssessmentLimit, *entered.AssessmentID)
 	}
 	return true, nil
 }

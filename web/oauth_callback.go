@@ -7,7 +7,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/attesthq/attest/db/dbsqlc"
 	"github.com/attesthq/attest/internal/account"
 	"github.com/attesthq/attest/internal/connection"
 	"github.com/attesthq/attest/internal/connector"
@@ -93,7 +92,7 @@ func (s *Server) enterStateOrg(c echo.Context) (bool, error) {
 	if !ok {
 		return false, nil
 	}
-	return s.enterOrg(c, func(o dbsqlc.OrgListForUserRow) bool { return o.Organization.ID == orgID })
+	return s.enterOrg(c, "", orgID)
 }
 
 // stateProblem answers 400 with the page explaining a refused state.
