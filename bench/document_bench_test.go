@@ -22,6 +22,8 @@ import (
 	"github.com/spf13/afero"
 
 	"github.com/attesthq/attest/internal/account"
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/attesthq/attest/internal/audit"
 	"github.com/attesthq/attest/internal/document"
 	"github.com/attesthq/attest/internal/webtest"
@@ -45,30 +47,32 @@ func BenchmarkDocumentTransfer(b *testing.B) {
 			"during the transfer minus its resident memory just before (server, client and, for the bucket, the fake S3 " +
 			"server share the process; PostgreSQL runs in its own).",
 		"",
-		"| backend | step | time | throughput | peak RSS growth | target |",
-		"|---|---|---|---|---|---|",
+		"| backend | step | time | throughput | CPU | peak RSS growth | target |",
+		"|---|---|---|---|---|---|---|",
 	}
 	for _, backend := range []string{document.BackendPostgres, document.BackendS3} {
 		var store document.Store
 		if backend == document.BackendS3 {
 			store = fakeBucketStore(b)
 		}
-		base, client := documentServer(b, store)
+		base, client, pool := documentServer(b, store)
 		b.ResetTimer()
 		for range b.N {
 			var docPath string
+			cpu := startCPU(b, pool)
 			took, growth := measure(func() { docPath = uploadDocument(b, base, client) })
-			lines = append(lines, transferLine(backend, "upload", took, growth))
+			lines = append(lines, transferLine(backend, "upload", took, cpu.read(), growth))
+			cpu = startCPU(b, pool)
 			took, growth = measure(func() { downloadDocument(b, base, client, docPath) })
-			lines = append(lines, transferLine(backend, "download", took, growth))
+			lines = append(lines, transferLine(backend, "download", took, cpu.read(), growth))
 		}
 	}
 	report(b, "Documents: upload and download of a 25 MB file", lines)
 }
 
-func transferLine(backend, step string, took time.Duration, growth float64) string {
-	return fmt.Sprintf("| %s | %s | %.2f s | %.1f MiB/s | %.1f MiB | < 16 MB: %s |", backend, step, took.Seconds(),
-		float64(documentSize>>20)/took.Seconds(), growth, verdict(growth*(1<<20) < 16e6))
+func transferLine(backend, step string, took time.Duration, used cpuUse, growth float64) string {
+	return fmt.Sprintf("| %s | %s | %.2f s | %.1f MiB/s | %s | %.1f MiB | < 16 MB: %s |", backend, step, took.Seconds(),
+		float64(documentSize>>20)/took.Seconds(), used.seconds(), growth, verdict(growth*(1<<20) < 16e6))
 }
 
 // measure runs fn and returns its duration and the peak RSS growth (MiB).
@@ -103,7 +107,7 @@ func fakeBucketStore(b *testing.B) document.Store {
 
 // documentServer runs attest's web server with the document service on
 // store (nil: PostgreSQL) and returns its URL and a signed-in owner.
-func documentServer(b *testing.B, store document.Store) (string, *webtest.Client) {
+func documentServer(b *testing.B, store document.Store) (string, *webtest.Client, *pgxpool.Pool) {
 	b.Helper()
 	s := newWebServer(b, nil, benchArgon, func(s *webServer, deps *web.Deps) {
 		deps.Documents = &document.Service{Pool: s.pool, Clock: s.clock, Store: store, MaxBytes: s.cfg.DocumentMaxBytes, TempDir: b.TempDir()}
@@ -121,7 +125,7 @@ func documentServer(b *testing.B, store document.Store) (string, *webtest.Client
 	c := webtest.NewClient(b, srv.URL)
 	c.Login("owner@bench.test", "bench passphrase 2026")
 	c.Get("/o/bench/documents/new")
-	return srv.URL, c
+	return srv.URL, c, pool
 }
 
 // pdfBytes generates a PDF-typed body of n bytes without holding it.

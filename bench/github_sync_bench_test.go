@@ -37,13 +37,17 @@ func BenchmarkGitHubSync(b *testing.B) {
 		runtime.GC()
 		resetPeakRSS()
 		var first, again syncer.Outcome
+		cpu := startCPU(b, e.DB.Pool)
 		firstTime := timed(func() { first = mustSync(b, e, conn) })
+		firstCPU := cpu.read()
 		firstRSS := peakRSS()
 		afterFirst := githubBudgetOf(b, origin, installation)
 		e.Clock.Advance(time.Hour)
 		runtime.GC()
 		resetPeakRSS()
+		cpu = startCPU(b, e.DB.Pool)
 		resyncTime := timed(func() { again = mustSync(b, e, conn) })
+		resyncCPU := cpu.read()
 		resyncRSS := peakRSS()
 		afterBoth := githubBudgetOf(b, origin, installation)
 		used, reused := afterFirst.Used, afterBoth.Used-afterFirst.Used
@@ -54,14 +58,18 @@ func BenchmarkGitHubSync(b *testing.B) {
 		b.ReportMetric(float64(used), "first-budget")
 		b.ReportMetric(float64(reused), "resync-budget")
 		b.ReportMetric(peak, "peak-MiB")
+		firstCPU.report(b, "first-", 1)
+		resyncCPU.report(b, "resync-", 1)
 		report(b, "GitHub sync: 2,000 repositories, 5,000 members, 10,000 open alerts", []string{
 			"One run; the simulator runs in its own process on the wall clock, so the client's pacing (900 requests a minute per endpoint) is real waiting.",
 			"",
 			"| measure | value | target |",
 			"|---|---|---|",
 			fmt.Sprintf("| first sync | %.1f s, %d new evidence rows, peak RSS %.0f MiB | |", firstTime.Seconds(), first.NewRows, firstRSS),
+			fmt.Sprintf("| first sync's CPU (the simulator's process aside) | %s | |", firstCPU.seconds()),
 			fmt.Sprintf("| first sync's primary budget | %d of %d an hour | |", used, afterFirst.Limit),
 			fmt.Sprintf("| unchanged resync | %.1f s, %d new evidence rows, peak RSS %.0f MiB | |", resyncTime.Seconds(), again.NewRows, resyncRSS),
+			fmt.Sprintf("| unchanged resync's CPU | %s | |", resyncCPU.seconds()),
 			fmt.Sprintf("| unchanged resync's primary budget | %d (%.1f%% of the first sync's) | < 10%%: %s |", reused, 100*share, verdict(share < 0.10)),
 			fmt.Sprintf("| peak RSS | %.0f MiB | < 150 MiB: %s |", peak, verdict(peak < 150)),
 		})

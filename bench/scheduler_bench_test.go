@@ -57,8 +57,13 @@ func BenchmarkScheduler(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StartTimer()
+		cpu := startCPU(b, tdb.Pool) // not through the traced pool
 		first := schedulePass(b, pool, client, counter)
+		firstCPU := cpu.read()
+		cpu = startCPU(b, tdb.Pool)
 		repeat := schedulePass(b, pool, client, counter)
+		repeatCPU := cpu.read()
+		firstCPU.report(b, "first-pass-", 1)
 		if first.enqueued != due || repeat.enqueued != 0 {
 			b.Fatalf("enqueued %d then %d syncs, want %d then 0", first.enqueued, repeat.enqueued, due)
 		}
@@ -81,6 +86,7 @@ func BenchmarkScheduler(b *testing.B) {
 			"|---|---|---|---|",
 			fmt.Sprintf("| syncs enqueued | %d | %d | |", first.enqueued, repeat.enqueued),
 			fmt.Sprintf("| time | %.2f s | %.2f s | < 5 s: %s |", first.took.Seconds(), repeat.took.Seconds(), verdict(first.took < 5*time.Second && repeat.took < 5*time.Second)),
+			fmt.Sprintf("| CPU | %s | %s | |", firstCPU.seconds(), repeatCPU.seconds()),
 			fmt.Sprintf("| batches (transactions) | %d | %d | |", first.batches(), repeat.batches()),
 			fmt.Sprintf("| statements | %d (%s) | %d (%s) | |", first.total(), first.breakdown(), repeat.total(), repeat.breakdown()),
 			fmt.Sprintf("| statements per batch | %.1f | %.1f | one listing and at most one insert per batch, none per organization: %s |",

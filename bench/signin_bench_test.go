@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/attesthq/attest/internal/auth"
 	"github.com/attesthq/attest/internal/webtest"
 )
@@ -29,7 +31,7 @@ const signInBurst = 200
 // generator share the process; PostgreSQL runs in its own), the answers and
 // how many hashes ran.
 func BenchmarkSignInBurst(b *testing.B) {
-	srv, hasher := signInServer(b)
+	srv, hasher, pool := signInServer(b)
 	c := webtest.NewClient(b, srv.URL)
 	c.Get("/login")
 	cookies := c.Cookies()
@@ -41,9 +43,12 @@ func BenchmarkSignInBurst(b *testing.B) {
 		baseline := currentRSS()
 		resetPeakRSS()
 		checks := hasher.Checks()
+		cpu := startCPU(b, pool)
 		start := time.Now()
 		statuses, retryAfter := burst(b, srv.URL, c.CSRF, cookies, i)
 		took := time.Since(start)
+		used := cpu.read()
+		used.report(b, "", signInBurst)
 		rss := peakRSS()
 		hashes := hasher.Checks() - checks
 		b.ReportMetric(rss, "peak-RSS-MiB")
@@ -62,6 +67,8 @@ func BenchmarkSignInBurst(b *testing.B) {
 			fmt.Sprintf("| Retry-After on every 429 | %v | yes: %s |", retryAfter, verdict(retryAfter)),
 			fmt.Sprintf("| hashes run | %d | one per 401 |", hashes),
 			fmt.Sprintf("| wall time | %.1f s | |", took.Seconds()),
+			fmt.Sprintf("| CPU | %s | |", used.seconds()),
+			fmt.Sprintf("| CPU per sign-in | %s | |", used.per(signInBurst)),
 			fmt.Sprintf("| RSS before the burst | %.0f MiB | |", baseline),
 			fmt.Sprintf("| peak RSS | %.0f MiB | < 300 MB: %s |", rss, verdict(rss*(1<<20) < 300e6)),
 		})
@@ -71,10 +78,10 @@ func BenchmarkSignInBurst(b *testing.B) {
 // signInServer runs attest's web server over a fresh database, with the
 // production pool size and hashing parameters, believing X-Forwarded-For
 // from the loopback address.
-func signInServer(b *testing.B) (*httptest.Server, *auth.Hasher) {
+func signInServer(b *testing.B) (*httptest.Server, *auth.Hasher, *pgxpool.Pool) {
 	b.Helper()
 	s := newWebServer(b, map[string]string{"ATTEST_TRUSTED_PROXIES": "127.0.0.1/32"}, auth.ProductionParams, nil)
-	return s.srv, s.hasher
+	return s.srv, s.hasher, s.pool
 }
 
 // burst sends the sign-ins at once and returns how many got each status,

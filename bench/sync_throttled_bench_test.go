@@ -55,7 +55,10 @@ func throttledSync(b *testing.B, users int, label string) {
 	for range b.N {
 		before := len(sim.stats(b).Requests)
 		var out syncer.Outcome
+		cpu := startCPU(b, e.DB.Pool)
 		took := timed(func() { out = mustSync(b, e, conn) })
+		used := cpu.read()
+		used.report(b, "", 1)
 		requests := sim.stats(b).Requests[before:]
 		tooMany := 0
 		needed := map[entrasim.Family]int{}
@@ -91,6 +94,7 @@ func throttledSync(b *testing.B, users int, label string) {
 			fmt.Sprintf("| 429 responses | %d | 0: %s |", tooMany, verdict(tooMany == 0)),
 			fmt.Sprintf("| wall time | %.1f s (the windows allow no less than %.1f s) | |", took.Seconds(), bound.Seconds()),
 			fmt.Sprintf("| ratio to the bound | %.2fx | ≤ 1.10x: %s |", ratio, verdict(ratio <= 1.10)),
+			fmt.Sprintf("| CPU (the simulator's process aside) | %s | |", used.seconds()),
 		})
 	}
 }
