@@ -2,7 +2,7 @@ package components
 
 import (
 	"fmt"
-	"strings"
+	"strconv"
 	"time"
 )
 
@@ -34,17 +34,28 @@ func (c Chart) x(i int) float64 { return 100 * float64(i) / float64(max(1, len(c
 
 func y(pct float64) float64 { return 100 - pct }
 
-// Line is the polyline's points attribute.
-func (c Chart) Line() string {
-	parts := make([]string, len(c.Points))
+// Line is the polyline's points attribute: "x,y" pairs with two decimals,
+// space separated. The dashboard draws it on every request, so it is
+// appended into one buffer rather than formatted point by point.
+func (c Chart) Line() string { return string(c.appendLine(make([]byte, 0, 12*len(c.Points)))) }
+
+func (c Chart) appendLine(buf []byte) []byte {
 	for i, p := range c.Points {
-		parts[i] = fmt.Sprintf("%.2f,%.2f", c.x(i), y(p.Percent))
+		if i > 0 {
+			buf = append(buf, ' ')
+		}
+		buf = strconv.AppendFloat(buf, c.x(i), 'f', 2, 64)
+		buf = append(buf, ',')
+		buf = strconv.AppendFloat(buf, y(p.Percent), 'f', 2, 64)
 	}
-	return strings.Join(parts, " ")
+	return buf
 }
 
 // Area is the filled region under the line.
-func (c Chart) Area() string { return "0,100 " + c.Line() + " 100,100" }
+func (c Chart) Area() string {
+	buf := append(make([]byte, 0, 12*len(c.Points)+16), "0,100 "...)
+	return string(append(c.appendLine(buf), " 100,100"...))
+}
 
 // Dot is the newest point as a zero-length path, drawn round by its cap.
 func (c Chart) Dot() string {
@@ -74,5 +85,6 @@ func (c Chart) Axis() []string {
 	return out
 }
 
-// Percent formats a share (0..1) as a whole percentage.
-func Percent(share float64) string { return fmt.Sprintf("%.0f%%", share*100) }
+// Percent formats a share (0..1) as a whole percentage, rounded as %.0f
+// rounds.
+func Percent(share float64) string { return strconv.FormatFloat(share*100, 'f', 0, 64) + "%" }

@@ -1,7 +1,9 @@
 package components_test
 
 import (
+	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -35,4 +37,23 @@ func TestCoverageChartKeepsTextOutOfTheStretchedSVG(t *testing.T) {
 	}
 	require.Contains(t, html, "2 Dec to 4 Dec 2026")
 	require.Contains(t, html, "<span>4 Dec</span>", "the axis labels are HTML text")
+}
+
+// Line, Area and Percent write what fmt's %.2f and %.0f write.
+func TestChartNumbersAreFormattedAsPrintfWould(t *testing.T) {
+	t.Parallel()
+	var pts []components.ChartPoint
+	for i, pct := range []float64{0, 12.345, 33.335, 50, 66.665, 99.995, 100} {
+		pts = append(pts, components.ChartPoint{Day: moment.AddDate(0, 0, i), Percent: pct})
+	}
+	c := components.Chart{Points: pts}
+	var want []string
+	for i, p := range pts {
+		want = append(want, fmt.Sprintf("%.2f,%.2f", 100*float64(i)/float64(len(pts)-1), 100-p.Percent))
+	}
+	require.Equal(t, strings.Join(want, " "), c.Line())
+	require.Equal(t, "0,100 "+strings.Join(want, " ")+" 100,100", c.Area())
+	for _, share := range []float64{0, 0.005, 0.015, 0.125, 0.3333, 0.995, 1} {
+		require.Equal(t, fmt.Sprintf("%.0f%%", share*100), components.Percent(share))
+	}
 }
