@@ -52,43 +52,34 @@ $$;
 
 -- Members' names and emails are shown too, but never change (no statement
 -- updates them); a migration that lets them change adds a trigger here.
-CREATE CONSTRAINT TRIGGER org_version AFTER INSERT OR UPDATE OR DELETE ON check_current
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_org_version('org_id');
-CREATE CONSTRAINT TRIGGER org_version AFTER INSERT OR UPDATE OR DELETE ON check_exclusions
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_org_version('org_id');
-CREATE CONSTRAINT TRIGGER org_version AFTER INSERT OR UPDATE OR DELETE ON connections
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_org_version('org_id');
-CREATE CONSTRAINT TRIGGER org_version AFTER INSERT OR UPDATE OR DELETE ON documents
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_org_version('org_id');
-CREATE CONSTRAINT TRIGGER org_version AFTER INSERT OR UPDATE OR DELETE ON document_criteria
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_org_version('org_id');
-CREATE CONSTRAINT TRIGGER org_version AFTER INSERT ON document_revisions
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_org_version('org_id');
-CREATE CONSTRAINT TRIGGER org_version AFTER INSERT OR UPDATE OR DELETE ON criterion_scope
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_org_version('org_id');
-CREATE CONSTRAINT TRIGGER org_version AFTER INSERT OR UPDATE OR DELETE ON criterion_owners
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_org_version('org_id');
-CREATE CONSTRAINT TRIGGER org_version AFTER INSERT OR UPDATE OR DELETE ON alerts
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_org_version('org_id');
-CREATE CONSTRAINT TRIGGER org_version AFTER INSERT OR UPDATE OR DELETE ON coverage_snapshots
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_org_version('org_id');
-CREATE CONSTRAINT TRIGGER org_version AFTER INSERT OR UPDATE OR DELETE ON memberships
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_org_version('org_id');
+-- +goose StatementBegin
+DO $$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['alerts', 'check_current', 'check_exclusions', 'connections', 'coverage_snapshots',
+                             'criterion_owners', 'criterion_scope', 'document_criteria', 'document_revisions',
+                             'documents', 'memberships'] LOOP
+        EXECUTE format('CREATE CONSTRAINT TRIGGER org_version AFTER INSERT OR UPDATE OR DELETE ON %I '
+                       'DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_org_version(''org_id'')', t);
+    END LOOP;
+END
+$$;
+-- +goose StatementEnd
 CREATE CONSTRAINT TRIGGER org_version AFTER INSERT OR UPDATE ON organizations
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_org_version('id');
 
 -- +goose Down
-DROP TRIGGER org_version ON organizations;
-DROP TRIGGER org_version ON memberships;
-DROP TRIGGER org_version ON coverage_snapshots;
-DROP TRIGGER org_version ON alerts;
-DROP TRIGGER org_version ON criterion_owners;
-DROP TRIGGER org_version ON criterion_scope;
-DROP TRIGGER org_version ON document_revisions;
-DROP TRIGGER org_version ON document_criteria;
-DROP TRIGGER org_version ON documents;
-DROP TRIGGER org_version ON connections;
-DROP TRIGGER org_version ON check_exclusions;
-DROP TRIGGER org_version ON check_current;
+-- +goose StatementBegin
+DO $$
+DECLARE
+    t text;
+BEGIN
+    FOR t IN SELECT c.relname FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid WHERE g.tgname = 'org_version' LOOP
+        EXECUTE format('DROP TRIGGER org_version ON %I', t);
+    END LOOP;
+END
+$$;
+-- +goose StatementEnd
 DROP FUNCTION bump_org_version();
 DROP TABLE org_versions;
