@@ -1,6 +1,9 @@
 package evidence
 
-import "unicode/utf8"
+import (
+	"bytes"
+	"unicode/utf8"
+)
 
 // renderFlat is Render's fast path, for the payloads most records have as
 // PostgreSQL hands them out: one object whose members are strings without
@@ -82,18 +85,19 @@ func scanString(p []byte, i int) (int, bool) {
 	if i == len(p) || p[i] != '"' {
 		return 0, false
 	}
-	ascii := true
-	for j := i + 1; j < len(p); j++ {
-		switch c := p[j]; {
-		case c == '"':
-			return j, ascii || utf8.Valid(p[i+1:j])
-		case c == '\\' || c < 0x20:
-			return 0, false
-		case c >= utf8.RuneSelf:
-			ascii = false
-		}
+	n := bytes.IndexByte(p[i+1:], '"')
+	if n < 0 {
+		return 0, false
 	}
-	return 0, false
+	s := p[i+1 : i+1+n]
+	var high byte
+	for _, c := range s {
+		if c < 0x20 || c == '\\' {
+			return 0, false
+		}
+		high |= c
+	}
+	return i + 1 + n, high < utf8.RuneSelf || utf8.Valid(s)
 }
 
 // scanScalar checks the string, number, true, false or null at p[i] and
