@@ -20,11 +20,13 @@ func Columns(k connector.EvidenceKind) []string {
 	return append(slices.Clone(fixedColumns), k.Fields...)
 }
 
-// Row is one evidence record as the export reads it.
+// Row is one evidence record as the export reads it. Its byte slices may
+// be the database driver's memory, valid only during the call they are
+// passed to.
 type Row struct {
-	Connection  string
-	Kind        string
-	Subject     string
+	Connection  []byte
+	Kind        []byte
+	Subject     []byte
 	ObservedAt  time.Time
 	CollectedAt time.Time
 	Fingerprint []byte
@@ -35,11 +37,12 @@ type Row struct {
 // CSV writes the evidence records of one kind as CSV (see the package doc
 // for the columns and the format).
 type CSV struct {
-	table    *Table
-	org      string
-	kind     connector.EvidenceKind
-	criteria string
-	cells    []string
+	table *Table
+	kind  connector.EvidenceKind
+	// org and criteria are the same in every row: encoded once.
+	org, criteria []byte
+	fields        evidence.Fields
+	scratch       []byte
 }
 
 // NewCSV writes the header of kind k's CSV for organization org.
@@ -48,17 +51,30 @@ func NewCSV(w io.Writer, org string, k connector.EvidenceKind) (*CSV, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &CSV{table: t, org: org, kind: k, criteria: strings.Join(k.Criteria, "; "),
-		cells: make([]string, 0, len(fixedColumns)+len(k.Fields))}, nil
+	return &CSV{table: t, kind: k, org: appendCell(nil, org), criteria: appendCell(nil, strings.Join(k.Criteria, "; "))}, nil
 }
 
-// Write writes one record.
+// Write writes one record, encoding it straight into the table's buffer.
 func (c *CSV) Write(r Row) error {
-	c.cells = append(c.cells[:0], c.org, r.Connection, r.Kind, r.Subject,
-		r.ObservedAt.UTC().Format(time.RFC3339Nano), r.CollectedAt.UTC().Format(time.RFC3339Nano),
-		hex.EncodeToString(r.Fingerprint), c.criteria)
-	c.cells = append(c.cells, evidence.Flatten(c.kind.Fields, r.Payload)...)
-	return c.table.Write(c.cells)
+	t := c.table
+	b := append(t.buf, c.org...)
+	for _, cell := range [...][]byte{r.Connection, r.Kind, r.Subject} {
+		b = appendCell(append(b, ','), cell)
+	}
+	for _, at := range [...]time.Time{r.ObservedAt, r.CollectedAt} {
+		c.scratch = at.UTC().AppendFormat(c.scratch[:0], time.RFC3339Nano)
+		b = appendCell(append(b, ','), c.scratch)
+	}
+	c.scratch = hex.AppendEncode(c.scratch[:0], r.Fingerprint)
+	b = appendCell(append(b, ','), c.scratch)
+	b = append(append(b, ','), c.criteria...)
+	c.fields.Render(c.kind.Fields, r.Payload)
+	for i := range c.kind.Fields {
+		b = appendCell(append(b, ','), c.fields.Field(i))
+	}
+	t.buf = b
+	t.rows++
+	return t.endRow()
 }
 
 // Flush writes any buffered rows to the underlying writer.

@@ -27,10 +27,10 @@ func TestCSVWritesRecordsInert(t *testing.T) {
 	w, err := export.NewCSV(&buf, "acme", userKind)
 	require.NoError(t, err)
 	at := time.Date(2026, 11, 2, 9, 30, 0, 123000000, time.FixedZone("CET", 3600))
-	require.NoError(t, w.Write(export.Row{Connection: "Contoso, \"prod\"", Kind: "entra.user", Subject: "-1+cmd|' /C calc'!A0",
+	require.NoError(t, w.Write(export.Row{Connection: []byte("Contoso, \"prod\""), Kind: []byte("entra.user"), Subject: []byte("-1+cmd|' /C calc'!A0"),
 		ObservedAt: at, CollectedAt: at.Add(time.Minute), Fingerprint: []byte{0xAB, 0x01},
 		Payload: []byte(`{"displayName":"=HYPERLINK(\"http://evil.test\",\"x\")","accountEnabled":true,"groups":["a","b"],"score":-3}`)}))
-	require.NoError(t, w.Write(export.Row{Kind: "entra.user", Subject: "second\nline", Payload: []byte(`{}`)}))
+	require.NoError(t, w.Write(export.Row{Kind: []byte("entra.user"), Subject: []byte("second\nline"), Payload: []byte(`{}`)}))
 	require.NoError(t, w.Flush())
 	require.Equal(t, 2, w.Rows())
 

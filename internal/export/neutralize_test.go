@@ -36,6 +36,15 @@ func TestNeutralize(t *testing.T) {
 		"＠x":                             "'＠x",
 		"a=b":                            "a=b",
 		"'already":                       "'already",
+		"-1.":                            "-1.",
+		"-.":                             "'-.",
+		"+1E5":                           "+1E5",
+		"-1e5e3":                         "'-1e5e3",
+		"-1.2.3":                         "'-1.2.3",
+		"-1 ":                            "'-1 ",
+		"\t1":                            "'\t1",
+		"\xef\xbc":                       "\xef\xbc",
+		"\xef\xbc\x9e":                   "\xef\xbc\x9e",
 	} {
 		require.Equal(t, want, export.Neutralize(in), "Neutralize(%q)", in)
 	}

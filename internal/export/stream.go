@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/attesthq/attest/db"
 	"github.com/attesthq/attest/db/dbsqlc"
@@ -31,7 +32,8 @@ type Filter struct {
 
 // Evidence calls fn with each record the filter selects, oldest first
 // (collected_at, then id), as the rows arrive from ONE query: memory stays
-// constant whatever the number of records. It returns how many fn accepted;
+// constant whatever the number of records. The row's bytes are valid only
+// during the call. It returns how many fn accepted;
 // an error from fn stops the export and is returned.
 func Evidence(ctx context.Context, tx pgx.Tx, f Filter, fn func(Row) error) (int, error) {
 	if f.AssessmentID == nil {
@@ -58,8 +60,10 @@ func Evidence(ctx context.Context, tx pgx.Tx, f Filter, fn func(Row) error) (int
 	n := 0
 	var r Row
 	for rows.Next() {
-		// The columns of dbsqlc.ExportEvidenceRow, in its order.
-		if err := rows.Scan(&r.Connection, &r.Kind, &r.Subject, &r.ObservedAt, &r.CollectedAt, &r.Fingerprint, &r.Payload); err != nil {
+		// The columns of dbsqlc.ExportEvidenceRow, in its order. The bytes
+		// stay the driver's: nothing is copied or allocated per row.
+		if err := rows.Scan((*pgtype.DriverBytes)(&r.Connection), (*pgtype.DriverBytes)(&r.Kind), (*pgtype.DriverBytes)(&r.Subject),
+			&r.ObservedAt, &r.CollectedAt, (*pgtype.DriverBytes)(&r.Fingerprint), (*pgtype.DriverBytes)(&r.Payload)); err != nil {
 			return n, fmt.Errorf("export: read evidence: %w", err)
 		}
 		if err := fn(r); err != nil {
