@@ -31,9 +31,11 @@ func BenchmarkExport(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		resetPeakRSS()
+		cpu := startCPU(b, e.DB.Pool)
 		start := time.Now()
 		lines, bytes := download(b, url, cookies)
 		took := time.Since(start)
+		used := cpu.read()
 		rss := peakRSS()
 		rows := lines - 1 // the header
 		if rows != exportRows {
@@ -42,6 +44,7 @@ func BenchmarkExport(b *testing.B) {
 		rate := float64(rows) / took.Seconds()
 		b.ReportMetric(rate, "rows/s")
 		b.ReportMetric(rss, "peak-RSS-MiB")
+		used.report(b, "", 1)
 		report(b, "Export: 1,000,000 evidence rows as CSV", []string{
 			fmt.Sprintf("GET /o/:org/evidence/export?kind=%s for an organization holding %d user records, through the real "+
 				"handler over HTTP, body read to the end by a client in the same process; %.0f MiB of CSV. "+
@@ -53,6 +56,8 @@ func BenchmarkExport(b *testing.B) {
 			fmt.Sprintf("| duration | %.1f s | |", took.Seconds()),
 			fmt.Sprintf("| throughput | %.0f rows/s | ≥ 200,000: %s |", rate, verdict(rate >= 200_000)),
 			fmt.Sprintf("| peak RSS | %.0f MiB | < 50 MB: %s |", rss, verdict(rss*(1<<20) < 50e6)),
+			fmt.Sprintf("| CPU | %s | |", used.seconds()),
+			fmt.Sprintf("| CPU per 1,000 rows | %s | |", used.per(rows/1000)),
 		})
 	}
 }
