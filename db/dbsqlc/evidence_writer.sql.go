@@ -13,37 +13,43 @@ import (
 	"github.com/google/uuid"
 )
 
-const evidenceCurrentFingerprints = `-- name: EvidenceCurrentFingerprints :many
+const evidenceCurrentPacked = `-- name: EvidenceCurrentPacked :many
 
-SELECT kind, subject_key, fingerprint FROM evidence_current
-WHERE connection_id = $1 AND kind = ANY($2::text[])
+SELECT s.kind, count(*) AS subjects, string_agg(int4send(octet_length(s.subject)) || s.subject || s.fingerprint, ''::bytea)::bytea AS packed
+FROM (SELECT kind, convert_to(subject_key, 'UTF8') AS subject, fingerprint FROM evidence_current
+      WHERE connection_id = $1 AND kind = ANY($2::text[])) s
+GROUP BY s.kind
 `
 
-type EvidenceCurrentFingerprintsParams struct {
+type EvidenceCurrentPackedParams struct {
 	ConnectionID uuid.UUID
 	Kinds        []string
 }
 
-type EvidenceCurrentFingerprintsRow struct {
-	Kind        string
-	SubjectKey  string
-	Fingerprint []byte
+type EvidenceCurrentPackedRow struct {
+	Kind     string
+	Subjects int64
+	Packed   []byte
 }
 
 // The evidence writer's statements (internal/evidence/writer.go). Rows travel
 // as parallel arrays of equal length, unnested side by side in one select
 // list (sqlc knows only the one-array unnest): one statement per batch.
-// The current fingerprints of a dataset's subjects when its sync begins.
-func (q *Queries) EvidenceCurrentFingerprints(ctx context.Context, db DBTX, arg EvidenceCurrentFingerprintsParams) ([]EvidenceCurrentFingerprintsRow, error) {
-	rows, err := db.Query(ctx, evidenceCurrentFingerprints, arg.ConnectionID, arg.Kinds)
+// The current fingerprints of a dataset's subjects when its sync begins, one
+// row per kind packing each subject as its key's length (4 bytes, big
+// endian), the key's UTF-8 bytes and its 32-byte fingerprint. A row per
+// subject cost the writer three allocations a subject, all alive at once:
+// 22 MB for a 50,000-user tenant's users and registrations.
+func (q *Queries) EvidenceCurrentPacked(ctx context.Context, db DBTX, arg EvidenceCurrentPackedParams) ([]EvidenceCurrentPackedRow, error) {
+	rows, err := db.Query(ctx, evidenceCurrentPacked, arg.ConnectionID, arg.Kinds)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	items := []EvidenceCurrentFingerprintsRow{}
+	items := []EvidenceCurrentPackedRow{}
 	for rows.Next() {
-		var i EvidenceCurrentFingerprintsRow
-		if err := rows.Scan(&i.Kind, &i.SubjectKey, &i.Fingerprint); err != nil {
+		var i EvidenceCurrentPackedRow
+		if err := rows.Scan(&i.Kind, &i.Subjects, &i.Packed); err != nil {
 			return nil, err
 		}
 		items = append(items, i)
@@ -142,8 +148,8 @@ func (q *Queries) EvidenceRemoveOldEvents(ctx context.Context, db DBTX, arg Evid
 const evidenceRemoveSubjects = `-- name: EvidenceRemoveSubjects :execrows
 WITH gone AS (
 	DELETE FROM evidence_current c
-	USING (SELECT unnest($3::text[]) AS kind, unnest($4::text[]) AS subject_key) g
-	WHERE c.connection_id = $5::uuid AND c.kind = g.kind AND c.subject_key = g.subject_key
+	USING (SELECT unnest($3::bytea[]) AS fingerprint) g
+	WHERE c.connection_id = $4::uuid AND c.kind = ANY($5::text[]) AND c.fingerprint = g.fingerprint
 	RETURNING c.org_id, c.evidence_id, c.connection_id, c.kind, c.subject_key, c.since_run_id)
 INSERT INTO evidence_superseded (org_id, evidence_id, connection_id, kind, subject_key, from_run_id, to_run_id, reason, at)
 SELECT gone.org_id, gone.evidence_id, gone.connection_id, gone.kind, gone.subject_key, gone.since_run_id, $1::uuid, 'removed', $2::timestamptz
@@ -153,20 +159,22 @@ FROM gone
 type EvidenceRemoveSubjectsParams struct {
 	RunID        uuid.UUID
 	At           time.Time
-	Kinds        []string
-	SubjectKeys  []string
+	Fingerprints [][]byte
 	ConnectionID uuid.UUID
+	Kinds        []string
 }
 
 // Takes the given subjects (a snapshot dataset's subjects this sync did not
-// see) out of the current state, logging each as removed.
+// see), named by their current fingerprints (a fingerprint covers the kind
+// and the subject, so it names one current subject), out of the current
+// state, logging each as removed.
 func (q *Queries) EvidenceRemoveSubjects(ctx context.Context, db DBTX, arg EvidenceRemoveSubjectsParams) (int64, error) {
 	result, err := db.Exec(ctx, evidenceRemoveSubjects,
 		arg.RunID,
 		arg.At,
-		arg.Kinds,
-		arg.SubjectKeys,
+		arg.Fingerprints,
 		arg.ConnectionID,
+		arg.Kinds,
 	)
 	if err != nil {
 		return 0, err
