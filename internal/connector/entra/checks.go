@@ -67,7 +67,7 @@ func checkMFAAdmins(st *state) connector.CheckResult {
 		}
 		total++
 		if !r.mfa {
-			failing = append(failing, connector.Subject{Key: id, Label: r.label, Detail: "admin without MFA registered"})
+			failing = append(failing, connector.Subject{Key: id, Label: st.admins[id], Detail: "admin without MFA registered"})
 		}
 	}
 	if total == 0 {
