@@ -42,12 +42,12 @@ func verdict(total int, failing []connector.Subject, passReason, failReason stri
 func checkMFAMembers(st *state) connector.CheckResult {
 	var failing []connector.Subject
 	total := 0
-	for id, u := range st.users {
+	for id, u := range st.users.all() {
 		if !u.enabled || !u.member {
 			continue
 		}
 		total++
-		r, ok := st.regs[id]
+		r, ok := st.regs.get(id)
 		switch {
 		case !ok:
 			failing = append(failing, connector.Subject{Key: id, Label: u.label, Detail: "not in the MFA registration report"})
@@ -61,7 +61,7 @@ func checkMFAMembers(st *state) connector.CheckResult {
 func checkMFAAdmins(st *state) connector.CheckResult {
 	var failing []connector.Subject
 	total := 0
-	for id, r := range st.regs {
+	for id, r := range st.regs.all() {
 		if !r.admin {
 			continue
 		}
@@ -104,7 +104,7 @@ func checkInactive(st *state, days int, now time.Time) connector.CheckResult {
 	threshold := now.AddDate(0, 0, -days)
 	var failing []connector.Subject
 	total := 0
-	for id, u := range st.users {
+	for id, u := range st.users.all() {
 		if !u.enabled {
 			continue
 		}

@@ -16,8 +16,8 @@ func TestFailingDetailsDoNotAgeWithTheClock(t *testing.T) {
 	lastSignIn := now.Add(-200*24*time.Hour + 6*time.Hour)
 	st := newState()
 	st.activityVisible = true
-	st.users["u1"] = userFacts{label: "idle@contoso.com", enabled: true, member: true, created: now.AddDate(-2, 0, 0), lastSignIn: &lastSignIn}
-	st.users["u2"] = userFacts{label: "never@contoso.com", enabled: true, member: true, created: now.AddDate(-1, 0, 0)}
+	st.users.put("u1", userFacts{label: "idle@contoso.com", enabled: true, member: true, created: now.AddDate(-2, 0, 0), lastSignIn: &lastSignIn})
+	st.users.put("u2", userFacts{label: "never@contoso.com", enabled: true, member: true, created: now.AddDate(-1, 0, 0)})
 	st.riskyUsers = []riskyFacts{{id: "u3", label: "risky@contoso.com", level: "high", state: "atRisk", updated: now.Add(-20*24*time.Hour + 3*time.Hour)}}
 	details := func(at time.Time) map[string]string {
 		out := map[string]string{}

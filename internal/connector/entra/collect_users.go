@@ -25,7 +25,7 @@ func (c *Connector) collectUsers(ctx context.Context, g *graph, w connector.Data
 	}
 	sum := UsersSummary{InactiveDays: inactiveDays(req.Params), SignInActivityAvailable: st.activityVisible}
 	threshold := req.Now.AddDate(0, 0, -sum.InactiveDays)
-	for _, u := range st.users {
+	for u := range st.users.values() {
 		sum.Total++
 		if u.enabled {
 			sum.Enabled++
@@ -81,8 +81,8 @@ func (c *Connector) listUsers(ctx context.Context, g *graph, w connector.Dataset
 				return &graphError{Class: connector.ErrorMalformed, Message: "a user could not be recorded: " + err.Error()}
 			}
 			recs = append(recs, rec)
-			st.users[u.ID] = userFacts{label: rec.SubjectLabel, enabled: *u.AccountEnabled, member: userType != "guest",
-				created: *u.CreatedDateTime, lastSignIn: last}
+			st.users.put(u.ID, userFacts{label: rec.SubjectLabel, enabled: *u.AccountEnabled, member: userType != "guest",
+				created: *u.CreatedDateTime, lastSignIn: last})
 		}
 		fetched += len(users)
 		return w.Put(ctx, recs)

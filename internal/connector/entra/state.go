@@ -10,9 +10,9 @@ import "time"
 // collector has returned. A shared lock would serialize the collectors'
 // page processing, which is most of a sync's CPU.
 type state struct {
-	users           map[string]userFacts
+	users           objects[userFacts]
 	activityVisible bool
-	regs            map[string]regFacts
+	regs            objects[regFacts]
 	admins          map[string]string
 	policies        []policyFacts
 	riskyUsers      []riskyFacts
@@ -51,5 +51,5 @@ type riskyFacts struct {
 }
 
 func newState() *state {
-	return &state{users: map[string]userFacts{}, regs: map[string]regFacts{}, admins: map[string]string{}}
+	return &state{users: newObjects[userFacts](), regs: newObjects[regFacts](), admins: map[string]string{}}
 }
