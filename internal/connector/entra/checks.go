@@ -22,7 +22,7 @@ func (s *session) Evaluate(chk connector.Check) connector.CheckResult {
 	case CheckCARequiresMFA:
 		return checkCARequiresMFA(st)
 	case CheckInactive:
-		return checkInactive(st, inactiveDays(s.req.Params), now)
+		return checkInactive(st, inactiveDays(s.req.Params))
 	case CheckRiskyUsersStale:
 		return checkRiskyUsers(st, now)
 	case CheckSignInMonitor:
@@ -96,12 +96,11 @@ func checkCARequiresMFA(st *state) connector.CheckResult {
 	return res
 }
 
-func checkInactive(st *state, days int, now time.Time) connector.CheckResult {
+func checkInactive(st *state, days int) connector.CheckResult {
 	if !st.activityVisible {
 		return connector.CheckResult{Status: connector.CheckUnknown,
 			Reason: "Sign-in activity needs an Entra ID P1 or P2 licence (and AuditLog.Read.All), so inactivity cannot be judged."}
 	}
-	threshold := now.AddDate(0, 0, -days)
 	var failing []connector.Subject
 	total := 0
 	for id, u := range st.users.all() {
@@ -109,12 +108,12 @@ func checkInactive(st *state, days int, now time.Time) connector.CheckResult {
 			continue
 		}
 		total++
-		if !inactiveSince(u, threshold) {
+		if !u.inactive {
 			continue
 		}
-		detail := "never signed in; created " + u.created.UTC().Format(time.DateOnly)
-		if u.lastSignIn != nil {
-			detail = "last sign-in " + u.lastSignIn.UTC().Format(time.DateOnly)
+		detail := "never signed in; created " + u.date()
+		if u.signedIn {
+			detail = "last sign-in " + u.date()
 		}
 		failing = append(failing, connector.Subject{Key: id, Label: u.label, Detail: detail})
 	}
