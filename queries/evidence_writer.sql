@@ -2,17 +2,6 @@
 -- as parallel arrays of equal length, unnested side by side in one select
 -- list (sqlc knows only the one-array unnest): one statement per batch.
 
--- name: EvidenceCurrentPacked :many
--- The current fingerprints of a dataset's subjects when its sync begins, one
--- row per kind packing each subject as its key's length (4 bytes, big
--- endian), the key's UTF-8 bytes and its 32-byte fingerprint. A row per
--- subject cost the writer three allocations a subject, all alive at once:
--- 22 MB for a 50,000-user tenant's users and registrations.
-SELECT s.kind, count(*) AS subjects, string_agg(int4send(octet_length(s.subject)) || s.subject || s.fingerprint, ''::bytea)::bytea AS packed
-FROM (SELECT kind, convert_to(subject_key, 'UTF8') AS subject, fingerprint FROM evidence_current
-      WHERE connection_id = @connection_id AND kind = ANY(@kinds::text[])) s
-GROUP BY s.kind;
-
 -- name: EvidenceNoneStored :one
 -- Whether the connection holds no evidence of the dataset's kinds (a first
 -- sync: nothing written can collide with a stored record).

@@ -13,53 +13,6 @@ import (
 	"github.com/google/uuid"
 )
 
-const evidenceCurrentPacked = `-- name: EvidenceCurrentPacked :many
-
-SELECT s.kind, count(*) AS subjects, string_agg(int4send(octet_length(s.subject)) || s.subject || s.fingerprint, ''::bytea)::bytea AS packed
-FROM (SELECT kind, convert_to(subject_key, 'UTF8') AS subject, fingerprint FROM evidence_current
-      WHERE connection_id = $1 AND kind = ANY($2::text[])) s
-GROUP BY s.kind
-`
-
-type EvidenceCurrentPackedParams struct {
-	ConnectionID uuid.UUID
-	Kinds        []string
-}
-
-type EvidenceCurrentPackedRow struct {
-	Kind     string
-	Subjects int64
-	Packed   []byte
-}
-
-// The evidence writer's statements (internal/evidence/writer.go). Rows travel
-// as parallel arrays of equal length, unnested side by side in one select
-// list (sqlc knows only the one-array unnest): one statement per batch.
-// The current fingerprints of a dataset's subjects when its sync begins, one
-// row per kind packing each subject as its key's length (4 bytes, big
-// endian), the key's UTF-8 bytes and its 32-byte fingerprint. A row per
-// subject cost the writer three allocations a subject, all alive at once:
-// 22 MB for a 50,000-user tenant's users and registrations.
-func (q *Queries) EvidenceCurrentPacked(ctx context.Context, db DBTX, arg EvidenceCurrentPackedParams) ([]EvidenceCurrentPackedRow, error) {
-	rows, err := db.Query(ctx, evidenceCurrentPacked, arg.ConnectionID, arg.Kinds)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	items := []EvidenceCurrentPackedRow{}
-	for rows.Next() {
-		var i EvidenceCurrentPackedRow
-		if err := rows.Scan(&i.Kind, &i.Subjects, &i.Packed); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
 const evidenceCurrentPayloads = `-- name: EvidenceCurrentPayloads :many
 SELECT e.payload FROM evidence_current c JOIN evidence e ON e.id = c.evidence_id
 WHERE c.connection_id = $1 AND c.kind = $2
@@ -93,6 +46,7 @@ func (q *Queries) EvidenceCurrentPayloads(ctx context.Context, db DBTX, arg Evid
 }
 
 const evidenceNoneStored = `-- name: EvidenceNoneStored :one
+
 SELECT NOT EXISTS (SELECT 1 FROM evidence WHERE connection_id = $1 AND kind = ANY($2::text[])) AS none
 `
 
@@ -101,6 +55,9 @@ type EvidenceNoneStoredParams struct {
 	Kinds        []string
 }
 
+// The evidence writer's statements (internal/evidence/writer.go). Rows travel
+// as parallel arrays of equal length, unnested side by side in one select
+// list (sqlc knows only the one-array unnest): one statement per batch.
 // Whether the connection holds no evidence of the dataset's kinds (a first
 // sync: nothing written can collide with a stored record).
 func (q *Queries) EvidenceNoneStored(ctx context.Context, db DBTX, arg EvidenceNoneStoredParams) (bool, error) {

@@ -116,23 +116,10 @@ func (s *Store) Begin(ctx context.Context, orgID, connID, runID uuid.UUID, ds co
 }
 
 func (w *Writer) prepare(ctx context.Context) error {
-	kinds, err := q.EvidenceCurrentPacked(ctx, w.tx, dbsqlc.EvidenceCurrentPackedParams{
-		ConnectionID: w.connID, Kinds: w.dataset.Kinds})
-	if err != nil {
+	var err error
+	if w.current, err = readCurrent(ctx, w.tx, w.connID, w.dataset.Kinds); err != nil {
 		return err
 	}
-	n := 0
-	for _, k := range kinds {
-		n += int(k.Subjects)
-	}
-	w.current = make(storedSubjects, 0, n)
-	for i := range kinds {
-		if w.current, err = unpackSubjects(w.current, kinds[i].Kind, kinds[i].Packed); err != nil {
-			return err
-		}
-		kinds[i].Packed = nil // each kind's buffer can go once it is read
-	}
-	sortSubjects(w.current)
 	if len(w.current) > 0 { // the usual resync: subjects are current, so the dataset is not fresh
 		return nil
 	}
