@@ -47,12 +47,12 @@ func checkMFAMembers(st *state) connector.CheckResult {
 			continue
 		}
 		total++
-		r, ok := st.regs.get(id)
+		r, ok := st.regs.lookup(id)
 		switch {
 		case !ok:
-			failing = append(failing, connector.Subject{Key: id, Label: u.label, Detail: "not in the MFA registration report"})
+			failing = append(failing, connector.Subject{Key: id.String(), Label: u.label, Detail: "not in the MFA registration report"})
 		case !r.mfa:
-			failing = append(failing, connector.Subject{Key: id, Label: u.label, Detail: "no MFA method registered"})
+			failing = append(failing, connector.Subject{Key: id.String(), Label: u.label, Detail: "no MFA method registered"})
 		}
 	}
 	return verdict(total, failing, fmt.Sprintf("All %d enabled members have MFA registered.", total), "%d of %d enabled members have no MFA registered.")
@@ -67,7 +67,8 @@ func checkMFAAdmins(st *state) connector.CheckResult {
 		}
 		total++
 		if !r.mfa {
-			failing = append(failing, connector.Subject{Key: id, Label: st.admins[id], Detail: "admin without MFA registered"})
+			key := id.String()
+			failing = append(failing, connector.Subject{Key: key, Label: st.admins[key], Detail: "admin without MFA registered"})
 		}
 	}
 	if total == 0 {
@@ -115,7 +116,7 @@ func checkInactive(st *state, days int) connector.CheckResult {
 		if u.signedIn {
 			detail = "last sign-in " + u.date()
 		}
-		failing = append(failing, connector.Subject{Key: id, Label: u.label, Detail: detail})
+		failing = append(failing, connector.Subject{Key: id.String(), Label: u.label, Detail: detail})
 	}
 	return verdict(total, failing, fmt.Sprintf("All %d enabled accounts signed in within %d days.", total, days),
 		"%d of %d enabled accounts have not signed in within "+fmt.Sprint(days)+" days.")

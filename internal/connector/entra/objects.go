@@ -20,48 +20,66 @@ func newObjects[T any]() objects[T] {
 	return objects[T]{guids: map[uuid.UUID]T{}, other: map[string]T{}}
 }
 
-// guidOf returns id's GUID when id is one in the canonical form (lower
-// case, hyphenated), which the GUID gives back as the same string.
-func guidOf(id string) (uuid.UUID, bool) {
-	if len(id) != 36 {
-		return uuid.UUID{}, false
+// objectID is an object's id as objects hold it: a GUID's bytes, or any
+// other id as it is. The checks turn it back into a string only for the
+// subjects they name.
+type objectID struct {
+	guid   uuid.UUID
+	other  string
+	isGUID bool
+}
+
+// idOf is id as objects hold it: a GUID when id is one in the canonical
+// form (lower case, hyphenated), which the GUID gives back as the same
+// string.
+func idOf(id string) objectID {
+	if len(id) == 36 {
+		if g, err := uuid.Parse(id); err == nil && g.String() == id {
+			return objectID{guid: g, isGUID: true}
+		}
 	}
-	g, err := uuid.Parse(id)
-	if err != nil || g.String() != id {
-		return uuid.UUID{}, false
+	return objectID{other: id}
+}
+
+// String is the id as it was put.
+func (id objectID) String() string {
+	if id.isGUID {
+		return id.guid.String()
 	}
-	return g, true
+	return id.other
 }
 
 // put stores v as id's.
 func (o objects[T]) put(id string, v T) {
-	if g, ok := guidOf(id); ok {
-		o.guids[g] = v
-		return
+	if k := idOf(id); k.isGUID {
+		o.guids[k.guid] = v
+	} else {
+		o.other[k.other] = v
 	}
-	o.other[id] = v
 }
 
-// get returns id's value, if stored.
-func (o objects[T]) get(id string) (T, bool) {
-	if g, ok := guidOf(id); ok {
-		v, found := o.guids[g]
-		return v, found
+// lookup returns id's value, if stored.
+func (o objects[T]) lookup(id objectID) (T, bool) {
+	var v T
+	var found bool
+	if id.isGUID {
+		v, found = o.guids[id.guid]
+	} else {
+		v, found = o.other[id.other]
 	}
-	v, found := o.other[id]
 	return v, found
 }
 
-// all yields every object, each with its id as it was put.
-func (o objects[T]) all() iter.Seq2[string, T] {
-	return func(yield func(string, T) bool) {
+// all yields every object with its id.
+func (o objects[T]) all() iter.Seq2[objectID, T] {
+	return func(yield func(objectID, T) bool) {
 		for g, v := range o.guids {
-			if !yield(g.String(), v) {
+			if !yield(objectID{guid: g, isGUID: true}, v) {
 				return
 			}
 		}
 		for id, v := range o.other {
-			if !yield(id, v) {
+			if !yield(objectID{other: id}, v) {
 				return
 			}
 		}

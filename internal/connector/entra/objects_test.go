@@ -1,7 +1,6 @@
 package entra
 
 import (
-	"maps"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -19,14 +18,17 @@ func TestObjectsGiveBackEveryIDAsPut(t *testing.T) {
 		o.put(id, i)
 	}
 	require.Len(t, o.guids, 1, "only the canonical GUID is kept as bytes")
-	got := maps.Collect(o.all())
+	got := map[string]int{}
+	for id, v := range o.all() {
+		got[id.String()] = v
+	}
 	require.Len(t, got, len(ids))
 	for i, id := range ids {
-		v, ok := o.get(id)
+		v, ok := o.lookup(idOf(id))
 		require.True(t, ok, id)
 		require.Equal(t, i, v, id)
 		require.Equal(t, i, got[id], id)
 	}
-	_, ok := o.get("1b4e28ba-2fa1-11d2-883f-0016d3cca427")
+	_, ok := o.lookup(idOf("1b4e28ba-2fa1-11d2-883f-0016d3cca427"))
 	require.False(t, ok, "an id never put is not found")
 }
