@@ -2,6 +2,12 @@
 -- as parallel arrays of equal length, unnested side by side in one select
 -- list (sqlc knows only the one-array unnest): one statement per batch.
 
+-- name: EvidenceCurrentCount :one
+-- How many subjects of a dataset's kinds are current, so the writer sizes
+-- its table of them once (growing it took a fifth of a 50,000-user
+-- resync's writer CPU).
+SELECT count(*) FROM evidence_current WHERE connection_id = @connection_id AND kind = ANY(@kinds::text[]);
+
 -- name: EvidenceNoneStored :one
 -- Whether the connection holds no evidence of the dataset's kinds (a first
 -- sync: nothing written can collide with a stored record).

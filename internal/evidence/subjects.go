@@ -9,6 +9,8 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+
+	"github.com/attesthq/attest/db/dbsqlc"
 )
 
 // subjectID names a subject of a kind compactly: the first 16 bytes of
@@ -62,12 +64,16 @@ var errBadSubject = errors.New("evidence: a current subject of an unexpected kin
 // readCurrent reads the dataset's subjects in the current state, sorted by
 // id.
 func readCurrent(ctx context.Context, tx pgx.Tx, connID uuid.UUID, kinds []string) (storedSubjects, error) {
+	n, err := q.EvidenceCurrentCount(ctx, tx, dbsqlc.EvidenceCurrentCountParams{ConnectionID: connID, Kinds: kinds})
+	if err != nil {
+		return nil, err
+	}
 	rows, err := tx.Query(ctx, currentSubjects, connID, kinds)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var stored storedSubjects
+	stored := make(storedSubjects, 0, n)
 	for rows.Next() {
 		raw := rows.RawValues() // text and bytea arrive as their bytes
 		i := slices.IndexFunc(kinds, func(k string) bool { return k == string(raw[0]) })

@@ -41,7 +41,8 @@ const EventRetention = 30 * 24 * time.Hour
 // memory of a statement in flight: pgx builds each statement's parameters,
 // then its message, in buffers that double as they grow, about four times
 // the batch's bytes; at 2,500 records that was 16 MB of a 50,000-user
-// sync's heap, while 1,000 records cost no measurable time.
+// sync's heap (its peak RSS 118 to 121 MiB against 93 to 99 MiB at 1,000,
+// with a first sync's time within the noise of a shared machine).
 const writeEvery = 1000
 
 // queuedPages is how many pages Put queues ahead of the statement being
