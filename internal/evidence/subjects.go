@@ -16,7 +16,7 @@ import (
 // subjectID names a subject of a kind compactly: the first 16 bytes of
 // SHA-256 over the kind, a NUL and the subject key (PostgreSQL text holds no
 // NUL, so the encoding is unambiguous). A writer tracks every subject of its
-// dataset, 100,000 for a 50,000-user tenant's users and registrations; two
+// dataset, 100,000 for the accounts and registrations of 50,000 users; two
 // strings a subject cost three times the memory of this key, and a
 // collision among them is beyond any real chance.
 type subjectID [16]byte
@@ -54,7 +54,7 @@ func sortSubjects(s storedSubjects) {
 // currentSubjects reads a dataset's subjects in the current state with
 // their fingerprints. It runs as a plain query, row by row, each row read
 // without an allocation: sqlc's :many would hold every row's strings at
-// once (22 MB for a 50,000-user tenant's users and registrations), and
+// once (22 MB for the accounts and registrations of 50,000 users), and
 // packing them into one value in SQL took three times as long as this.
 const currentSubjects = `SELECT kind, subject_key, fingerprint FROM evidence_current
 WHERE connection_id = $1 AND kind = ANY($2::text[])`
