@@ -1,6 +1,7 @@
 package evidence
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -14,17 +15,22 @@ import (
 func TestStoredSubjectsAreFoundByKindAndKey(t *testing.T) {
 	t.Parallel()
 	keys := []string{"a", "Zoë", strings.Repeat("k", 300), "b"}
-	var stored storedSubjects
-	for i, k := range keys {
-		stored = append(stored, storedSubject{id: subjectOf("test.thing", []byte(k)), fp: [32]byte{31: byte(i)}})
+	for n := range 2000 {
+		keys = append(keys, "subject-"+strconv.Itoa(n))
 	}
-	sortSubjects(stored)
+	var list []storedSubject
+	for i, k := range keys {
+		list = append(list, storedSubject{id: subjectOf("test.thing", []byte(k)), fp: [32]byte{30: byte(i >> 8), 31: byte(i)}})
+	}
+	stored := newStoredSubjects(list)
 	for i, k := range keys {
 		j, ok := stored.find(subjectOf("test.thing", k))
 		require.True(t, ok, k)
-		require.Equal(t, byte(i), stored[j].fp[31], k)
+		require.Equal(t, [2]byte{byte(i >> 8), byte(i)}, [2]byte(stored.list[j].fp[30:]), k)
 	}
-	_, ok := stored.find(subjectOf("test.other", "a"))
+	_, ok := newStoredSubjects(nil).find(subjectOf("test.thing", "a"))
+	require.False(t, ok, "nothing is stored")
+	_, ok = stored.find(subjectOf("test.other", "a"))
 	require.False(t, ok, "the kind is part of a subject's id")
 	_, ok = stored.find(subjectOf("test.thin", "ga"))
 	require.False(t, ok, "a NUL separates the kind from the key")

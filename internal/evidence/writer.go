@@ -121,7 +121,7 @@ func (w *Writer) prepare(ctx context.Context) error {
 	if w.current, err = readCurrent(ctx, w.tx, w.connID, w.dataset.Kinds); err != nil {
 		return err
 	}
-	if len(w.current) > 0 { // the usual resync: subjects are current, so the dataset is not fresh
+	if len(w.current.list) > 0 { // the usual resync: subjects are current, so the dataset is not fresh
 		return nil
 	}
 	w.fresh, err = q.EvidenceNoneStored(ctx, w.tx, dbsqlc.EvidenceNoneStoredParams{ConnectionID: w.connID, Kinds: w.dataset.Kinds})
@@ -195,7 +195,7 @@ func (w *Writer) Put(ctx context.Context, records []connector.Record) error {
 // first sighting, and the subject's stored state if it has one (ok).
 func (w *Writer) sight(k subjectID) (first bool, stored storedSubject, ok bool) {
 	if i, ok := w.current.find(k); ok {
-		s := &w.current[i]
+		s := &w.current.list[i]
 		first, s.seen = !s.seen, true
 		return first, *s, true
 	}
@@ -304,7 +304,7 @@ func (w *Writer) summarize(ctx context.Context) error {
 	}
 	w.counts.Received++
 	fp := Fingerprint(rec)
-	if i, ok := w.current.find(subjectOf(rec.Kind, rec.SubjectKey)); ok && w.current[i].fp == fp {
+	if i, ok := w.current.find(subjectOf(rec.Kind, rec.SubjectKey)); ok && w.current.list[i].fp == fp {
 		w.counts.Unchanged++
 		return nil
 	}
@@ -322,8 +322,8 @@ func (w *Writer) removeGone(ctx context.Context) error {
 			ConnectionID: w.connID, Kinds: w.dataset.Kinds, ObservedBefore: w.now.Add(-EventRetention), RunID: w.runID, At: w.now})
 	} else {
 		var gone [][]byte
-		for i := range w.current {
-			if s := &w.current[i]; !s.seen {
+		for i := range w.current.list {
+			if s := &w.current.list[i]; !s.seen {
 				gone = append(gone, s.fp[:])
 			}
 		}

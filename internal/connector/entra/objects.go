@@ -2,6 +2,7 @@ package entra
 
 import (
 	"iter"
+	"strings"
 
 	"github.com/google/uuid"
 )
@@ -33,8 +34,8 @@ type objectID struct {
 // form (lower case, hyphenated), which the GUID gives back as the same
 // string.
 func idOf(id string) objectID {
-	if len(id) == 36 {
-		if g, err := uuid.Parse(id); err == nil && g.String() == id {
+	if len(id) == 36 && !strings.ContainsAny(id, "ABCDEF") {
+		if g, err := uuid.Parse(id); err == nil {
 			return objectID{guid: g, isGUID: true}
 		}
 	}
