@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -43,7 +43,9 @@ const syncReps = 3
 
 // BenchmarkSync measures a first sync and an unchanged resync of a
 // 50,000-user tenant against a fetch-only baseline and a baseline that
-// COPYs the raw JSON, each the median of syncReps runs.
+// COPYs the raw JSON, each the median of syncReps runs. The first sync must
+// stay within 1.5x its baseline in every run, so its verdict is its worst
+// run's, each run against the baseline measured just before it.
 func BenchmarkSync(b *testing.B) {
 	e, sim := syncEnv(b, 50_000, false, &synctest.NoLimits)
 	token := accessToken(b, e)
@@ -76,15 +78,13 @@ func BenchmarkSync(b *testing.B) {
 				env = synctest.New(b, synctest.Options{SimulatorURL: sim.URL, Tenant: spec, Start: time.Now(), Limits: &synctest.NoLimits, Retry: &retry, DB: e.DB})
 			}
 			conn := env.Connect(b)
-			runtime.GC()
-			resetPeakRSS()
+			settle()
 			var first syncer.Outcome
 			firstTime = append(firstTime, timed(func() { first = mustSync(b, env, conn) }))
 			firstRuns = append(firstRuns, first)
 			firstRSS = max(firstRSS, peakRSS())
 			env.Clock.Advance(time.Hour)
-			runtime.GC()
-			resetPeakRSS()
+			settle()
 			var again syncer.Outcome
 			resyncTime = append(resyncTime, timed(func() { again = mustSync(b, env, conn) }))
 			resyncRSS = max(resyncRSS, peakRSS())
@@ -93,10 +93,13 @@ func BenchmarkSync(b *testing.B) {
 		}
 		fo, wc, ft, rt := median(fetchOnly), median(withCopy), median(firstTime), median(resyncTime)
 		firstRatio, resyncRatio := ft.Seconds()/wc.Seconds(), rt.Seconds()/fo.Seconds()
+		firstRatios, resyncRatios := ratios(firstTime, withCopy), ratios(resyncTime, fetchOnly)
+		worstFirst := slices.Max(firstRatios)
 		peak := max(firstRSS, resyncRSS)
 		b.ReportMetric(ft.Seconds(), "first-s")
 		b.ReportMetric(rt.Seconds(), "resync-s")
 		b.ReportMetric(firstRatio, "first/baseline")
+		b.ReportMetric(worstFirst, "worst-first/baseline")
 		b.ReportMetric(resyncRatio, "resync/fetch")
 		b.ReportMetric(peak, "peak-MiB")
 		lines := []string{
@@ -109,9 +112,10 @@ func BenchmarkSync(b *testing.B) {
 			fmt.Sprintf("| fetch + COPY raw JSON baseline | %.2f s (runs: %s) | |", wc.Seconds(), durations(withCopy)),
 			fmt.Sprintf("| first sync | %.2f s (runs: %s), %.0f rows/s, peak RSS %.0f MiB | |", ft.Seconds(), durations(firstTime), float64(newRows)/ft.Seconds(), firstRSS),
 			fmt.Sprintf("| unchanged resync | %.2f s (runs: %s), peak RSS %.0f MiB | |", rt.Seconds(), durations(resyncTime), resyncRSS),
-			fmt.Sprintf("| first sync / COPY baseline | %.2fx | ≤ 2x: %s |", firstRatio, verdict(firstRatio <= 2)),
-			fmt.Sprintf("| resync / fetch-only | %.2fx | ≤ 1.3x: %s |", resyncRatio, verdict(resyncRatio <= 1.3)),
-			fmt.Sprintf("| peak RSS | %.0f MiB | < 200 MiB: %s |", peak, verdict(peak < 200)),
+			fmt.Sprintf("| first sync / COPY baseline, worst run | %.2fx (median %.2fx; each run against the baseline measured just before it: %s) | ≤ 1.5x in every run: %s |",
+				worstFirst, firstRatio, factors(firstRatios), verdict(worstFirst <= 1.5)),
+			fmt.Sprintf("| resync / fetch-only | %.2fx (runs: %s) | ≤ 1.0x: %s |", resyncRatio, factors(resyncRatios), verdict(resyncRatio <= 1.0)),
+			fmt.Sprintf("| peak RSS | %.0f MiB | < 100 MiB: %s |", peak, verdict(peak < 100)),
 		}
 		report(b, "Sync: 50,000-user tenant (throttling off)", append(lines, outliers(firstTime, ft, firstRuns)...))
 	}
@@ -132,6 +136,32 @@ func addedKinds(b *testing.B, e *synctest.Env, run uuid.UUID) string {
 		b.Fatal(err)
 	}
 	return kinds
+}
+
+// settle returns the memory the baselines and earlier syncs freed to the
+// operating system and restarts the high-water mark, so a sync's peak RSS
+// is its own: pages the runtime freed but still held would otherwise set
+// the floor of the next measurement (70 MiB before the third first sync).
+func settle() {
+	debug.FreeOSMemory()
+	resetPeakRSS()
+}
+
+// ratios divides each run's time by the paired run's.
+func ratios(runs, baselines []time.Duration) []float64 {
+	out := make([]float64, len(runs))
+	for i := range runs {
+		out[i] = runs[i].Seconds() / baselines[i].Seconds()
+	}
+	return out
+}
+
+func factors(fs []float64) string {
+	parts := make([]string, len(fs))
+	for i, f := range fs {
+		parts[i] = fmt.Sprintf("%.2fx", f)
+	}
+	return strings.Join(parts, ", ")
 }
 
 func median(ds []time.Duration) time.Duration {

@@ -2,10 +2,11 @@
 -- as parallel arrays of equal length, unnested side by side in one select
 -- list (sqlc knows only the one-array unnest): one statement per batch.
 
--- name: EvidenceCurrentFingerprints :many
--- The current fingerprints of a dataset's subjects when its sync begins.
-SELECT kind, subject_key, fingerprint FROM evidence_current
-WHERE connection_id = @connection_id AND kind = ANY(@kinds::text[]);
+-- name: EvidenceCurrentCount :one
+-- How many subjects of a dataset's kinds are current, so the writer sizes
+-- its table of them once (growing it was three quarters of the CPU spent
+-- reading 100,000 subjects).
+SELECT count(*) FROM evidence_current WHERE connection_id = @connection_id AND kind = ANY(@kinds::text[]);
 
 -- name: EvidenceNoneStored :one
 -- Whether the connection holds no evidence of the dataset's kinds (a first
@@ -96,11 +97,13 @@ FROM gone;
 
 -- name: EvidenceRemoveSubjects :execrows
 -- Takes the given subjects (a snapshot dataset's subjects this sync did not
--- see) out of the current state, logging each as removed.
+-- see), named by their current fingerprints (a fingerprint covers the kind
+-- and the subject, so it names one current subject), out of the current
+-- state, logging each as removed.
 WITH gone AS (
 	DELETE FROM evidence_current c
-	USING (SELECT unnest(@kinds::text[]) AS kind, unnest(@subject_keys::text[]) AS subject_key) g
-	WHERE c.connection_id = @connection_id::uuid AND c.kind = g.kind AND c.subject_key = g.subject_key
+	USING (SELECT unnest(@fingerprints::bytea[]) AS fingerprint) g
+	WHERE c.connection_id = @connection_id::uuid AND c.kind = ANY(@kinds::text[]) AND c.fingerprint = g.fingerprint
 	RETURNING c.org_id, c.evidence_id, c.connection_id, c.kind, c.subject_key, c.since_run_id)
 INSERT INTO evidence_superseded (org_id, evidence_id, connection_id, kind, subject_key, from_run_id, to_run_id, reason, at)
 SELECT gone.org_id, gone.evidence_id, gone.connection_id, gone.kind, gone.subject_key, gone.since_run_id, @run_id::uuid, 'removed', @at::timestamptz

@@ -13,45 +13,27 @@ import (
 	"github.com/google/uuid"
 )
 
-const evidenceCurrentFingerprints = `-- name: EvidenceCurrentFingerprints :many
+const evidenceCurrentCount = `-- name: EvidenceCurrentCount :one
 
-SELECT kind, subject_key, fingerprint FROM evidence_current
-WHERE connection_id = $1 AND kind = ANY($2::text[])
+SELECT count(*) FROM evidence_current WHERE connection_id = $1 AND kind = ANY($2::text[])
 `
 
-type EvidenceCurrentFingerprintsParams struct {
+type EvidenceCurrentCountParams struct {
 	ConnectionID uuid.UUID
 	Kinds        []string
-}
-
-type EvidenceCurrentFingerprintsRow struct {
-	Kind        string
-	SubjectKey  string
-	Fingerprint []byte
 }
 
 // The evidence writer's statements (internal/evidence/writer.go). Rows travel
 // as parallel arrays of equal length, unnested side by side in one select
 // list (sqlc knows only the one-array unnest): one statement per batch.
-// The current fingerprints of a dataset's subjects when its sync begins.
-func (q *Queries) EvidenceCurrentFingerprints(ctx context.Context, db DBTX, arg EvidenceCurrentFingerprintsParams) ([]EvidenceCurrentFingerprintsRow, error) {
-	rows, err := db.Query(ctx, evidenceCurrentFingerprints, arg.ConnectionID, arg.Kinds)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	items := []EvidenceCurrentFingerprintsRow{}
-	for rows.Next() {
-		var i EvidenceCurrentFingerprintsRow
-		if err := rows.Scan(&i.Kind, &i.SubjectKey, &i.Fingerprint); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
+// How many subjects of a dataset's kinds are current, so the writer sizes
+// its table of them once (growing it was three quarters of the CPU spent
+// reading 100,000 subjects).
+func (q *Queries) EvidenceCurrentCount(ctx context.Context, db DBTX, arg EvidenceCurrentCountParams) (int64, error) {
+	row := db.QueryRow(ctx, evidenceCurrentCount, arg.ConnectionID, arg.Kinds)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
 }
 
 const evidenceCurrentPayloads = `-- name: EvidenceCurrentPayloads :many
@@ -142,8 +124,8 @@ func (q *Queries) EvidenceRemoveOldEvents(ctx context.Context, db DBTX, arg Evid
 const evidenceRemoveSubjects = `-- name: EvidenceRemoveSubjects :execrows
 WITH gone AS (
 	DELETE FROM evidence_current c
-	USING (SELECT unnest($3::text[]) AS kind, unnest($4::text[]) AS subject_key) g
-	WHERE c.connection_id = $5::uuid AND c.kind = g.kind AND c.subject_key = g.subject_key
+	USING (SELECT unnest($3::bytea[]) AS fingerprint) g
+	WHERE c.connection_id = $4::uuid AND c.kind = ANY($5::text[]) AND c.fingerprint = g.fingerprint
 	RETURNING c.org_id, c.evidence_id, c.connection_id, c.kind, c.subject_key, c.since_run_id)
 INSERT INTO evidence_superseded (org_id, evidence_id, connection_id, kind, subject_key, from_run_id, to_run_id, reason, at)
 SELECT gone.org_id, gone.evidence_id, gone.connection_id, gone.kind, gone.subject_key, gone.since_run_id, $1::uuid, 'removed', $2::timestamptz
@@ -153,20 +135,22 @@ FROM gone
 type EvidenceRemoveSubjectsParams struct {
 	RunID        uuid.UUID
 	At           time.Time
-	Kinds        []string
-	SubjectKeys  []string
+	Fingerprints [][]byte
 	ConnectionID uuid.UUID
+	Kinds        []string
 }
 
 // Takes the given subjects (a snapshot dataset's subjects this sync did not
-// see) out of the current state, logging each as removed.
+// see), named by their current fingerprints (a fingerprint covers the kind
+// and the subject, so it names one current subject), out of the current
+// state, logging each as removed.
 func (q *Queries) EvidenceRemoveSubjects(ctx context.Context, db DBTX, arg EvidenceRemoveSubjectsParams) (int64, error) {
 	result, err := db.Exec(ctx, evidenceRemoveSubjects,
 		arg.RunID,
 		arg.At,
-		arg.Kinds,
-		arg.SubjectKeys,
+		arg.Fingerprints,
 		arg.ConnectionID,
+		arg.Kinds,
 	)
 	if err != nil {
 		return 0, err

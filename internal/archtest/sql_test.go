@@ -42,6 +42,7 @@ var sqlExceptions = map[string]string{
 	"cmd/attest/dev_database.go":    "attest dev creates its local database and login roles, as the cluster's superuser, before any schema exists",
 	"internal/export/stream.go":     "streams a generated query's rows straight to the client (it captures the query's text to run it unbuffered)",
 	"internal/document/store.go":    "streams a revision's stored chunks in order without holding the file in memory",
+	"internal/evidence/subjects.go": "reads a dataset's current subjects row by row into compact ids, without holding every row's strings at once",
 	"internal/synctest/synctest.go": "test helper (no test file name): counts rows for assertions",
 }
 

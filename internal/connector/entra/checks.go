@@ -22,7 +22,7 @@ func (s *session) Evaluate(chk connector.Check) connector.CheckResult {
 	case CheckCARequiresMFA:
 		return checkCARequiresMFA(st)
 	case CheckInactive:
-		return checkInactive(st, inactiveDays(s.req.Params), now)
+		return checkInactive(st, inactiveDays(s.req.Params))
 	case CheckRiskyUsersStale:
 		return checkRiskyUsers(st, now)
 	case CheckSignInMonitor:
@@ -42,17 +42,17 @@ func verdict(total int, failing []connector.Subject, passReason, failReason stri
 func checkMFAMembers(st *state) connector.CheckResult {
 	var failing []connector.Subject
 	total := 0
-	for id, u := range st.users {
+	for id, u := range st.users.all() {
 		if !u.enabled || !u.member {
 			continue
 		}
 		total++
-		r, ok := st.regs[id]
+		r, ok := st.regs.lookup(id)
 		switch {
 		case !ok:
-			failing = append(failing, connector.Subject{Key: id, Label: u.label, Detail: "not in the MFA registration report"})
+			failing = append(failing, connector.Subject{Key: id.String(), Label: u.label, Detail: "not in the MFA registration report"})
 		case !r.mfa:
-			failing = append(failing, connector.Subject{Key: id, Label: u.label, Detail: "no MFA method registered"})
+			failing = append(failing, connector.Subject{Key: id.String(), Label: u.label, Detail: "no MFA method registered"})
 		}
 	}
 	return verdict(total, failing, fmt.Sprintf("All %d enabled members have MFA registered.", total), "%d of %d enabled members have no MFA registered.")
@@ -61,13 +61,14 @@ func checkMFAMembers(st *state) connector.CheckResult {
 func checkMFAAdmins(st *state) connector.CheckResult {
 	var failing []connector.Subject
 	total := 0
-	for id, r := range st.regs {
+	for id, r := range st.regs.all() {
 		if !r.admin {
 			continue
 		}
 		total++
 		if !r.mfa {
-			failing = append(failing, connector.Subject{Key: id, Label: r.label, Detail: "admin without MFA registered"})
+			key := id.String()
+			failing = append(failing, connector.Subject{Key: key, Label: st.admins[key], Detail: "admin without MFA registered"})
 		}
 	}
 	if total == 0 {
@@ -96,27 +97,26 @@ func checkCARequiresMFA(st *state) connector.CheckResult {
 	return res
 }
 
-func checkInactive(st *state, days int, now time.Time) connector.CheckResult {
+func checkInactive(st *state, days int) connector.CheckResult {
 	if !st.activityVisible {
 		return connector.CheckResult{Status: connector.CheckUnknown,
 			Reason: "Sign-in activity needs an Entra ID P1 or P2 licence (and AuditLog.Read.All), so inactivity cannot be judged."}
 	}
-	threshold := now.AddDate(0, 0, -days)
 	var failing []connector.Subject
 	total := 0
-	for id, u := range st.users {
+	for id, u := range st.users.all() {
 		if !u.enabled {
 			continue
 		}
 		total++
-		if !inactiveSince(u, threshold) {
+		if !u.inactive {
 			continue
 		}
-		detail := "never signed in; created " + u.created.UTC().Format(time.DateOnly)
-		if u.lastSignIn != nil {
-			detail = "last sign-in " + u.lastSignIn.UTC().Format(time.DateOnly)
+		detail := "never signed in; created " + u.date()
+		if u.signedIn {
+			detail = "last sign-in " + u.date()
 		}
-		failing = append(failing, connector.Subject{Key: id, Label: u.label, Detail: detail})
+		failing = append(failing, connector.Subject{Key: id.String(), Label: u.label, Detail: detail})
 	}
 	return verdict(total, failing, fmt.Sprintf("All %d enabled accounts signed in within %d days.", total, days),
 		"%d of %d enabled accounts have not signed in within "+fmt.Sprint(days)+" days.")

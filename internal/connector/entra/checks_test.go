@@ -14,12 +14,14 @@ func TestFailingDetailsDoNotAgeWithTheClock(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 11, 26, 9, 30, 0, 0, time.UTC)
 	lastSignIn := now.Add(-200*24*time.Hour + 6*time.Hour)
-	st := newState()
-	st.activityVisible = true
-	st.users["u1"] = userFacts{label: "idle@contoso.com", enabled: true, member: true, created: now.AddDate(-2, 0, 0), lastSignIn: &lastSignIn}
-	st.users["u2"] = userFacts{label: "never@contoso.com", enabled: true, member: true, created: now.AddDate(-1, 0, 0)}
-	st.riskyUsers = []riskyFacts{{id: "u3", label: "risky@contoso.com", level: "high", state: "atRisk", updated: now.Add(-20*24*time.Hour + 3*time.Hour)}}
 	details := func(at time.Time) map[string]string {
+		// The users are read again at each time, against its threshold.
+		threshold := at.AddDate(0, 0, -inactiveDays(nil))
+		st := newState()
+		st.activityVisible = true
+		st.users.put("u1", newUserFacts("idle@contoso.com", true, true, now.AddDate(-2, 0, 0), &lastSignIn, threshold))
+		st.users.put("u2", newUserFacts("never@contoso.com", true, true, now.AddDate(-1, 0, 0), nil, threshold))
+		st.riskyUsers = []riskyFacts{{id: "u3", label: "risky@contoso.com", level: "high", state: "atRisk", updated: now.Add(-20*24*time.Hour + 3*time.Hour)}}
 		out := map[string]string{}
 		sess := &session{st: st, req: connector.SyncRequest{Now: at}}
 		for _, chk := range checks {

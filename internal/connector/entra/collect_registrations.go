@@ -24,7 +24,10 @@ func (c *Connector) collectRegistrations(ctx context.Context, g *graph, w connec
 				return &graphError{Class: connector.ErrorMalformed, Message: "a registration could not be recorded: " + err.Error()}
 			}
 			recs = append(recs, rec)
-			st.regs[r.ID] = regFacts{label: rec.SubjectLabel, admin: r.IsAdmin, mfa: r.IsMfaRegistered, member: lower(r.UserType) != "guest"}
+			st.regs.put(r.ID, regFacts{admin: r.IsAdmin, mfa: r.IsMfaRegistered, member: lower(r.UserType) != "guest"})
+			if r.IsAdmin {
+				st.admins[r.ID] = rec.SubjectLabel
+			}
 		}
 		fetched += len(regs)
 		return w.Put(ctx, recs)
@@ -33,7 +36,7 @@ func (c *Connector) collectRegistrations(ctx context.Context, g *graph, w connec
 		return fetched, err
 	}
 	var sum MFASummary
-	for _, r := range st.regs {
+	for r := range st.regs.values() {
 		sum.Users++
 		if r.mfa {
 			sum.MFACapable++

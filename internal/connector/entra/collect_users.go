@@ -24,8 +24,7 @@ func (c *Connector) collectUsers(ctx context.Context, g *graph, w connector.Data
 		return fetched, err
 	}
 	sum := UsersSummary{InactiveDays: inactiveDays(req.Params), SignInActivityAvailable: st.activityVisible}
-	threshold := req.Now.AddDate(0, 0, -sum.InactiveDays)
-	for _, u := range st.users {
+	for u := range st.users.values() {
 		sum.Total++
 		if u.enabled {
 			sum.Enabled++
@@ -37,10 +36,10 @@ func (c *Connector) collectUsers(ctx context.Context, g *graph, w connector.Data
 		} else {
 			sum.Guests++
 		}
-		if st.activityVisible && u.lastSignIn == nil {
+		if st.activityVisible && !u.signedIn {
 			sum.NeverSignedIn++
 		}
-		if st.activityVisible && u.enabled && inactiveSince(u, threshold) {
+		if st.activityVisible && u.enabled && u.inactive {
 			sum.InactiveEnabled++
 		}
 	}
@@ -59,6 +58,7 @@ func (c *Connector) listUsers(ctx context.Context, g *graph, w connector.Dataset
 		demand = demandDirectory
 	}
 	st.activityVisible = withActivity
+	threshold := req.Now.AddDate(0, 0, -inactiveDays(req.Params))
 	fetched := 0
 	err := list(ctx, g, demand, url, stats, func(users []wireUser) error {
 		recs := make([]connector.Record, 0, len(users))
@@ -81,8 +81,7 @@ func (c *Connector) listUsers(ctx context.Context, g *graph, w connector.Dataset
 				return &graphError{Class: connector.ErrorMalformed, Message: "a user could not be recorded: " + err.Error()}
 			}
 			recs = append(recs, rec)
-			st.users[u.ID] = userFacts{label: rec.SubjectLabel, enabled: *u.AccountEnabled, member: userType != "guest",
-				created: *u.CreatedDateTime, lastSignIn: last}
+			st.users.put(u.ID, newUserFacts(rec.SubjectLabel, *u.AccountEnabled, userType != "guest", *u.CreatedDateTime, last, threshold))
 		}
 		fetched += len(users)
 		return w.Put(ctx, recs)
@@ -92,15 +91,6 @@ func (c *Connector) listUsers(ctx context.Context, g *graph, w connector.Dataset
 
 // inactiveDays is the connection's inactivity threshold.
 func inactiveDays(params connector.Params) int { return params.Get(paramInactiveDays) }
-
-// inactiveSince reports whether a user has not signed in since threshold (a
-// user who never signed in counts once their account is older than it).
-func inactiveSince(u userFacts, threshold time.Time) bool {
-	if u.lastSignIn == nil {
-		return u.created.Before(threshold)
-	}
-	return u.lastSignIn.Before(threshold)
-}
 
 func derefString(s *string) string {
 	if s == nil {
