@@ -62,6 +62,16 @@ func (u cpuUse) per(n int) string {
 	return fmt.Sprintf("%.3f ms (process %.3f, PostgreSQL %.3f)", ms(u.Process+u.PostgreSQL), ms(u.Process), ms(u.PostgreSQL))
 }
 
+// add is the sum of two uses.
+func (u cpuUse) add(v cpuUse) cpuUse {
+	return cpuUse{Process: u.Process + v.Process, PostgreSQL: u.PostgreSQL + v.PostgreSQL}
+}
+
+// perRun is the use divided over n runs, in seconds, as a table cell.
+func (u cpuUse) perRun(n int) string {
+	return cpuUse{Process: u.Process / time.Duration(max(n, 1)), PostgreSQL: u.PostgreSQL / time.Duration(max(n, 1))}.seconds()
+}
+
 // seconds is the use as a table cell: "4.2 s (process 3.1, PostgreSQL 1.1)".
 func (u cpuUse) seconds() string {
 	return fmt.Sprintf("%.2f s (process %.2f, PostgreSQL %.2f)", (u.Process + u.PostgreSQL).Seconds(), u.Process.Seconds(), u.PostgreSQL.Seconds())

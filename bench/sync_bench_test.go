@@ -66,6 +66,7 @@ func BenchmarkSync(b *testing.B) {
 		var firstRSS, resyncRSS float64
 		var rows, newRows, resyncNew int
 		var resyncKinds string
+		var firstCPU, resyncCPU cpuUse
 		for rep := range syncReps {
 			fetchOnly = append(fetchOnly, timed(func() { baseline(b, e, token, nil) }))
 			withCopy = append(withCopy, timed(func() { baseline(b, e, token, scratch) }))
@@ -80,13 +81,17 @@ func BenchmarkSync(b *testing.B) {
 			conn := env.Connect(b)
 			settle()
 			var first syncer.Outcome
+			cpu := startCPU(b, e.DB.Pool)
 			firstTime = append(firstTime, timed(func() { first = mustSync(b, env, conn) }))
+			firstCPU = firstCPU.add(cpu.read())
 			firstRuns = append(firstRuns, first)
 			firstRSS = max(firstRSS, peakRSS())
 			env.Clock.Advance(time.Hour)
 			settle()
 			var again syncer.Outcome
+			cpu = startCPU(b, e.DB.Pool)
 			resyncTime = append(resyncTime, timed(func() { again = mustSync(b, env, conn) }))
+			resyncCPU = resyncCPU.add(cpu.read())
 			resyncRSS = max(resyncRSS, peakRSS())
 			rows, newRows, resyncNew = env.Count(b, `SELECT count(*) FROM evidence`), first.NewRows, again.NewRows
 			resyncKinds = addedKinds(b, env, again.RunID)
@@ -102,6 +107,8 @@ func BenchmarkSync(b *testing.B) {
 		b.ReportMetric(worstFirst, "worst-first/baseline")
 		b.ReportMetric(resyncRatio, "resync/fetch")
 		b.ReportMetric(peak, "peak-MiB")
+		firstCPU.report(b, "first-", syncReps)
+		resyncCPU.report(b, "resync-", syncReps)
 		lines := []string{
 			fmt.Sprintf("Median of %d runs each; the simulator runs in its own process.", syncReps),
 			"",
@@ -112,6 +119,8 @@ func BenchmarkSync(b *testing.B) {
 			fmt.Sprintf("| fetch + COPY raw JSON baseline | %.2f s (runs: %s) | |", wc.Seconds(), durations(withCopy)),
 			fmt.Sprintf("| first sync | %.2f s (runs: %s), %.0f rows/s, peak RSS %.0f MiB | |", ft.Seconds(), durations(firstTime), float64(newRows)/ft.Seconds(), firstRSS),
 			fmt.Sprintf("| unchanged resync | %.2f s (runs: %s), peak RSS %.0f MiB | |", rt.Seconds(), durations(resyncTime), resyncRSS),
+			fmt.Sprintf("| CPU per first sync (the simulator's process aside) | %s | |", firstCPU.perRun(syncReps)),
+			fmt.Sprintf("| CPU per unchanged resync | %s | |", resyncCPU.perRun(syncReps)),
 			fmt.Sprintf("| first sync / COPY baseline, worst run | %.2fx (median %.2fx; each run against the baseline measured just before it: %s) | ≤ 1.5x in every run: %s |",
 				worstFirst, firstRatio, factors(firstRatios), verdict(worstFirst <= 1.5)),
 			fmt.Sprintf("| resync / fetch-only | %.2fx (runs: %s) | ≤ 1.0x: %s |", resyncRatio, factors(resyncRatios), verdict(resyncRatio <= 1.0)),
