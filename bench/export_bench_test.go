@@ -30,7 +30,7 @@ func BenchmarkExport(b *testing.B) {
 
 	b.ResetTimer()
 	for range b.N {
-		resetPeakRSS()
+		settle()
 		cpu := startCPU(b, e.DB.Pool)
 		start := time.Now()
 		lines, bytes := download(b, url, cookies)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"runtime"
 	"strconv"
 	"testing"
 	"time"
@@ -34,8 +33,7 @@ func BenchmarkGitHubSync(b *testing.B) {
 		gh := github.New(hc)
 		e := synctest.New(b, synctest.Options{Start: time.Now(), Others: []connector.Connector{gh}})
 		conn, installation := connectGitHubByManifest(b, e, hc, origin+"/_githubsim/api/v3")
-		runtime.GC()
-		resetPeakRSS()
+		settle()
 		var first, again syncer.Outcome
 		cpu := startCPU(b, e.DB.Pool)
 		firstTime := timed(func() { first = mustSync(b, e, conn) })
@@ -43,8 +41,7 @@ func BenchmarkGitHubSync(b *testing.B) {
 		firstRSS := peakRSS()
 		afterFirst := githubBudgetOf(b, origin, installation)
 		e.Clock.Advance(time.Hour)
-		runtime.GC()
-		resetPeakRSS()
+		settle()
 		cpu = startCPU(b, e.DB.Pool)
 		resyncTime := timed(func() { again = mustSync(b, e, conn) })
 		resyncCPU := cpu.read()

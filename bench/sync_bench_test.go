@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -145,15 +144,6 @@ func addedKinds(b *testing.B, e *synctest.Env, run uuid.UUID) string {
 		b.Fatal(err)
 	}
 	return kinds
-}
-
-// settle returns the memory the baselines and earlier syncs freed to the
-// operating system and restarts the high-water mark, so a sync's peak RSS
-// is its own: pages the runtime freed but still held would otherwise set
-// the floor of the next measurement (70 MiB before the third first sync).
-func settle() {
-	debug.FreeOSMemory()
-	resetPeakRSS()
 }
 
 // ratios divides each run's time by the paired run's.
