@@ -47,20 +47,22 @@ type Source struct {
 // ReadSource reads the coverage source of criteria inside tx (scoped to one
 // organization); nil criteria reads it for the whole catalog.
 func ReadSource(ctx context.Context, tx pgx.Tx, registry *connector.Registry, criteria []Criterion) (Source, error) {
-	var keys, ids []string // nil keys: every check
-	for _, c := range cmpOr(criteria, Catalog) {
-		ids = append(ids, c.ID)
-		if criteria == nil {
-			continue
+	var keys []string // nil reads every check's results
+	ids := make([]string, 0, len(Catalog))
+	if criteria == nil {
+		for _, c := range Catalog {
+			ids = append(ids, c.ID)
 		}
-		for _, k := range registry.ChecksFor(c.ID) {
-			if !slices.Contains(keys, k) {
-				keys = append(keys, k)
+	} else {
+		keys = []string{}
+		for _, c := range criteria {
+			ids = append(ids, c.ID)
+			for _, k := range registry.ChecksFor(c.ID) {
+				if !slices.Contains(keys, k) {
+					keys = append(keys, k)
+				}
 			}
 		}
-	}
-	if criteria != nil && keys == nil {
-		keys = []string{}
 	}
 	var src Source
 	var err error
@@ -105,12 +107,4 @@ func (s Source) Input(registry *connector.Registry, now time.Time, criteria []Cr
 			LatestRevisionAt: &latest, Current: DocumentCurrent(r.NextReviewOn, now)})
 	}
 	return in
-}
-
-// cmpOr is criteria, or fallback when criteria is nil.
-func cmpOr(criteria, fallback []Criterion) []Criterion {
-	if criteria == nil {
-		return fallback
-	}
-	return criteria
 }
