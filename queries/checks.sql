@@ -29,24 +29,27 @@ ORDER BY c.display_name, cc.check_key;
 -- name: CheckCurrentForConnection :many
 SELECT * FROM check_current WHERE connection_id = sqlc.arg(connection_id) ORDER BY check_key;
 
--- name: CheckFailuresReplace :exec
--- Replaces a check's failing subjects with the given ones, keeping the
--- "since" of subjects that were already failing and writing nothing for
--- subjects that did not change.
-WITH incoming AS MATERIALIZED (
-    SELECT unnest(sqlc.arg(subject_keys)::text[]) AS subject_key, unnest(sqlc.arg(subject_labels)::text[]) AS subject_label,
-           unnest(sqlc.arg(details)::text[]) AS detail
-), removed AS (
-    DELETE FROM check_failures f
-    WHERE f.connection_id = sqlc.arg(connection_id) AND f.check_key = sqlc.arg(check_key)
-      AND f.subject_key NOT IN (SELECT i.subject_key FROM incoming i)
-)
+-- name: CheckFailuresOf :many
+-- A check's failing subjects as the last result left them: what the next
+-- result is compared with, so that only the difference is written.
+SELECT subject_key, subject_label, detail
+FROM check_failures
+WHERE connection_id = sqlc.arg(connection_id) AND check_key = sqlc.arg(check_key);
+
+-- name: CheckFailuresUpsert :exec
+-- Adds failing subjects (failing since now) or updates the label and detail
+-- of ones already failing, keeping their "since".
 INSERT INTO check_failures (org_id, connection_id, check_key, subject_key, subject_label, detail, since)
-SELECT sqlc.arg(org_id), sqlc.arg(connection_id), sqlc.arg(check_key), subject_key, subject_label, detail, sqlc.arg(now)::timestamptz
-FROM incoming
+SELECT sqlc.arg(org_id), sqlc.arg(connection_id), sqlc.arg(check_key), unnest(sqlc.arg(subject_keys)::text[]),
+       unnest(sqlc.arg(subject_labels)::text[]), unnest(sqlc.arg(details)::text[]), sqlc.arg(now)::timestamptz
 ON CONFLICT (connection_id, check_key, subject_key) DO UPDATE
-SET subject_label = excluded.subject_label, detail = excluded.detail
-WHERE check_failures.subject_label IS DISTINCT FROM excluded.subject_label OR check_failures.detail IS DISTINCT FROM excluded.detail;
+SET subject_label = excluded.subject_label, detail = excluded.detail;
+
+-- name: CheckFailuresRemove :exec
+-- Removes subjects that no longer fail a check.
+DELETE FROM check_failures
+WHERE connection_id = sqlc.arg(connection_id) AND check_key = sqlc.arg(check_key)
+  AND subject_key = ANY (sqlc.arg(subject_keys)::text[]);
 
 -- name: CheckFailuresList :many
 -- A page of a check's failing subjects, excluded ones last, by name or, with

@@ -499,45 +499,92 @@ func (q *Queries) CheckFailuresList(ctx context.Context, db DBTX, arg CheckFailu
 	return items, nil
 }
 
-const checkFailuresReplace = `-- name: CheckFailuresReplace :exec
-WITH incoming AS MATERIALIZED (
-    SELECT unnest($5::text[]) AS subject_key, unnest($6::text[]) AS subject_label,
-           unnest($7::text[]) AS detail
-), removed AS (
-    DELETE FROM check_failures f
-    WHERE f.connection_id = $2 AND f.check_key = $3
-      AND f.subject_key NOT IN (SELECT i.subject_key FROM incoming i)
-)
-INSERT INTO check_failures (org_id, connection_id, check_key, subject_key, subject_label, detail, since)
-SELECT $1, $2, $3, subject_key, subject_label, detail, $4::timestamptz
-FROM incoming
-ON CONFLICT (connection_id, check_key, subject_key) DO UPDATE
-SET subject_label = excluded.subject_label, detail = excluded.detail
-WHERE check_failures.subject_label IS DISTINCT FROM excluded.subject_label OR check_failures.detail IS DISTINCT FROM excluded.detail
+const checkFailuresOf = `-- name: CheckFailuresOf :many
+SELECT subject_key, subject_label, detail
+FROM check_failures
+WHERE connection_id = $1 AND check_key = $2
 `
 
-type CheckFailuresReplaceParams struct {
+type CheckFailuresOfParams struct {
+	ConnectionID uuid.UUID
+	CheckKey     string
+}
+
+type CheckFailuresOfRow struct {
+	SubjectKey   string
+	SubjectLabel string
+	Detail       string
+}
+
+// A check's failing subjects as the last result left them: what the next
+// result is compared with, so that only the difference is written.
+func (q *Queries) CheckFailuresOf(ctx context.Context, db DBTX, arg CheckFailuresOfParams) ([]CheckFailuresOfRow, error) {
+	rows, err := db.Query(ctx, checkFailuresOf, arg.ConnectionID, arg.CheckKey)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []CheckFailuresOfRow{}
+	for rows.Next() {
+		var i CheckFailuresOfRow
+		if err := rows.Scan(&i.SubjectKey, &i.SubjectLabel, &i.Detail); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const checkFailuresRemove = `-- name: CheckFailuresRemove :exec
+DELETE FROM check_failures
+WHERE connection_id = $1 AND check_key = $2
+  AND subject_key = ANY ($3::text[])
+`
+
+type CheckFailuresRemoveParams struct {
+	ConnectionID uuid.UUID
+	CheckKey     string
+	SubjectKeys  []string
+}
+
+// Removes subjects that no longer fail a check.
+func (q *Queries) CheckFailuresRemove(ctx context.Context, db DBTX, arg CheckFailuresRemoveParams) error {
+	_, err := db.Exec(ctx, checkFailuresRemove, arg.ConnectionID, arg.CheckKey, arg.SubjectKeys)
+	return err
+}
+
+const checkFailuresUpsert = `-- name: CheckFailuresUpsert :exec
+INSERT INTO check_failures (org_id, connection_id, check_key, subject_key, subject_label, detail, since)
+SELECT $1, $2, $3, unnest($4::text[]),
+       unnest($5::text[]), unnest($6::text[]), $7::timestamptz
+ON CONFLICT (connection_id, check_key, subject_key) DO UPDATE
+SET subject_label = excluded.subject_label, detail = excluded.detail
+`
+
+type CheckFailuresUpsertParams struct {
 	OrgID         uuid.UUID
 	ConnectionID  uuid.UUID
 	CheckKey      string
-	Now           time.Time
 	SubjectKeys   []string
 	SubjectLabels []string
 	Details       []string
+	Now           time.Time
 }
 
-// Replaces a check's failing subjects with the given ones, keeping the
-// "since" of subjects that were already failing and writing nothing for
-// subjects that did not change.
-func (q *Queries) CheckFailuresReplace(ctx context.Context, db DBTX, arg CheckFailuresReplaceParams) error {
-	_, err := db.Exec(ctx, checkFailuresReplace,
+// Adds failing subjects (failing since now) or updates the label and detail
+// of ones already failing, keeping their "since".
+func (q *Queries) CheckFailuresUpsert(ctx context.Context, db DBTX, arg CheckFailuresUpsertParams) error {
+	_, err := db.Exec(ctx, checkFailuresUpsert,
 		arg.OrgID,
 		arg.ConnectionID,
 		arg.CheckKey,
-		arg.Now,
 		arg.SubjectKeys,
 		arg.SubjectLabels,
 		arg.Details,
+		arg.Now,
 	)
 	return err
 }

@@ -39,16 +39,16 @@ func (s *Syncer) storeChecks(ctx context.Context, tx pgx.Tx, st runStart, result
 	}
 	for _, r := range results {
 		nExcluded := 0
-		keys, labels, details := make([]string, 0, len(r.Failing)), make([]string, 0, len(r.Failing)), make([]string, 0, len(r.Failing))
+		list := failingList{keys: make([]string, 0, len(r.Failing)), labels: make([]string, 0, len(r.Failing)), details: make([]string, 0, len(r.Failing))}
 		for _, f := range r.Failing {
 			if excluded[[2]string{r.Key, f.Key}] {
 				nExcluded++
 			}
-			keys, labels, details = append(keys, f.Key), append(labels, f.Label), append(details, f.Detail)
+			list.keys, list.labels, list.details = append(list.keys, f.Key), append(list.labels, f.Label), append(list.details, f.Detail)
 		}
 		var digest []byte
 		if r.Status != connector.CheckUnknown {
-			digest = failingDigest(keys, labels, details)
+			digest = failingDigest(list)
 		}
 		status, reason := r.Status, r.Reason
 		if status == connector.CheckFail && nExcluded == len(r.Failing) && nExcluded > 0 {
@@ -69,10 +69,8 @@ func (s *Syncer) storeChecks(ctx context.Context, tx pgx.Tx, st runStart, result
 		if r.Status == connector.CheckUnknown || bytes.Equal(digest, lastDigest[r.Key]) {
 			continue
 		}
-		if err := q.CheckFailuresReplace(ctx, tx, dbsqlc.CheckFailuresReplaceParams{
-			OrgID: st.conn.OrgID, ConnectionID: st.conn.ID, CheckKey: r.Key, SubjectKeys: keys, SubjectLabels: labels, Details: details, Now: now,
-		}); err != nil {
-			return fmt.Errorf("syncer: record failing subjects of %s: %w", r.Key, err)
+		if err := replaceFailures(ctx, tx, st, r.Key, list, now); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -80,10 +78,10 @@ func (s *Syncer) storeChecks(ctx context.Context, tx pgx.Tx, st runStart, result
 
 // failingDigest fingerprints a list of failing subjects (already in a
 // stable order).
-func failingDigest(keys, labels, details []string) []byte {
+func failingDigest(l failingList) []byte {
 	h := sha256.New()
-	for i := range keys {
-		for _, part := range []string{keys[i], labels[i], details[i]} {
+	for i := range l.keys {
+		for _, part := range []string{l.keys[i], l.labels[i], l.details[i]} {
 			var n [8]byte
 			binary.BigEndian.PutUint64(n[:], uint64(len(part)))
 			h.Write(n[:])
