@@ -36,14 +36,23 @@ SELECT subject_key, subject_label, detail
 FROM check_failures
 WHERE connection_id = sqlc.arg(connection_id) AND check_key = sqlc.arg(check_key);
 
--- name: CheckFailuresUpsert :exec
--- Adds failing subjects (failing since now) or updates the label and detail
--- of ones already failing, keeping their "since".
+-- name: CheckFailuresAdd :exec
+-- Adds subjects that start failing a check, failing since now. The caller
+-- read the check's failing subjects in the same transaction, under the
+-- connection's sync lock, so none of them is stored yet: a plain insert,
+-- without the per-row conflict check of ON CONFLICT.
 INSERT INTO check_failures (org_id, connection_id, check_key, subject_key, subject_label, detail, since)
 SELECT sqlc.arg(org_id), sqlc.arg(connection_id), sqlc.arg(check_key), unnest(sqlc.arg(subject_keys)::text[]),
-       unnest(sqlc.arg(subject_labels)::text[]), unnest(sqlc.arg(details)::text[]), sqlc.arg(now)::timestamptz
-ON CONFLICT (connection_id, check_key, subject_key) DO UPDATE
-SET subject_label = excluded.subject_label, detail = excluded.detail;
+       unnest(sqlc.arg(subject_labels)::text[]), unnest(sqlc.arg(details)::text[]), sqlc.arg(now)::timestamptz;
+
+-- name: CheckFailuresUpdate :exec
+-- Updates the label and detail of subjects still failing a check; their
+-- "since" stays.
+UPDATE check_failures f
+SET subject_label = i.subject_label, detail = i.detail
+FROM (SELECT unnest(sqlc.arg(subject_keys)::text[]) AS subject_key, unnest(sqlc.arg(subject_labels)::text[]) AS subject_label,
+             unnest(sqlc.arg(details)::text[]) AS detail) i
+WHERE f.connection_id = sqlc.arg(connection_id) AND f.check_key = sqlc.arg(check_key) AND f.subject_key = i.subject_key;
 
 -- name: CheckFailuresRemove :exec
 -- Removes subjects that no longer fail a check.

@@ -393,6 +393,39 @@ func (q *Queries) CheckFailureGet(ctx context.Context, db DBTX, arg CheckFailure
 	return i, err
 }
 
+const checkFailuresAdd = `-- name: CheckFailuresAdd :exec
+INSERT INTO check_failures (org_id, connection_id, check_key, subject_key, subject_label, detail, since)
+SELECT $1, $2, $3, unnest($4::text[]),
+       unnest($5::text[]), unnest($6::text[]), $7::timestamptz
+`
+
+type CheckFailuresAddParams struct {
+	OrgID         uuid.UUID
+	ConnectionID  uuid.UUID
+	CheckKey      string
+	SubjectKeys   []string
+	SubjectLabels []string
+	Details       []string
+	Now           time.Time
+}
+
+// Adds subjects that start failing a check, failing since now. The caller
+// read the check's failing subjects in the same transaction, under the
+// connection's sync lock, so none of them is stored yet: a plain insert,
+// without the per-row conflict check of ON CONFLICT.
+func (q *Queries) CheckFailuresAdd(ctx context.Context, db DBTX, arg CheckFailuresAddParams) error {
+	_, err := db.Exec(ctx, checkFailuresAdd,
+		arg.OrgID,
+		arg.ConnectionID,
+		arg.CheckKey,
+		arg.SubjectKeys,
+		arg.SubjectLabels,
+		arg.Details,
+		arg.Now,
+	)
+	return err
+}
+
 const checkFailuresCount = `-- name: CheckFailuresCount :one
 SELECT count(*)::int AS failing,
        count(*) FILTER (WHERE EXISTS (
@@ -556,35 +589,31 @@ func (q *Queries) CheckFailuresRemove(ctx context.Context, db DBTX, arg CheckFai
 	return err
 }
 
-const checkFailuresUpsert = `-- name: CheckFailuresUpsert :exec
-INSERT INTO check_failures (org_id, connection_id, check_key, subject_key, subject_label, detail, since)
-SELECT $1, $2, $3, unnest($4::text[]),
-       unnest($5::text[]), unnest($6::text[]), $7::timestamptz
-ON CONFLICT (connection_id, check_key, subject_key) DO UPDATE
-SET subject_label = excluded.subject_label, detail = excluded.detail
+const checkFailuresUpdate = `-- name: CheckFailuresUpdate :exec
+UPDATE check_failures f
+SET subject_label = i.subject_label, detail = i.detail
+FROM (SELECT unnest($3::text[]) AS subject_key, unnest($4::text[]) AS subject_label,
+             unnest($5::text[]) AS detail) i
+WHERE f.connection_id = $1 AND f.check_key = $2 AND f.subject_key = i.subject_key
 `
 
-type CheckFailuresUpsertParams struct {
-	OrgID         uuid.UUID
+type CheckFailuresUpdateParams struct {
 	ConnectionID  uuid.UUID
 	CheckKey      string
 	SubjectKeys   []string
 	SubjectLabels []string
 	Details       []string
-	Now           time.Time
 }
 
-// Adds failing subjects (failing since now) or updates the label and detail
-// of ones already failing, keeping their "since".
-func (q *Queries) CheckFailuresUpsert(ctx context.Context, db DBTX, arg CheckFailuresUpsertParams) error {
-	_, err := db.Exec(ctx, checkFailuresUpsert,
-		arg.OrgID,
+// Updates the label and detail of subjects still failing a check; their
+// "since" stays.
+func (q *Queries) CheckFailuresUpdate(ctx context.Context, db DBTX, arg CheckFailuresUpdateParams) error {
+	_, err := db.Exec(ctx, checkFailuresUpdate,
 		arg.ConnectionID,
 		arg.CheckKey,
 		arg.SubjectKeys,
 		arg.SubjectLabels,
 		arg.Details,
-		arg.Now,
 	)
 	return err
 }

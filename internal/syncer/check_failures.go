@@ -16,6 +16,10 @@ type failingList struct {
 	keys, labels, details []string
 }
 
+func (l *failingList) add(key, label, detail string) {
+	l.keys, l.labels, l.details = append(l.keys, key), append(l.labels, label), append(l.details, detail)
+}
+
 // replaceFailures makes list the check's failing subjects, writing only the
 // difference from the stored ones: subjects that start failing are added
 // (failing since now), ones whose label or detail changed are updated and
@@ -32,14 +36,16 @@ func replaceFailures(ctx context.Context, tx pgx.Tx, st runStart, check string, 
 	for _, s := range stored {
 		was[s.SubjectKey] = s
 	}
-	var upsert failingList
+	var added, changed failingList
 	for i, key := range list.keys {
 		old, ok := was[key]
 		delete(was, key)
-		if ok && old.SubjectLabel == list.labels[i] && old.Detail == list.details[i] {
-			continue
+		switch {
+		case !ok:
+			added.add(key, list.labels[i], list.details[i])
+		case old.SubjectLabel != list.labels[i] || old.Detail != list.details[i]:
+			changed.add(key, list.labels[i], list.details[i])
 		}
-		upsert.keys, upsert.labels, upsert.details = append(upsert.keys, key), append(upsert.labels, list.labels[i]), append(upsert.details, list.details[i])
 	}
 	if len(was) > 0 {
 		gone := make([]string, 0, len(was))
@@ -50,14 +56,17 @@ func replaceFailures(ctx context.Context, tx pgx.Tx, st runStart, check string, 
 			return fmt.Errorf("syncer: remove failing subjects of %s: %w", check, err)
 		}
 	}
-	if len(upsert.keys) == 0 {
-		return nil
+	if len(changed.keys) > 0 {
+		if err := q.CheckFailuresUpdate(ctx, tx, dbsqlc.CheckFailuresUpdateParams{ConnectionID: st.conn.ID, CheckKey: check,
+			SubjectKeys: changed.keys, SubjectLabels: changed.labels, Details: changed.details}); err != nil {
+			return fmt.Errorf("syncer: update failing subjects of %s: %w", check, err)
+		}
 	}
-	if err := q.CheckFailuresUpsert(ctx, tx, dbsqlc.CheckFailuresUpsertParams{
-		OrgID: st.conn.OrgID, ConnectionID: st.conn.ID, CheckKey: check,
-		SubjectKeys: upsert.keys, SubjectLabels: upsert.labels, Details: upsert.details, Now: now,
-	}); err != nil {
-		return fmt.Errorf("syncer: record failing subjects of %s: %w", check, err)
+	if len(added.keys) > 0 {
+		if err := q.CheckFailuresAdd(ctx, tx, dbsqlc.CheckFailuresAddParams{OrgID: st.conn.OrgID, ConnectionID: st.conn.ID, CheckKey: check,
+			SubjectKeys: added.keys, SubjectLabels: added.labels, Details: added.details, Now: now}); err != nil {
+			return fmt.Errorf("syncer: add failing subjects of %s: %w", check, err)
+		}
 	}
 	return nil
 }

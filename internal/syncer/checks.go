@@ -44,7 +44,7 @@ func (s *Syncer) storeChecks(ctx context.Context, tx pgx.Tx, st runStart, result
 			if excluded[[2]string{r.Key, f.Key}] {
 				nExcluded++
 			}
-			list.keys, list.labels, list.details = append(list.keys, f.Key), append(list.labels, f.Label), append(list.details, f.Detail)
+			list.add(f.Key, f.Label, f.Detail)
 		}
 		var digest []byte
 		if r.Status != connector.CheckUnknown {
