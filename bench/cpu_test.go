@@ -112,6 +112,34 @@ func (m *cpuMeter) clusterCPU() time.Duration {
 	return total
 }
 
+// storageRead is how many bytes the cluster's live processes have read from
+// storage (/proc/<pid>/io read_bytes: reads the page cache served are not
+// counted), in MiB.
+func (m *cpuMeter) storageRead() float64 {
+	total := 0.0
+	dirs, _ := filepath.Glob("/proc/[0-9]*")
+	for _, d := range dirs {
+		pid, err := strconv.Atoi(filepath.Base(d))
+		if err != nil {
+			continue
+		}
+		if st, err := procStat(pid); err != nil || (st.ppid != m.postmaster && pid != m.postmaster) {
+			continue
+		}
+		raw, err := os.ReadFile(filepath.Join(d, "io"))
+		if err != nil {
+			continue
+		}
+		for _, line := range strings.Split(string(raw), "\n") {
+			if v, ok := strings.CutPrefix(line, "read_bytes: "); ok {
+				n, _ := strconv.ParseFloat(v, 64)
+				total += n / (1 << 20)
+			}
+		}
+	}
+	return total
+}
+
 // stat is what the benchmarks read of /proc/<pid>/stat.
 type stat struct {
 	ppid int

@@ -18,9 +18,13 @@ const exportRows = 1_000_000
 
 // BenchmarkExport downloads one organization's 1,000,000 user records as
 // CSV through the real HTTP handler, as a signed-in user, reading the body
-// as a client would, and measures rows per second and the process's peak
-// resident memory during the download (server and client share the
-// process, so the figure is an upper bound for the server).
+// as a client would, twice: right after seeding, when PostgreSQL reads the
+// table from outside its buffer cache (and partly from storage: this host
+// pages out file pages idle for a minute), and again, from what the first
+// left in memory. It measures rows per second, CPU, what the cluster read from
+// storage and the process's peak resident memory during each download
+// (server and client share the process, so the figure is an upper bound for
+// the server).
 func BenchmarkExport(b *testing.B) {
 	e := synctest.New(b, synctest.Options{Start: time.Now()})
 	seedExport(b, e)
@@ -30,36 +34,63 @@ func BenchmarkExport(b *testing.B) {
 
 	b.ResetTimer()
 	for range b.N {
-		settle()
-		cpu := startCPU(b, e.DB.Pool)
-		start := time.Now()
-		lines, bytes := download(b, url, cookies)
-		took := time.Since(start)
-		used := cpu.read()
-		rss := peakRSS()
-		rows := lines - 1 // the header
-		if rows != exportRows {
-			b.Fatalf("exported %d rows, want %d", rows, exportRows)
+		first, second := exportOnce(b, e, url, cookies), exportOnce(b, e, url, cookies)
+		b.ReportMetric(first.rate, "first-rows/s")
+		b.ReportMetric(second.rate, "rows/s")
+		b.ReportMetric(max(first.rss, second.rss), "peak-RSS-MiB")
+		first.cpu.report(b, "first-", 1)
+		second.cpu.report(b, "", 1)
+		both := func(format string, f func(d exportRun) any) string {
+			return fmt.Sprintf(format, f(first), f(second))
 		}
-		rate := float64(rows) / took.Seconds()
-		b.ReportMetric(rate, "rows/s")
-		b.ReportMetric(rss, "peak-RSS-MiB")
-		used.report(b, "", 1)
 		report(b, "Export: 1,000,000 evidence rows as CSV", []string{
 			fmt.Sprintf("GET /o/:org/evidence/export?kind=%s for an organization holding %d user records, through the real "+
 				"handler over HTTP, body read to the end by a client in the same process; %.0f MiB of CSV. "+
-				"Peak RSS is the whole process's high-water mark (server, client and Go runtime) during the download.",
-				entra.KindUser, exportRows, float64(bytes)/(1<<20)),
+				"The first download follows the seeding (vacuumed and checkpointed), with the table outside PostgreSQL's buffer cache "+
+				"and partly outside the operating system's: this host pages out file pages left idle for a minute (DAMON). "+
+				"The second reads what the first left in memory. Peak RSS is the whole process's high-water mark (server, client and Go runtime).",
+				entra.KindUser, exportRows, float64(first.bytes)/(1<<20)),
 			"",
-			"| measure | value | target |",
-			"|---|---|---|",
-			fmt.Sprintf("| duration | %.1f s | |", took.Seconds()),
-			fmt.Sprintf("| throughput | %.0f rows/s | ≥ 200,000: %s |", rate, verdict(rate >= 200_000)),
-			fmt.Sprintf("| peak RSS | %.0f MiB | < 50 MB: %s |", rss, verdict(rss*(1<<20) < 50e6)),
-			fmt.Sprintf("| CPU | %s | |", used.seconds()),
-			fmt.Sprintf("| CPU per 1,000 rows | %s | |", used.per(rows/1000)),
+			"| measure | first download | second download | target |",
+			"|---|---|---|---|",
+			both("| duration | %.1f s | %.1f s | |", func(d exportRun) any { return d.took.Seconds() }),
+			both("| throughput | %s | %s | ≥ 200,000 rows/s |", func(d exportRun) any {
+				return fmt.Sprintf("%.0f rows/s: %s", d.rate, verdict(d.rate >= 200_000))
+			}),
+			both("| peak RSS | %s | %s | < 50 MB |", func(d exportRun) any {
+				return fmt.Sprintf("%.0f MiB: %s", d.rss, verdict(d.rss*(1<<20) < 50e6))
+			}),
+			both("| read from storage by PostgreSQL | %.0f MiB | %.0f MiB | |", func(d exportRun) any { return d.storage }),
+			both("| CPU | %s | %s | |", func(d exportRun) any { return d.cpu.seconds() }),
+			both("| CPU per 1,000 rows | %s | %s | |", func(d exportRun) any { return d.cpu.per(exportRows / 1000) }),
 		})
 	}
+}
+
+// exportRun is one measured download.
+type exportRun struct {
+	took    time.Duration
+	rate    float64
+	rss     float64
+	storage float64
+	bytes   int
+	cpu     cpuUse
+}
+
+// exportOnce downloads the export once and measures it.
+func exportOnce(b *testing.B, e *synctest.Env, url string, cookies []*http.Cookie) exportRun {
+	b.Helper()
+	settle()
+	cpu := startCPU(b, e.DB.Pool)
+	read := cpu.storageRead()
+	start := time.Now()
+	lines, size := download(b, url, cookies)
+	run := exportRun{took: time.Since(start), cpu: cpu.read(), storage: cpu.storageRead() - read, rss: peakRSS(), bytes: size}
+	if rows := lines - 1; rows != exportRows { // the header
+		b.Fatalf("exported %d rows, want %d", rows, exportRows)
+	}
+	run.rate = exportRows / run.took.Seconds()
+	return run
 }
 
 // download reads the export to the end, counting CSV records by their
@@ -117,7 +148,14 @@ func seedExport(b *testing.B, e *synctest.Env) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := admin.Exec(ctx, `VACUUM ANALYZE evidence`); err != nil {
-		b.Fatal(err)
+	// The rows then sit as an organization's evidence does when an auditor
+	// exports it: vacuumed and written out. Without the checkpoint the first
+	// download evicted 44,000 buffers the seeding left dirty and wrote them
+	// out itself (EXPLAIN's "written=44180"), a cost of the seeding, not of
+	// the export.
+	for _, stmt := range []string{`VACUUM ANALYZE evidence`, `CHECKPOINT`} {
+		if _, err := admin.Exec(ctx, stmt); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
