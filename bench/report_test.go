@@ -2,6 +2,7 @@ package bench
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // resetPeakRSS starts a new peak-RSS measurement (Linux clear_refs 5).
@@ -26,6 +29,18 @@ func resetPeakRSS() {
 func settle() {
 	debug.FreeOSMemory()
 	resetPeakRSS()
+}
+
+// checkpoint writes out the buffers earlier work left dirty, so that a
+// measured run does not pay for them: PostgreSQL writes them when a
+// checkpoint falls due (every 1 GB of WAL) or a backend needs their buffers,
+// which lands the cost of one run's writes, or of the COPY baseline's, on
+// whichever run comes next. admin connects as the cluster's administrator.
+func checkpoint(b *testing.B, admin *pgxpool.Pool) {
+	b.Helper()
+	if _, err := admin.Exec(context.Background(), `CHECKPOINT`); err != nil {
+		b.Fatalf("checkpoint: %v", err)
+	}
 }
 
 // peakRSS is the process's resident-set high-water mark in MiB.

@@ -57,6 +57,11 @@ func BenchmarkSync(b *testing.B) {
 	if _, err := scratch.Exec(ctx, `CREATE TABLE bench_raw (dataset text, item jsonb)`); err != nil {
 		b.Fatal(err)
 	}
+	admin, err := pgxpool.New(ctx, e.DB.AdminURL)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer admin.Close()
 	b.ResetTimer()
 	for range b.N {
 		baseline(b, e, token, nil) // warm the simulator's pages
@@ -67,7 +72,9 @@ func BenchmarkSync(b *testing.B) {
 		var resyncKinds string
 		var firstCPU, resyncCPU cpuUse
 		for rep := range syncReps {
+			checkpoint(b, admin)
 			fetchOnly = append(fetchOnly, timed(func() { baseline(b, e, token, nil) }))
+			checkpoint(b, admin)
 			withCopy = append(withCopy, timed(func() { baseline(b, e, token, scratch) }))
 			// Each first sync is a new organization's first connection.
 			env := e
@@ -78,6 +85,7 @@ func BenchmarkSync(b *testing.B) {
 				env = synctest.New(b, synctest.Options{SimulatorURL: sim.URL, Tenant: spec, Start: time.Now(), Limits: &synctest.NoLimits, Retry: &retry, DB: e.DB})
 			}
 			conn := env.Connect(b)
+			checkpoint(b, admin)
 			settle()
 			var first syncer.Outcome
 			cpu := startCPU(b, e.DB.Pool)
@@ -86,6 +94,7 @@ func BenchmarkSync(b *testing.B) {
 			firstRuns = append(firstRuns, first)
 			firstRSS = max(firstRSS, peakRSS())
 			env.Clock.Advance(time.Hour)
+			checkpoint(b, admin)
 			settle()
 			var again syncer.Outcome
 			cpu = startCPU(b, e.DB.Pool)
