@@ -51,6 +51,9 @@ PACED_BENCH := BenchmarkSyncThrottled/users=50000|BenchmarkGitHubSync
 # Each benchmark runs in a process of its own, with its own PostgreSQL
 # cluster: memory an earlier one left to the runtime, or a cluster still
 # vacuuming an earlier one's rows, would otherwise count against the next.
+# Run as root, each reserves 2 MiB huge pages for its cluster's shared memory
+# (vm.nr_hugepages, restored when it ends), as PostgreSQL's documentation
+# advises for a large buffer cache; the reports name the page size used.
 .PHONY: bench
 bench: ## run the performance benchmarks (under 15 minutes) and append their figures to bench/results.md
 	$(GO) test -c -o bin/bench.test ./bench/

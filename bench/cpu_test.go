@@ -99,34 +99,30 @@ func (m *cpuMeter) clusterCPU() time.Duration {
 	if st, err := procStat(m.postmaster); err == nil {
 		total += st.own + st.children
 	}
-	dirs, _ := filepath.Glob("/proc/[0-9]*")
-	for _, d := range dirs {
-		pid, err := strconv.Atoi(filepath.Base(d))
-		if err != nil {
-			continue
-		}
-		if st, err := procStat(pid); err == nil && st.ppid == m.postmaster {
-			total += st.own
-		}
+	for _, c := range m.children() {
+		total += c.own
 	}
 	return total
 }
 
-// storageRead is how many bytes the cluster's live processes have read from
-// storage (/proc/<pid>/io read_bytes: reads the page cache served are not
-// counted), in MiB.
+// pageFaults is how many minor page faults the cluster's live backends and
+// workers have taken: a process's first touch of each 4 KiB page of the
+// shared buffer cache is one (a 2 MiB huge page covers 512).
+func (m *cpuMeter) pageFaults() int {
+	total := 0
+	for _, c := range m.children() {
+		total += c.minorFaults
+	}
+	return total
+}
+
+// storageRead is how many MiB the cluster's live processes have read from
+// storage (/proc/<pid>/io read_bytes: what the page cache served is not
+// counted).
 func (m *cpuMeter) storageRead() float64 {
 	total := 0.0
-	dirs, _ := filepath.Glob("/proc/[0-9]*")
-	for _, d := range dirs {
-		pid, err := strconv.Atoi(filepath.Base(d))
-		if err != nil {
-			continue
-		}
-		if st, err := procStat(pid); err != nil || (st.ppid != m.postmaster && pid != m.postmaster) {
-			continue
-		}
-		raw, err := os.ReadFile(filepath.Join(d, "io"))
+	for _, c := range m.children() {
+		raw, err := os.ReadFile("/proc/" + strconv.Itoa(c.pid) + "/io")
 		if err != nil {
 			continue
 		}
@@ -140,9 +136,27 @@ func (m *cpuMeter) storageRead() float64 {
 	return total
 }
 
+// children are the postmaster's live children.
+func (m *cpuMeter) children() []stat {
+	var out []stat
+	dirs, _ := filepath.Glob("/proc/[0-9]*")
+	for _, d := range dirs {
+		pid, err := strconv.Atoi(filepath.Base(d))
+		if err != nil {
+			continue
+		}
+		if st, err := procStat(pid); err == nil && st.ppid == m.postmaster {
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
 // stat is what the benchmarks read of /proc/<pid>/stat.
 type stat struct {
-	ppid int
+	pid, ppid int
+	// minorFaults counts the page faults served without reading storage.
+	minorFaults int
 	// own is the process's user and system time; children is that of its
 	// children it has waited for.
 	own, children time.Duration
@@ -162,7 +176,7 @@ func procStat(pid int) (stat, error) {
 	}
 	n := func(i int) int { v, _ := strconv.Atoi(f[i]); return v }
 	tick := func(i int) time.Duration { return time.Duration(n(i)) * time.Second / clockTicks }
-	// Fields 4 (ppid), 14 to 17 (utime, stime, cutime, cstime), counted
-	// from 1, are f[1] and f[11] to f[14].
-	return stat{ppid: n(1), own: tick(11) + tick(12), children: tick(13) + tick(14)}, nil
+	// Fields 4 (ppid), 10 (minflt) and 14 to 17 (utime, stime, cutime,
+	// cstime), counted from 1, are f[1], f[7] and f[11] to f[14].
+	return stat{pid: pid, ppid: n(1), minorFaults: n(7), own: tick(11) + tick(12), children: tick(13) + tick(14)}, nil
 }

@@ -85,7 +85,7 @@ func machine() string {
 			mem = fmt.Sprintf(", %.0f GiB RAM", kb/1024/1024)
 		}
 	}
-	return fmt.Sprintf("%s, %d cores%s, %s", cpu, runtime.NumCPU(), mem, runtime.Version())
+	return fmt.Sprintf("%s, %d cores%s, %s; PostgreSQL's shared memory in %s", cpu, runtime.NumCPU(), mem, runtime.Version(), sharedMemoryPages())
 }
 
 // report appends a section to bench/results.md and logs it.

@@ -60,12 +60,18 @@ var (
 
 // Main runs the package's tests and stops the throwaway cluster afterwards.
 func Main(m *testing.M) {
+	os.Exit(Run(m))
+}
+
+// Run is Main without the exit: it runs the tests, stops the cluster they
+// started and returns the exit code, for a TestMain with more to undo.
+func Run(m *testing.M) int {
 	code := m.Run()
 	if cluster != nil {
 		_ = cluster.Stop(context.Background(), true)
 		_ = os.RemoveAll(dataDir)
 	}
-	os.Exit(code)
+	return code
 }
 
 // New returns a fresh migrated database for t, dropped when t ends.
