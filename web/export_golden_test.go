@@ -1,13 +1,11 @@
 package web_test
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
 	"crypto/sha256"
 	"flag"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -155,24 +153,15 @@ func checkGolden(t *testing.T, name string, got []byte) {
 // testdata/export/dir/, and the list of its files with dir/FILES.
 func checkGoldenZip(t *testing.T, dir string, body []byte) {
 	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(body), int64(len(body)))
-	require.NoError(t, err)
-	var names []string
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		require.NoError(t, err)
-		data, err := io.ReadAll(rc)
-		require.NoError(t, err)
-		require.NoError(t, rc.Close())
-		names = append(names, f.Name)
-		switch f.Name {
+	names := eachZipFile(t, body, func(name string, data []byte) {
+		switch name {
 		case "manifest.json":
-			continue // carries the assessment's id and the time
+			return // carries the assessment's id and the time
 		case export.SumsName:
 			data = regexp.MustCompile(`(?m)^[0-9a-f]{64}  manifest\.json\n`).ReplaceAll(data, nil)
 		}
-		checkGolden(t, dir+"/"+f.Name, data)
-	}
+		checkGolden(t, dir+"/"+name, data)
+	})
 	checkGolden(t, dir+"/FILES", []byte(strings.Join(names, "\n")+"\n"))
 }
 

@@ -30,6 +30,17 @@ func parseCSV(t *testing.T, body []byte) ([]string, [][]string) {
 // unzipTo extracts a downloaded ZIP into dir and lists its file names.
 func unzipTo(t *testing.T, body []byte, dir string) []string {
 	t.Helper()
+	return eachZipFile(t, body, func(name string, data []byte) {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, data, 0o644))
+	})
+}
+
+// eachZipFile calls fn with each file of a downloaded ZIP, in the archive's
+// order, and lists their names.
+func eachZipFile(t *testing.T, body []byte, fn func(name string, data []byte)) []string {
+	t.Helper()
 	zr, err := zip.NewReader(bytes.NewReader(body), int64(len(body)))
 	require.NoError(t, err)
 	var names []string
@@ -39,9 +50,7 @@ func unzipTo(t *testing.T, body []byte, dir string) []string {
 		data, err := io.ReadAll(rc)
 		require.NoError(t, err)
 		require.NoError(t, rc.Close())
-		p := filepath.Join(dir, filepath.FromSlash(f.Name))
-		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
-		require.NoError(t, os.WriteFile(p, data, 0o644))
+		fn(f.Name, data)
 		names = append(names, f.Name)
 	}
 	return names
